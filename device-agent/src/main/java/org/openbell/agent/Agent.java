@@ -1,0 +1,218 @@
+package org.openbell.agent;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import org.openbell.agent.broker.EmbeddedBroker;
+import org.openbell.agent.config.AgentConfig;
+import org.openbell.agent.ring.RingController;
+import org.openbell.agent.ring.RingSnapshot;
+import org.openbell.agent.ring.Timers;
+import org.openbell.agent.signaling.DeviceSignaling;
+import org.openbell.agent.web.TlsIdentity;
+import org.openbell.agent.web.WebServer;
+import org.openbell.hardware.Board;
+import org.openbell.hardware.Boards;
+import org.openbell.hardware.HardwareConfig;
+import org.openbell.hardware.SimulatedBoard;
+import org.openbell.signaling.Ids;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running doorbell: the parts opened in order (board, TLS identity, broker, ring
+ * controller, MQTT signaling, web server) and closed in reverse.
+ */
+public final class Agent implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private Board board;
+    private RingController ring;
+    private DeviceSignaling signaling;
+    private WebServer web;
+    private String webSocketUrl;
+
+    private final Function<HardwareConfig, Board> boards;
+
+    private Agent(AgentConfig config, Function<HardwareConfig, Board> boards) {
+        this.config = config;
+        this.boards = boards;
+    }
+
+    /** Starts every part; on failure closes what was already opened and rethrows. */
+    public static Agent start(AgentConfig config) {
+        return start(config, Boards::open);
+    }
+
+    /** As {@link #start(AgentConfig)}, with the board opened by {@code boards} (the hardware seam for tests). */
+    public static Agent start(AgentConfig config, Function<HardwareConfig, Board> boards) {
+        Agent agent = new Agent(config, boards);
+        try {
+            agent.open();
+            return agent;
+        } catch (RuntimeException | Error e) {
+            agent.close();
+            throw e;
+        }
+    }
+
+    private void open() {
+        long t0 = System.nanoTime();
+        Clock clock = Clock.systemUTC();
+        log.info("Openbell {} starting: doorbell '{}' ({})", version(), config.device().id(), config.device().name());
+
+        board = own(boards.apply(config.hardware()));
+        log.info("Hardware: {}", board.description());
+
+        TlsIdentity tls = TlsIdentity.loadOrGenerate(config.web().keystore().orElse(null),
+                config.web().keystorePassword().orElse(null), config.stateDir());
+
+        String brokerUri;
+        if (config.mqtt().brokerUri().isPresent()) {
+            brokerUri = config.mqtt().brokerUri().get();
+            webSocketUrl = config.mqtt().webSocketUrl().orElseThrow();
+        } else {
+            EmbeddedBroker broker = own(EmbeddedBroker.start(config.embeddedBroker(), tls, config.stateDir().resolve("broker")));
+            brokerUri = broker.tcpUri();
+            webSocketUrl = config.mqtt().webSocketUrl().orElse(broker.webSocketUrlTemplate());
+        }
+
+        ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("openbell-ring").factory());
+        own(loop::shutdownNow);
+        // The controller and the signaling refer to each other; the holder breaks the cycle.
+        DeviceSignaling[] signalingRef = new DeviceSignaling[1];
+        ring = new RingController(config.device().id(), config.ring().timeout(), clock, loop, Timers.on(loop),
+                board.chime(), board.statusLed(), new org.openbell.agent.ring.RingSignals() {
+                    @Override
+                    public void ringStarted(org.openbell.signaling.Ring r) {
+                        signalingRef[0].ringStarted(r);
+                    }
+
+                    @Override
+                    public void ringEnded(org.openbell.signaling.RingEnded e) {
+                        signalingRef[0].ringEnded(e);
+                    }
+                }, Ids::newRingId);
+        ring.brokerConnection(false);
+        signaling = own(DeviceSignaling.start(config, brokerUri, clock, ring::ownerMessage,
+                (connected, cause) -> ring.brokerConnection(connected)));
+        signalingRef[0] = signaling;
+        board.button().setListener(ring::press);
+
+        web = own(WebServer.start(config.web().bind(), config.web().port(), tls, new WebApi(this)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        long sinceJvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        log.info("Openbell ready in {} ms ({} ms since JVM start): owner app https://localhost:{}/ , demo page https://localhost:{}/demo",
+                ms, sinceJvm, web.port(), web.port());
+    }
+
+    private <T extends AutoCloseable> T own(T part) {
+        opened.push(part);
+        return part;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public Board board() {
+        return board;
+    }
+
+    public RingController ring() {
+        return ring;
+    }
+
+    public DeviceSignaling signaling() {
+        return signaling;
+    }
+
+    public int webPort() {
+        return web.port();
+    }
+
+    /** Presses the simulated button; false on real hardware. */
+    public boolean simulatePress() {
+        if (board instanceof SimulatedBoard simulated) {
+            simulated.press();
+            return true;
+        }
+        return false;
+    }
+
+    Map<String, Object> pageConfig() {
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("deviceId", config.device().id());
+        page.put("deviceName", config.device().name());
+        page.put("topicPrefix", config.mqtt().topicPrefix());
+        page.put("brokerUrl", webSocketUrl);
+        page.put("simulated", board instanceof SimulatedBoard);
+        page.put("protocolVersion", 1);
+        return page;
+    }
+
+    Map<String, Object> status() {
+        RingSnapshot s = ring.snapshot();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("deviceId", config.device().id());
+        status.put("state", s.state().name());
+        status.put("ringId", s.ringId().orElse(null));
+        status.put("presses", s.presses());
+        status.put("mqttConnected", signaling.isConnected());
+        status.put("board", board.description());
+        status.put("lastRing", s.lastEnded().map(e -> {
+            Map<String, Object> last = new LinkedHashMap<>();
+            last.put("ringId", e.ringId());
+            last.put("outcome", e.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            last.put("by", e.by().orElse(null));
+            last.put("at", e.at().toEpochMilli());
+            return last;
+        }).orElse(null));
+        status.put("rejectedMessages", signaling.rejections().snapshot());
+        return status;
+    }
+
+    @Override
+    public void close() {
+        while (!opened.isEmpty()) {
+            AutoCloseable part = opened.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("Error while closing {}: {}", part, e.toString());
+            }
+        }
+    }
+
+    static String version() {
+        String v = Agent.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private record WebApi(Agent agent) implements WebServer.Api {
+        @Override
+        public Map<String, Object> pageConfig() {
+            return agent.pageConfig();
+        }
+
+        @Override
+        public Map<String, Object> status() {
+            return agent.status();
+        }
+
+        @Override
+        public boolean simulatePress() {
+            return agent.simulatePress();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.openbell.agent;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import org.openbell.agent.config.AgentConfig;
+import org.openbell.agent.config.ConfigException;
+import org.openbell.agent.config.ConfigLoader;
+import org.openbell.hardware.SimulatedBoard;
+
+/**
+ * {@code openbell-agent [--config FILE]}: runs the doorbell until SIGTERM/SIGINT. Without a
+ * config file it runs the demo defaults (simulated board off a Pi, embedded broker). On a
+ * simulated board, Enter on the terminal presses the button.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        AgentConfig config;
+        try {
+            config = ConfigLoader.load(args, System.getenv("OPENBELL_CONFIG"));
+        } catch (ConfigException e) {
+            System.err.println("openbell: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Agent agent;
+        try {
+            agent = Agent.start(config);
+        } catch (RuntimeException e) {
+            System.err.println("openbell: cannot start: " + e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(Main.class).debug("start failure", e);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "openbell-shutdown"));
+        if (agent.board() instanceof SimulatedBoard simulated) {
+            pressOnEnter(simulated);
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void pressOnEnter(SimulatedBoard board) {
+        Thread reader = Thread.ofPlatform().daemon().name("openbell-terminal").start(() -> {
+            System.out.println("Simulated doorbell: press Enter to ring.");
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                while (in.readLine() != null) {
+                    board.press();
+                }
+            } catch (IOException e) {
+                // stdin closed: the demo page's button still works
+            }
+        });
+        reader.setUncaughtExceptionHandler((t, e) -> { });
+    }
+}

@@ -1,0 +1,72 @@
+package org.openbell.agent.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.openbell.agent.broker.EmbeddedBrokerConfig;
+import org.openbell.hardware.HardwareConfig;
+
+/**
+ * Everything the agent is configured with, one record per concern; {@link ConfigLoader} reads
+ * it from the YAML file documented in {@code config/openbell.example.yml}.
+ */
+public record AgentConfig(
+        DeviceConfig device,
+        HardwareConfig hardware,
+        RingConfig ring,
+        MqttConfig mqtt,
+        EmbeddedBrokerConfig embeddedBroker,
+        WebConfig web,
+        Path stateDir) {
+
+    public AgentConfig {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(hardware, "hardware");
+        Objects.requireNonNull(ring, "ring");
+        Objects.requireNonNull(mqtt, "mqtt");
+        Objects.requireNonNull(embeddedBroker, "embeddedBroker");
+        Objects.requireNonNull(web, "web");
+        Objects.requireNonNull(stateDir, "stateDir");
+    }
+
+    /** The doorbell's identity. */
+    public record DeviceConfig(String id, String name) {
+    }
+
+    /** How a ring behaves. */
+    public record RingConfig(Duration timeout) {
+    }
+
+    /**
+     * The broker connection. An empty {@code brokerUri} means: start the embedded broker.
+     * {@code webSocketUrl} is what owners' browsers connect to ({@code {host}} = the page's host).
+     */
+    public record MqttConfig(
+            Optional<String> brokerUri,
+            Optional<String> username,
+            Optional<String> password,
+            String topicPrefix,
+            Optional<String> webSocketUrl,
+            Duration keepAlive,
+            Duration sessionExpiry,
+            Duration reconnectMin,
+            Duration reconnectMax) {
+
+        @Override
+        public String toString() {
+            return "MqttConfig[brokerUri=" + brokerUri + ", username=" + username
+                    + ", password=" + (password.isPresent() ? "***" : "none") + ", topicPrefix=" + topicPrefix
+                    + ", webSocketUrl=" + webSocketUrl + "]";
+        }
+    }
+
+    /** The HTTPS server for the owner app. No keystore: a self-signed one is generated. */
+    public record WebConfig(String bind, int port, Optional<Path> keystore, Optional<String> keystorePassword) {
+
+        @Override
+        public String toString() {
+            return "WebConfig[bind=" + bind + ", port=" + port + ", keystore=" + keystore + "]";
+        }
+    }
+}

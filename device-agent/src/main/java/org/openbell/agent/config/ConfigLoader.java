@@ -1,0 +1,198 @@
+package org.openbell.agent.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.openbell.agent.broker.EmbeddedBrokerConfig;
+import org.openbell.hardware.HardwareConfig;
+import org.openbell.signaling.Ids;
+import org.openbell.signaling.Topics;
+
+/**
+ * Reads the agent's YAML config. Every setting has a default (an empty file runs the demo); a
+ * wrong value or an unknown key fails with one {@link ConfigException} naming the field.
+ */
+public final class ConfigLoader {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {
+    }
+
+    /** The defaults: a simulated doorbell with the embedded broker. */
+    public static AgentConfig defaults() {
+        return parse(MissingNode.getInstance(), "(defaults)");
+    }
+
+    /**
+     * The config named by {@code --config FILE} (or {@code --config=FILE}), else by the
+     * environment value given (OPENBELL_CONFIG), else the defaults. Unknown arguments are errors.
+     */
+    public static AgentConfig load(String[] args, String environment) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else if (arg.startsWith("--config=")) {
+                file = Path.of(arg.substring("--config=".length()));
+            } else {
+                throw new ConfigException("unknown argument \"" + arg + "\" (usage: openbell-agent [--config FILE])");
+            }
+        }
+        if (file == null && environment != null && !environment.isBlank()) {
+            file = Path.of(environment);
+        }
+        return file == null ? defaults() : load(file);
+    }
+
+    public static AgentConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file not found: " + file.toAbsolutePath());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    public static AgentConfig parse(String yaml, String source) {
+        JsonNode root;
+        try {
+            root = yaml.isBlank() ? MissingNode.getInstance() : YAML.readTree(yaml);
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new ConfigException("config error in " + source + ": not valid YAML" + where + ": " + e.getOriginalMessage());
+        }
+        return parse(root, source);
+    }
+
+    private static AgentConfig parse(JsonNode tree, String source) {
+        ConfigNode root = new ConfigNode(tree, "", source);
+
+        ConfigNode device = root.section("device");
+        String id = device.string("id", "front-door");
+        if (!Ids.isValid(id)) {
+            throw device.error("device.id", "expected 1-64 letters, digits, '-' or '_', got \"" + id + "\"");
+        }
+        AgentConfig.DeviceConfig deviceConfig = new AgentConfig.DeviceConfig(id, device.string("name", "Front door"));
+        device.rejectUnknownKeys();
+
+        HardwareConfig hardware = hardware(root.section("hardware"));
+
+        ConfigNode ring = root.section("ring");
+        Duration timeout = ring.duration("timeout", Duration.ofSeconds(30));
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw ring.error("ring.timeout", "expected between 1s and 10m, got " + Durations.format(timeout));
+        }
+        ring.rejectUnknownKeys();
+
+        AgentConfig.MqttConfig mqtt = mqtt(root.section("mqtt"));
+
+        ConfigNode broker = root.section("embeddedBroker");
+        EmbeddedBrokerConfig defaults = EmbeddedBrokerConfig.defaults();
+        EmbeddedBrokerConfig brokerConfig = new EmbeddedBrokerConfig(
+                broker.string("bind", defaults.tcpBind()),
+                broker.integer("port", defaults.tcpPort(), 0, 65535),
+                broker.string("webSocketBind", defaults.webSocketBind()),
+                broker.integer("webSocketPort", defaults.webSocketPort(), 1, 65535),
+                broker.bool("webSocketTls", defaults.webSocketTls()));
+        broker.rejectUnknownKeys();
+
+        ConfigNode web = root.section("web");
+        AgentConfig.WebConfig webConfig = new AgentConfig.WebConfig(
+                web.string("bind", "0.0.0.0"),
+                web.integer("port", 8443, 0, 65535),
+                web.optionalString("keystore").map(Path::of),
+                web.optionalString("keystorePassword"));
+        if (webConfig.keystore().isPresent() && webConfig.keystorePassword().isEmpty()) {
+            throw web.error("web.keystorePassword", "required when web.keystore is set");
+        }
+        web.rejectUnknownKeys();
+
+        Path stateDir = Path.of(root.string("stateDir", ".openbell"));
+        root.rejectUnknownKeys();
+        return new AgentConfig(deviceConfig, hardware, new AgentConfig.RingConfig(timeout), mqtt, brokerConfig, webConfig, stateDir);
+    }
+
+    private static HardwareConfig hardware(ConfigNode hw) {
+        HardwareConfig d = HardwareConfig.defaults();
+        HardwareConfig.Mode mode = hw.choice("mode", HardwareConfig.Mode.class, d.mode());
+        ConfigNode button = hw.section("button");
+        int buttonPin = button.integer("pin", d.buttonPin(), 0, 27);
+        HardwareConfig.Pull pull = button.choice("pull", HardwareConfig.Pull.class, d.buttonPull());
+        boolean activeLow = button.bool("activeLow", d.buttonActiveLow());
+        Duration debounce = button.duration("debounce", d.debounce());
+        Duration lockout = button.duration("lockout", d.lockout());
+        button.rejectUnknownKeys();
+        ConfigNode chime = hw.section("chime");
+        int chimePin = chime.integer("pin", d.chimePin(), 0, 27);
+        boolean chimeActiveHigh = chime.bool("activeHigh", d.chimeActiveHigh());
+        Duration chimeDuration = chime.duration("duration", d.chimeDuration());
+        chime.rejectUnknownKeys();
+        ConfigNode led = hw.section("led");
+        int ledPin = led.integer("pin", d.ledPin(), 0, 27);
+        boolean ledActiveHigh = led.bool("activeHigh", d.ledActiveHigh());
+        led.rejectUnknownKeys();
+        hw.rejectUnknownKeys();
+        try {
+            return new HardwareConfig(mode, buttonPin, pull, activeLow, debounce, lockout,
+                    chimePin, chimeActiveHigh, chimeDuration, ledPin, ledActiveHigh);
+        } catch (IllegalArgumentException e) {
+            throw hw.error("hardware", e.getMessage());
+        }
+    }
+
+    private static AgentConfig.MqttConfig mqtt(ConfigNode mqtt) {
+        Optional<String> broker = mqtt.optionalString("broker");
+        broker.ifPresent(uri -> {
+            try {
+                URI parsed = new URI(uri);
+                String scheme = parsed.getScheme();
+                if (scheme == null || !(scheme.equals("tcp") || scheme.equals("ssl") || scheme.equals("ws") || scheme.equals("wss"))
+                        || parsed.getHost() == null) {
+                    throw mqtt.error("mqtt.broker", "expected tcp://host:port, ssl://host:port, ws:// or wss://, got \"" + uri + "\"");
+                }
+            } catch (URISyntaxException e) {
+                throw mqtt.error("mqtt.broker", "not a URI: \"" + uri + "\"");
+            }
+        });
+        String prefix = mqtt.string("topicPrefix", Topics.defaults().prefix());
+        try {
+            new Topics(prefix);
+        } catch (IllegalArgumentException e) {
+            throw mqtt.error("mqtt.topicPrefix", e.getMessage());
+        }
+        Optional<String> webSocketUrl = mqtt.optionalString("webSocketUrl");
+        if (broker.isPresent() && webSocketUrl.isEmpty()) {
+            throw mqtt.error("mqtt.webSocketUrl", "required with an external broker: the URL owners' browsers use, e.g. wss://{host}:8884/mqtt");
+        }
+        AgentConfig.MqttConfig config = new AgentConfig.MqttConfig(
+                broker,
+                mqtt.optionalString("username"),
+                mqtt.optionalString("password"),
+                prefix,
+                webSocketUrl,
+                mqtt.duration("keepAlive", Duration.ofSeconds(30)),
+                mqtt.duration("sessionExpiry", Duration.ofDays(1)),
+                mqtt.duration("reconnectMin", Duration.ofMillis(250)),
+                mqtt.duration("reconnectMax", Duration.ofSeconds(30)));
+        if (config.reconnectMin().compareTo(config.reconnectMax()) > 0) {
+            throw mqtt.error("mqtt.reconnectMin", "must not exceed mqtt.reconnectMax");
+        }
+        mqtt.rejectUnknownKeys();
+        return config;
+    }
+}

@@ -1,0 +1,164 @@
+package org.openbell.agent.signaling;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import org.openbell.agent.config.AgentConfig;
+import org.openbell.agent.ring.RingSignals;
+import org.openbell.signaling.Message;
+import org.openbell.signaling.MessageCodec;
+import org.openbell.signaling.Presence;
+import org.openbell.signaling.ProtocolException;
+import org.openbell.signaling.Ring;
+import org.openbell.signaling.RingAnswer;
+import org.openbell.signaling.RingDecline;
+import org.openbell.signaling.RingEnded;
+import org.openbell.signaling.Topics;
+import org.openbell.signaling.mqtt.ConnectionListener;
+import org.openbell.signaling.mqtt.MqttLink;
+import org.openbell.signaling.mqtt.MqttSettings;
+import org.openbell.signaling.mqtt.Outgoing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device's side of protocol v1 over MQTT: presence (birth and Last Will), rings out, owner
+ * commands in. Inbound payloads are decoded strictly; anything malformed, for another doorbell
+ * or of a type owners may not send is logged, counted and dropped, and never reaches the ring
+ * controller.
+ */
+public final class DeviceSignaling implements RingSignals, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceSignaling.class);
+    static final Duration RING_ENDED_EXPIRY = Duration.ofSeconds(30);
+
+    private final String deviceId;
+    private final Topics topics;
+    private final MessageCodec codec = new MessageCodec();
+    private final Clock clock;
+    private final Rejections rejections = new Rejections();
+    private final MqttLink link;
+
+    private DeviceSignaling(String deviceId, Topics topics, Clock clock, MqttLink link) {
+        this.deviceId = deviceId;
+        this.topics = topics;
+        this.clock = clock;
+        this.link = link;
+    }
+
+    /**
+     * Connects (in the background) and subscribes to owner commands.
+     *
+     * @param brokerUri     where to connect
+     * @param ownerMessages receives (ownerId, message) for valid owner commands; must not block
+     */
+    public static DeviceSignaling start(AgentConfig config, String brokerUri, Clock clock,
+            BiConsumer<String, Message> ownerMessages, ConnectionListener connection) {
+        String deviceId = config.device().id();
+        Topics topics = new Topics(config.mqtt().topicPrefix());
+        MessageCodec codec = new MessageCodec();
+        Outgoing will = Outgoing.qos1(topics.presence(deviceId),
+                codec.encode(new Presence(deviceId, Presence.State.OFFLINE, clock.instant()))).asRetained();
+        // The birth message is encoded once; "at" is when this agent came up.
+        Outgoing birth = Outgoing.qos1(topics.presence(deviceId),
+                codec.encode(new Presence(deviceId, Presence.State.ONLINE, clock.instant()))).asRetained();
+        var mqtt = config.mqtt();
+        MqttSettings.Builder settings = MqttSettings.builder(brokerUri, "openbell-device-" + deviceId)
+                .sessionExpiry(mqtt.sessionExpiry())
+                .keepAlive(mqtt.keepAlive())
+                .backoff(mqtt.reconnectMin(), mqtt.reconnectMax())
+                .will(will)
+                .birth(birth);
+        mqtt.username().ifPresent(settings::username);
+        mqtt.password().ifPresent(settings::password);
+        MqttLink link = MqttLink.start(settings.build());
+        DeviceSignaling signaling = new DeviceSignaling(deviceId, topics, clock, link);
+        link.addConnectionListener(connection);
+        link.subscribe(topics.ownerToDeviceFilter(deviceId), 1,
+                (topic, payload) -> signaling.onOwnerPayload(topic, payload, ownerMessages));
+        return signaling;
+    }
+
+    public Rejections rejections() {
+        return rejections;
+    }
+
+    public boolean isConnected() {
+        return link.isConnected();
+    }
+
+    @Override
+    public void ringStarted(Ring ring) {
+        publish(Outgoing.qos1(topics.rings(deviceId), codec.encode(ring)).expiringAt(ring.expiresAt()), "ring " + ring.ringId());
+    }
+
+    @Override
+    public void ringEnded(RingEnded ended) {
+        publish(Outgoing.qos1(topics.rings(deviceId), codec.encode(ended)).expiringAt(ended.at().plus(RING_ENDED_EXPIRY)),
+                "ring-ended " + ended.ringId());
+    }
+
+    private void publish(Outgoing message, String what) {
+        link.publish(message).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                log.warn("Owners were not told of {}: {}", what, failure.toString());
+            } else {
+                log.debug("Delivered {} to the broker", what);
+            }
+        });
+    }
+
+    void onOwnerPayload(String topic, byte[] payload, BiConsumer<String, Message> ownerMessages) {
+        Optional<String> owner = topics.ownerOf(topic, deviceId);
+        if (owner.isEmpty()) {
+            reject("bad-topic", "topic " + topic + " is not an owner topic of this doorbell");
+            return;
+        }
+        Message message;
+        try {
+            message = codec.decode(payload);
+        } catch (ProtocolException e) {
+            reject(e.code().wireName(), "from owner " + owner.get() + ": " + e.getMessage());
+            return;
+        }
+        if (!message.deviceId().equals(deviceId)) {
+            reject("other-doorbell", message.type().wireName() + " from owner " + owner.get()
+                    + " is for doorbell " + message.deviceId() + ", not " + deviceId);
+            return;
+        }
+        if (!(message instanceof RingAnswer) && !(message instanceof RingDecline)) {
+            reject("not-an-owner-message", message.type().wireName() + " from owner " + owner.get()
+                    + " (owners may only send ring-answer or ring-decline)");
+            return;
+        }
+        ownerMessages.accept(owner.get(), message);
+    }
+
+    private void reject(String reason, String detail) {
+        rejections.count(reason);
+        log.warn("Rejected a message ({}): {}", reason, detail);
+    }
+
+    /** Declares the doorbell offline (retained), then disconnects. */
+    @Override
+    public void close() {
+        try {
+            if (link.isConnected()) {
+                link.publish(Outgoing.qos1(topics.presence(deviceId),
+                                codec.encode(new Presence(deviceId, Presence.State.OFFLINE, clock.instant()))).asRetained())
+                        .get(2, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            log.warn("Could not publish offline presence: {}", e.toString());
+        } finally {
+            link.close();
+        }
+    }
+
+    static String preview(byte[] payload) {
+        String text = new String(payload, 0, Math.min(payload.length, 120), StandardCharsets.UTF_8);
+        return text.replaceAll("\\p{Cntrl}", "?");
+    }
+}

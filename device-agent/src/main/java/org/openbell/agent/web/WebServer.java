@@ -1,0 +1,153 @@
+package org.openbell.agent.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the owner web app and its small JSON API over HTTPS (phone browsers grant the
+ * microphone only to secure pages). Static files come from the {@code webapp/} folder on the
+ * classpath, built from {@code device-agent/webapp}.
+ *
+ * <ul>
+ *   <li>{@code GET /api/config}: what the page needs to reach the broker;</li>
+ *   <li>{@code GET /api/status}: the doorbell's state;</li>
+ *   <li>{@code POST /api/simulate/press}: press the simulated button (404 on real hardware).</li>
+ * </ul>
+ */
+public final class WebServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> TYPES = Map.of(
+            "html", "text/html; charset=utf-8",
+            "js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8",
+            "json", "application/json",
+            "svg", "image/svg+xml",
+            "png", "image/png",
+            "ico", "image/x-icon",
+            "webmanifest", "application/manifest+json");
+
+    /** What the server needs from the agent. Implementations must not block. */
+    public interface Api {
+        Map<String, Object> pageConfig();
+
+        Map<String, Object> status();
+
+        /** Presses the simulated button; false when the board is real hardware. */
+        boolean simulatePress();
+    }
+
+    private final HttpsServer server;
+    private final ExecutorService executor;
+
+    private WebServer(HttpsServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    public static WebServer start(String bind, int port, TlsIdentity tls, Api api) {
+        try {
+            HttpsServer server = HttpsServer.create(new InetSocketAddress(bind, port), 64);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()));
+            server.createContext("/api/config", exchange -> json(exchange, "GET", api::pageConfig));
+            server.createContext("/api/status", exchange -> json(exchange, "GET", api::status));
+            server.createContext("/api/simulate/press", exchange -> {
+                if (!method(exchange, "POST")) {
+                    return;
+                }
+                boolean pressed = api.simulatePress();
+                send(exchange, pressed ? 202 : 404, "application/json",
+                        JSON.writeValueAsBytes(pressed ? Map.of("pressed", true)
+                                : Map.of("error", "not a simulated board: press the real button")));
+            });
+            server.createContext("/", WebServer::staticFile);
+            ExecutorService executor = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("openbell-web-", 0).factory());
+            server.setExecutor(executor);
+            server.start();
+            log.info("Owner app on https://{}:{}/", bind.equals("0.0.0.0") ? "<this-host>" : bind, server.getAddress().getPort());
+            return new WebServer(server, executor);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve HTTPS on " + bind + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private static void json(HttpExchange exchange, String method, Supplier<Map<String, Object>> body) throws IOException {
+        if (method(exchange, method)) {
+            send(exchange, 200, "application/json", JSON.writeValueAsBytes(body.get()));
+        }
+    }
+
+    private static boolean method(HttpExchange exchange, String method) throws IOException {
+        if (exchange.getRequestMethod().equals(method)) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", method);
+        send(exchange, 405, "text/plain; charset=utf-8", "method not allowed".getBytes(StandardCharsets.UTF_8));
+        return false;
+    }
+
+    private static void staticFile(HttpExchange exchange) throws IOException {
+        if (!method(exchange, "GET") && !exchange.getRequestMethod().equals("HEAD")) {
+            return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        if (path.equals("/") || path.isEmpty()) {
+            path = "/index.html";
+        } else if (path.equals("/demo")) {
+            path = "/demo.html";
+        }
+        Optional<byte[]> body = path.contains("..") || path.contains("//") ? Optional.empty() : resource(path);
+        if (body.isEmpty()) {
+            send(exchange, 404, "text/plain; charset=utf-8", ("not found: " + path).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String ext = path.substring(path.lastIndexOf('.') + 1);
+        send(exchange, 200, TYPES.getOrDefault(ext, "application/octet-stream"), body.get());
+    }
+
+    private static Optional<byte[]> resource(String path) throws IOException {
+        try (InputStream in = WebServer.class.getResourceAsStream("/webapp" + path)) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", type);
+        headers.set("Cache-Control", "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("Content-Security-Policy",
+                "default-src 'self'; connect-src 'self' wss: ws:; img-src 'self' data:; media-src 'self' blob:; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            exchange.getResponseBody().write(body);
+        }
+        exchange.close();
+    }
+}

@@ -1,0 +1,109 @@
+package org.openbell.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.openbell.hardware.HardwareConfig;
+
+class ConfigLoaderTest {
+
+    /** The commented example documents the defaults: loading it must give exactly them. */
+    @Test
+    void theExampleFileLoadsAndMatchesTheDefaults() {
+        AgentConfig example = ConfigLoader.load(Path.of("config/openbell.example.yml"));
+        assertEquals(ConfigLoader.defaults(), example);
+        assertEquals("front-door", example.device().id());
+        assertEquals(Duration.ofSeconds(30), example.ring().timeout());
+        assertEquals(Duration.ofMillis(15), example.hardware().debounce());
+        assertEquals(HardwareConfig.Mode.AUTO, example.hardware().mode());
+        assertEquals(Duration.ofDays(1), example.mqtt().sessionExpiry());
+        assertEquals(Optional.empty(), example.mqtt().brokerUri());
+    }
+
+    @Test
+    void anEmptyFileIsTheDemo() {
+        assertEquals(ConfigLoader.defaults(), ConfigLoader.parse("", "empty.yml"));
+    }
+
+    @Test
+    void settingsAreRead() {
+        AgentConfig c = ConfigLoader.parse("""
+                device: {id: back-door, name: Back door}
+                hardware: {mode: simulated, button: {pin: 5, pull: down, activeLow: false, debounce: 30ms, lockout: 0s}}
+                ring: {timeout: 1m}
+                mqtt: {broker: "tcp://127.0.0.1:1883", webSocketUrl: "ws://{host}:9001/mqtt", username: door, password: s3cret}
+                web: {port: 0}
+                """, "test.yml");
+        assertEquals("back-door", c.device().id());
+        assertEquals(5, c.hardware().buttonPin());
+        assertEquals(HardwareConfig.Pull.DOWN, c.hardware().buttonPull());
+        assertEquals(Duration.ZERO, c.hardware().lockout());
+        assertEquals(Duration.ofMinutes(1), c.ring().timeout());
+        assertEquals(Optional.of("tcp://127.0.0.1:1883"), c.mqtt().brokerUri());
+        assertTrue(!c.mqtt().toString().contains("s3cret"), "the password never appears in logs");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ring: {timeout: soon}                        | at ring.timeout: expected a duration",
+        "ring: {timeout: 0s}                          | at ring.timeout: expected between 1s and 10m",
+        "ring: {timout: 30s}                          | at ring.timout: unknown setting",
+        "colour: blue                                 | at colour: unknown setting",
+        "hardware: {button: {pin: 40}}                | at hardware.button.pin: expected a whole number from 0 to 27",
+        "hardware: {button: {pin: seventeen}}         | at hardware.button.pin",
+        "hardware: {mode: magic}                      | at hardware.mode: expected one of [auto, gpio, simulated]",
+        "hardware: {button: {debounce: 0ms}}          | debounce",
+        "device: {id: \"front door\"}                 | at device.id",
+        "mqtt: {broker: \"http://x\"}                 | at mqtt.broker",
+        "mqtt: {broker: \"tcp://127.0.0.1:1883\"}     | at mqtt.webSocketUrl: required",
+        "mqtt: {topicPrefix: \"a/#\"}                 | at mqtt.topicPrefix",
+        "web: {keystore: /x.p12}                      | at web.keystorePassword",
+        "device: [1, 2]                               | at device: expected a section",
+        "'ring: [unclosed'                            | not valid YAML",
+    })
+    void badSettingsGiveOneClearMessageNamingTheField(String yaml, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "bad.yml"));
+        assertTrue(e.getMessage().startsWith("config error in bad.yml"), e.getMessage());
+        assertTrue(e.getMessage().contains(expected.trim()), () -> "expected '" + expected.trim() + "' in: " + e.getMessage());
+    }
+
+    @Test
+    void aMissingFileIsNamed(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.yml");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing));
+        assertTrue(e.getMessage().contains("config file not found: " + missing), e.getMessage());
+    }
+
+    @Test
+    void argumentsAndEnvironmentChooseTheFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a.yml"), "device: {id: from-file}\n");
+        assertEquals("from-file", ConfigLoader.load(new String[] {"--config", file.toString()}, null).device().id());
+        assertEquals("from-file", ConfigLoader.load(new String[] {"--config=" + file}, null).device().id());
+        assertEquals("from-file", ConfigLoader.load(new String[0], file.toString()).device().id());
+        assertEquals("front-door", ConfigLoader.load(new String[0], null).device().id());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[] {"--colour"}, null));
+        assertTrue(e.getMessage().contains("unknown argument"), e.getMessage());
+    }
+
+    @Test
+    void durations() {
+        assertEquals(Optional.of(Duration.ofMillis(15)), Durations.parse("15ms"));
+        assertEquals(Optional.of(Duration.ofSeconds(2)), Durations.parse(" 2s "));
+        assertEquals(Optional.of(Duration.ofMinutes(5)), Durations.parse("5m"));
+        assertEquals(Optional.of(Duration.ofDays(1)), Durations.parse("1d"));
+        assertEquals(Optional.of(Duration.ofSeconds(2)), Durations.parse("PT2S"));
+        assertEquals(Optional.empty(), Durations.parse("-1s"));
+        assertEquals(Optional.empty(), Durations.parse("2 weeks"));
+        assertEquals("1500ms", Durations.format(Duration.ofMillis(1500)));
+        assertEquals("30s", Durations.format(Duration.ofSeconds(30)));
+    }
+}

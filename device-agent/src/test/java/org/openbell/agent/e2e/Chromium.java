@@ -1,0 +1,74 @@
+package org.openbell.agent.e2e;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Debian's headless Chromium driven by Playwright, standing in for an owner's phone. Each
+ * {@link #phone} is a fresh browser context (its own storage) sized like a phone.
+ */
+public final class Chromium implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Chromium.class);
+    public static final Path EXECUTABLE = Path.of(System.getProperty("openbell.chromium", "/usr/bin/chromium"));
+
+    private final Playwright playwright;
+    private final Browser browser;
+
+    private Chromium(Playwright playwright, Browser browser) {
+        this.playwright = playwright;
+        this.browser = browser;
+    }
+
+    public static Chromium launch() {
+        if (!Files.isExecutable(EXECUTABLE)) {
+            throw new IllegalStateException("Chromium not found at " + EXECUTABLE
+                    + ": run scripts/test (it installs it) or apt-get install chromium");
+        }
+        Playwright playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        try {
+            Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                    .setExecutablePath(EXECUTABLE)
+                    .setHeadless(true)
+                    .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                            "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required")));
+            return new Chromium(playwright, browser);
+        } catch (RuntimeException e) {
+            playwright.close();
+            throw e;
+        }
+    }
+
+    /** A new phone-sized page that trusts the agent's self-signed certificate; console output goes to the test log. */
+    public Page phone(String name) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions()
+                .setIgnoreHTTPSErrors(true)
+                .setViewportSize(390, 844)
+                .setHasTouch(true)
+                .setIsMobile(true));
+        Page page = context.newPage();
+        page.onConsoleMessage(m -> log.info("[{} console.{}] {}", name, m.type(), m.text()));
+        page.onPageError(e -> log.warn("[{} page error] {}", name, e));
+        return page;
+    }
+
+    @Override
+    public void close() {
+        try {
+            browser.close();
+        } finally {
+            playwright.close();
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package org.openbell.agent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openbell.agent.Agent;
+import org.openbell.agent.TestAgents;
+import org.openbell.agent.ring.RingState;
+import org.openbell.hardware.SimulatedBoard;
+import org.openbell.signaling.testing.MosquittoBroker;
+
+/**
+ * The owner's side, end to end: the page served by the agent, in real headless Chromium,
+ * connected over WebSockets to a real Mosquitto; the button is the Pi4J mock board.
+ */
+@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+class OwnerPageEndToEndTest {
+
+    private static final double WAIT_MS = 20_000;
+
+    @TempDir
+    static Path state;
+    static MosquittoBroker broker;
+    static Agent agent;
+    static Chromium chromium;
+
+    @BeforeAll
+    static void start() {
+        broker = MosquittoBroker.start();
+        agent = Agent.start(TestAgents.config(broker.tcpUri(), broker.webSocketUri(), state, Duration.ofSeconds(30)));
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @AfterEach
+    void endAnyRing() throws Exception {
+        // Each test starts idle: wait out a ring a failed test may have left.
+        for (int i = 0; i < 100 && agent.ring().snapshot().state() != RingState.IDLE; i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    private Page ownerPage(String owner) {
+        Page page = chromium.phone(owner);
+        page.navigate("https://127.0.0.1:" + agent.webPort() + "/?owner=" + owner);
+        page.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
+        return page;
+    }
+
+    private static Locator visible(Page page, String selector) {
+        Locator locator = page.locator(selector);
+        locator.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
+        return locator;
+    }
+
+    private void press() {
+        ((SimulatedBoard) agent.board()).press();
+    }
+
+    @Test
+    void aButtonPressRingsThePageAndAnswerReachesTheAgent() throws Exception {
+        Page alice = ownerPage("alice");
+        press();
+        Locator ring = visible(alice, "#ring-screen");
+        String ringId = ring.getAttribute("data-ring-id");
+        assertEquals(agent.ring().snapshot().ringId().orElseThrow(), ringId, "the page shows the agent's current ring");
+        assertTrue(visible(alice, "#ring-time").textContent().matches(".*\\d{1,2}:\\d{2}.*"), "the ring shows its time");
+
+        alice.locator("#answer").click();
+        visible(alice, "#ring-result[data-outcome=answered-by-me]");
+        JsonNode status = status(alice);
+        assertEquals("answered", status.at("/lastRing/outcome").asText());
+        assertEquals("alice", status.at("/lastRing/by").asText());
+        assertEquals(ringId, status.at("/lastRing/ringId").asText());
+        alice.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/answered.png")));
+        alice.context().close();
+    }
+
+    @Test
+    void withTwoOwnersTheOtherSeesAnsweredByAnotherOwner() {
+        Page alice = ownerPage("alice");
+        Page bob = ownerPage("bob");
+        press();
+        visible(alice, "#ring-screen");
+        visible(bob, "#ring-screen");
+        bob.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/ringing.png")));
+
+        alice.locator("#answer").click();
+        visible(alice, "#ring-result[data-outcome=answered-by-me]");
+        Locator result = visible(bob, "#ring-result[data-outcome=answered-by-other]");
+        assertTrue(result.textContent().contains("another owner"), result.textContent());
+        assertTrue(bob.locator("#ring-screen").isHidden(), "bob's ringing screen closes");
+        bob.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/answered-by-other.png")));
+        alice.context().close();
+        bob.context().close();
+    }
+
+    @Test
+    void declineFromThePageEndsTheRing() {
+        Page carol = ownerPage("carol");
+        press();
+        visible(carol, "#ring-screen");
+        carol.locator("#decline").click();
+        visible(carol, "#ring-result[data-outcome=declined]");
+        assertEquals("DECLINED", lastOutcome().toUpperCase(java.util.Locale.ROOT));
+        carol.context().close();
+    }
+
+    @Test
+    void theDemoPageButtonRingsOwners() {
+        Page dave = ownerPage("dave");
+        Page demo = chromium.phone("demo");
+        demo.navigate("https://127.0.0.1:" + agent.webPort() + "/demo");
+        demo.locator("#press").click();
+        visible(dave, "#ring-screen");
+        dave.locator("#answer").click();
+        visible(dave, "#ring-result[data-outcome=answered-by-me]");
+        dave.context().close();
+        demo.context().close();
+    }
+
+    private String lastOutcome() {
+        return agent.ring().snapshot().lastEnded().orElseThrow().outcome().name();
+    }
+
+    private static JsonNode status(Page page) throws Exception {
+        String body = page.evaluate("async () => JSON.stringify(await (await fetch('/api/status')).json())").toString();
+        return new ObjectMapper().readTree(body);
+    }
+}

@@ -1,0 +1,91 @@
+package org.openbell.agent.integration;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.openbell.signaling.Message;
+import org.openbell.signaling.MessageCodec;
+import org.openbell.signaling.ProtocolException;
+import org.openbell.signaling.RingAnswer;
+import org.openbell.signaling.RingDecline;
+import org.openbell.signaling.Topics;
+import org.openbell.signaling.mqtt.MqttLink;
+import org.openbell.signaling.mqtt.MqttSettings;
+import org.openbell.signaling.mqtt.Outgoing;
+
+/** An owner speaking protocol v1 over a real broker, as a test driver. */
+final class OwnerClient implements AutoCloseable {
+
+    final String ownerId;
+    final String deviceId;
+    final Topics topics = Topics.defaults();
+    final MessageCodec codec = new MessageCodec();
+    final MqttLink link;
+    final BlockingQueue<Message> rings = new LinkedBlockingQueue<>();
+    final BlockingQueue<Message> presence = new LinkedBlockingQueue<>();
+
+    OwnerClient(String brokerUri, String ownerId, String deviceId) throws InterruptedException {
+        this.ownerId = ownerId;
+        this.deviceId = deviceId;
+        link = MqttLink.start(MqttSettings.builder(brokerUri, "openbell-owner-" + ownerId + "-test")
+                .sessionExpiry(Duration.ofHours(1))
+                .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                .build());
+        link.subscribe(topics.rings(deviceId), 1, (topic, payload) -> rings.add(decode(payload)));
+        link.subscribe(topics.presence(deviceId), 1, (topic, payload) -> presence.add(decode(payload)));
+        awaitConnected(Duration.ofSeconds(20));
+    }
+
+    void awaitConnected(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!link.isConnected()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(ownerId + " did not connect within " + limit);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private Message decode(byte[] payload) {
+        try {
+            return codec.decode(payload);
+        } catch (ProtocolException e) {
+            throw new AssertionError("the device sent an invalid message: " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    <T extends Message> T next(BlockingQueue<Message> queue, Class<T> type) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            Message m = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (type.isInstance(m)) {
+                return (T) m;
+            }
+        }
+        throw new AssertionError(ownerId + " received no " + type.getSimpleName() + " within 20 s");
+    }
+
+    void answer(String ringId) throws Exception {
+        sendRaw(codec.encode(new RingAnswer(deviceId, ringId, Instant.now())));
+    }
+
+    void decline(String ringId) throws Exception {
+        sendRaw(codec.encode(new RingDecline(deviceId, ringId, Instant.now())));
+    }
+
+    void sendRaw(byte[] payload) throws Exception {
+        sendRaw(topics.ownerToDevice(ownerId, deviceId), payload);
+    }
+
+    void sendRaw(String topic, byte[] payload) throws Exception {
+        link.publish(Outgoing.qos1(topic, payload)).get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+}

@@ -1,0 +1,199 @@
+package org.openbell.signaling;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Encodes and strictly decodes protocol v1 messages. Decoding checks the rules of
+ * docs/protocol.md in their order and either returns a valid {@link Message} or throws a
+ * {@link ProtocolException}: never a half-built object, never another exception.
+ * Immutable and thread-safe.
+ */
+public final class MessageCodec {
+
+    public static final int PROTOCOL_VERSION = 1;
+    public static final int MAX_PAYLOAD_BYTES = 65536;
+
+    private static final Map<MessageType, List<Field>> SCHEMAS = Map.of(
+            MessageType.PRESENCE, List.of(Field.id("deviceId"), Field.choice("state", List.of("online", "offline")),
+                    Field.time("at")),
+            MessageType.RING, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"), Field.time("expiresAt"),
+                    Field.positiveInt("presses")),
+            MessageType.RING_ENDED, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"),
+                    Field.choice("outcome", List.of("answered", "declined", "timed-out")), Field.optionalId("by")),
+            MessageType.RING_ANSWER, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at")),
+            MessageType.RING_DECLINE, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at")));
+
+    private final ObjectMapper mapper;
+
+    public MessageCodec() {
+        JsonFactory factory = JsonFactory.builder()
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(16).maxStringLength(MAX_PAYLOAD_BYTES).maxNumberLength(32).build())
+                .build();
+        mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** Compact UTF-8 JSON, {@code v} and {@code type} first, fields in the order of the spec. */
+    public byte[] encode(Message message) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("v", PROTOCOL_VERSION);
+        node.put("type", message.type().wireName());
+        node.put("deviceId", message.deviceId());
+        switch (message) {
+            case Presence p -> {
+                node.put("state", p.state().name().toLowerCase(Locale.ROOT));
+                node.put("at", p.at().toEpochMilli());
+            }
+            case Ring r -> {
+                node.put("ringId", r.ringId());
+                node.put("at", r.at().toEpochMilli());
+                node.put("expiresAt", r.expiresAt().toEpochMilli());
+                node.put("presses", r.presses());
+            }
+            case RingEnded e -> {
+                node.put("ringId", e.ringId());
+                node.put("at", e.at().toEpochMilli());
+                node.put("outcome", e.outcome().wireName());
+                e.by().ifPresent(by -> node.put("by", by));
+            }
+            case RingAnswer a -> {
+                node.put("ringId", a.ringId());
+                node.put("at", a.at().toEpochMilli());
+            }
+            case RingDecline d -> {
+                node.put("ringId", d.ringId());
+                node.put("at", d.at().toEpochMilli());
+            }
+        }
+        try {
+            return mapper.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + message, e);
+        }
+    }
+
+    public Message decode(byte[] payload) throws ProtocolException {
+        if (payload == null) {
+            throw new ProtocolException(ErrorCode.MALFORMED, "no payload", null);
+        }
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE, payload.length + " bytes, more than " + MAX_PAYLOAD_BYTES, payload);
+        }
+        ObjectNode json = parseObject(payload);
+        JsonNode v = json.get("v");
+        if (v == null) {
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, "no protocol version 'v'", payload);
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() != PROTOCOL_VERSION) {
+            throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "v is " + v + ", this receiver speaks " + PROTOCOL_VERSION, payload);
+        }
+        JsonNode typeNode = json.get("type");
+        if (typeNode == null) {
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, "no 'type'", payload);
+        }
+        Optional<MessageType> type = typeNode.isTextual() ? MessageType.fromWireName(typeNode.textValue()) : Optional.empty();
+        if (type.isEmpty()) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "type " + typeNode + " is not a v1 message type", payload);
+        }
+        List<Field> schema = SCHEMAS.get(type.get());
+        Set<String> allowed = new LinkedHashSet<>(List.of("v", "type"));
+        schema.forEach(f -> allowed.add(f.name()));
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw new ProtocolException(ErrorCode.UNKNOWN_FIELD, "'" + name + "' is not a field of " + type.get().wireName(), payload);
+            }
+        }
+        for (Field field : schema) {
+            if (field.required() && !json.has(field.name())) {
+                throw new ProtocolException(ErrorCode.MISSING_FIELD, type.get().wireName() + " needs '" + field.name() + "'", payload);
+            }
+        }
+        if (type.get() == MessageType.RING_ENDED && !json.has("by")) {
+            JsonNode outcome = json.get("outcome");
+            if (outcome.isTextual() && (outcome.textValue().equals("answered") || outcome.textValue().equals("declined"))) {
+                throw new ProtocolException(ErrorCode.MISSING_FIELD, "ring-ended with outcome " + outcome + " needs 'by'", payload);
+            }
+        }
+        for (Field field : schema) {
+            JsonNode value = json.get(field.name());
+            if (value != null) {
+                String problem = field.problem(value);
+                if (problem != null) {
+                    throw new ProtocolException(ErrorCode.INVALID_FIELD, "'" + field.name() + "' " + problem + ", was " + clip(value), payload);
+                }
+            }
+        }
+        try {
+            return build(type.get(), json);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, e.getMessage(), payload);
+        }
+    }
+
+    private ObjectNode parseObject(byte[] payload) throws ProtocolException {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(payload));
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException(ErrorCode.MALFORMED, "not UTF-8", payload);
+        }
+        JsonNode tree;
+        try (JsonParser parser = mapper.getFactory().createParser(payload)) {
+            tree = mapper.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw new ProtocolException(ErrorCode.MALFORMED, "text after the JSON value", payload);
+            }
+        } catch (IOException e) {
+            String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new ProtocolException(ErrorCode.MALFORMED, "not JSON: " + reason, payload);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ProtocolException(ErrorCode.MALFORMED, "the top level must be a JSON object, was "
+                    + (tree == null || tree.isMissingNode() ? "empty" : tree.getNodeType().name().toLowerCase(Locale.ROOT)), payload);
+        }
+        return (ObjectNode) tree;
+    }
+
+    private static Message build(MessageType type, ObjectNode json) {
+        String deviceId = json.get("deviceId").textValue();
+        return switch (type) {
+            case PRESENCE -> new Presence(deviceId, Field.enumOf(Presence.State.class, json.get("state").textValue()),
+                    Field.instant(json.get("at")));
+            case RING -> new Ring(deviceId, json.get("ringId").textValue(), Field.instant(json.get("at")),
+                    Field.instant(json.get("expiresAt")), json.get("presses").intValue());
+            case RING_ENDED -> new RingEnded(deviceId, json.get("ringId").textValue(), Field.instant(json.get("at")),
+                    Field.enumOf(RingEnded.Outcome.class, json.get("outcome").textValue()),
+                    Optional.ofNullable(json.get("by")).map(JsonNode::textValue));
+            case RING_ANSWER -> new RingAnswer(deviceId, json.get("ringId").textValue(), Field.instant(json.get("at")));
+            case RING_DECLINE -> new RingDecline(deviceId, json.get("ringId").textValue(), Field.instant(json.get("at")));
+        };
+    }
+
+    private static String clip(JsonNode value) {
+        String text = value.toString();
+        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    }
+}

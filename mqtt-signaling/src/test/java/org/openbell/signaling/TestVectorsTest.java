@@ -1,0 +1,82 @@
+package org.openbell.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The shared test vectors (mqtt-signaling/test-vectors/v1.json), also decoded by the browser app's tests. */
+class TestVectorsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path VECTORS = Path.of("test-vectors", "v1.json");
+    private final MessageCodec codec = new MessageCodec();
+
+    static JsonNode vectors() throws Exception {
+        assertTrue(Files.exists(VECTORS), "missing " + VECTORS.toAbsolutePath());
+        return JSON.readTree(Files.readAllBytes(VECTORS));
+    }
+
+    static Stream<Arguments> valid() throws Exception {
+        List<Arguments> cases = new ArrayList<>();
+        vectors().get("valid").forEach(v -> cases.add(Arguments.of(v.get("name").asText(), v.get("payload"))));
+        return cases.stream();
+    }
+
+    static Stream<Arguments> invalid() throws Exception {
+        List<Arguments> cases = new ArrayList<>();
+        for (JsonNode v : vectors().get("invalid")) {
+            byte[] payload;
+            if (v.has("raw")) {
+                StringBuilder raw = new StringBuilder(v.get("raw").asText());
+                if (v.has("padTo")) {
+                    raw.append("x".repeat(v.get("padTo").asInt() - raw.toString().getBytes(StandardCharsets.UTF_8).length));
+                }
+                payload = raw.toString().getBytes(StandardCharsets.UTF_8);
+            } else {
+                payload = JSON.writeValueAsBytes(v.get("payload"));
+            }
+            cases.add(Arguments.of(v.get("name").asText(), payload, v.get("error").asText()));
+        }
+        return cases.stream();
+    }
+
+    @Test
+    void theVectorFileHasCasesOfBothKinds() throws Exception {
+        JsonNode all = vectors();
+        assertTrue(all.get("valid").size() >= 5);
+        assertTrue(all.get("invalid").size() >= 20);
+        assertEquals(MessageCodec.MAX_PAYLOAD_BYTES, all.get("maxPayloadBytes").asInt());
+    }
+
+    @ParameterizedTest(name = "valid: {0}")
+    @MethodSource("valid")
+    void validVectorsDecodeAndReEncodeToTheSameJson(String name, JsonNode payload) throws Exception {
+        Message decoded = codec.decode(JSON.writeValueAsBytes(payload));
+        byte[] encoded = codec.encode(decoded);
+        assertEquals(payload, JSON.readTree(encoded), name);
+        assertEquals(decoded, codec.decode(encoded), name);
+        assertEquals(payload.get("type").asText(), decoded.type().wireName());
+    }
+
+    @ParameterizedTest(name = "invalid: {0} -> {2}")
+    @MethodSource("invalid")
+    void invalidVectorsAreRejectedWithTheirCode(String name, byte[] payload, String error) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(payload), name);
+        assertEquals(error, e.code().wireName(), name + ": " + e.getMessage());
+        assertFalse(e.getMessage().isBlank());
+    }
+}

@@ -1,0 +1,41 @@
+# Shared helpers for Openbell scripts. Source it; do not run it.
+
+# Prints the JAVA_HOME of a JDK 25 (JAVA_HOME first, then /usr/lib/jvm/*25*), or explains and fails.
+find_jdk25() {
+  local candidate version
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*25* /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    version=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ "${version%%.*}" -ge 25 ] 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  echo "openbell: no JDK 25 found (looked at \$JAVA_HOME and /usr/lib/jvm/*)." >&2
+  echo "  Install one, e.g. 'apt-get install openjdk-25-jdk-headless' (Debian trixie) or Temurin 25, or set JAVA_HOME." >&2
+  return 1
+}
+
+# Installs missing Debian packages when running as root; otherwise lists what is missing.
+ensure_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "openbell: installing ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "openbell: missing packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
+    return 1
+  fi
+}
+
+# Stops a stray mosquitto system service that a fresh install may have started (tests pick their own ports).
+stop_system_mosquitto() {
+  if [ "$(id -u)" -eq 0 ] && command -v systemctl >/dev/null && systemctl is-active --quiet mosquitto 2>/dev/null; then
+    systemctl stop mosquitto || true
+  fi
+}
