@@ -1,0 +1,66 @@
+package org.openbell.hardware;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The doorbell's wiring and timing. Pins are BCM (GPIO) numbers.
+ *
+ * @param mode            AUTO: GPIO on a Raspberry Pi, simulated elsewhere
+ * @param buttonPin       button input
+ * @param buttonPull      internal resistor of the button input
+ * @param buttonActiveLow true when the input reads LOW while pressed (button to GND, pull-up)
+ * @param debounce        the input must stay active this long for a press to count
+ * @param lockout         after an accepted press, presses starting within this time are ignored
+ * @param chimePin        chime output
+ * @param chimeActiveHigh true when the chime sounds while the output is HIGH
+ * @param chimeDuration   how long one press sounds the chime
+ * @param ledPin          status LED output
+ * @param ledActiveHigh   true when the LED lights while the output is HIGH
+ */
+public record HardwareConfig(Mode mode, int buttonPin, Pull buttonPull, boolean buttonActiveLow,
+        Duration debounce, Duration lockout, int chimePin, boolean chimeActiveHigh, Duration chimeDuration,
+        int ledPin, boolean ledActiveHigh) {
+
+    public enum Mode { AUTO, GPIO, SIMULATED }
+
+    public enum Pull { UP, DOWN, OFF }
+
+    public HardwareConfig {
+        Objects.requireNonNull(mode, "hardware.mode");
+        Objects.requireNonNull(buttonPull, "hardware.button.pull");
+        requirePin("hardware.button.pin", buttonPin);
+        requirePin("hardware.chime.pin", chimePin);
+        requirePin("hardware.led.pin", ledPin);
+        if (buttonPin == chimePin || buttonPin == ledPin || chimePin == ledPin) {
+            throw new IllegalArgumentException("hardware pins must differ: button " + buttonPin + ", chime " + chimePin + ", led " + ledPin);
+        }
+        requirePositive("hardware.button.debounce", debounce);
+        Objects.requireNonNull(lockout, "hardware.button.lockout");
+        if (lockout.isNegative()) {
+            throw new IllegalArgumentException("hardware.button.lockout must not be negative, was " + lockout);
+        }
+        requirePositive("hardware.chime.duration", chimeDuration);
+        if (debounce.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("hardware.button.debounce must be at most 1s, was " + debounce);
+        }
+    }
+
+    public static HardwareConfig defaults() {
+        return new HardwareConfig(Mode.AUTO, 17, Pull.UP, true, Duration.ofMillis(15), Duration.ofSeconds(2),
+                27, true, Duration.ofMillis(1500), 22, true);
+    }
+
+    private static void requirePin(String field, int pin) {
+        if (pin < 0 || pin > 27) {
+            throw new IllegalArgumentException(field + " must be a BCM pin from 0 to 27, was " + pin);
+        }
+    }
+
+    private static void requirePositive(String field, Duration d) {
+        Objects.requireNonNull(d, field);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(field + " must be positive, was " + d);
+        }
+    }
+}

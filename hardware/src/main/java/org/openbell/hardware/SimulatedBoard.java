@@ -1,0 +1,11 @@
+package org.openbell.hardware;
+
+/** A board without real GPIO (Pi4J's mock platform) whose button can be pressed from software. */
+public interface SimulatedBoard extends Board {
+
+    /**
+     * Simulates a visitor's press: drives the mock input to its active level, holds it ~80 ms,
+     * releases it. The edges travel the same debounce and lockout path as real GPIO edges.
+     */
+    void press();
+}

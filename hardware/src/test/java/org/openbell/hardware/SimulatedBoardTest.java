@@ -1,0 +1,149 @@
+package org.openbell.hardware;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/** The board code on Pi4J's mock platform: edges through the real listener, debounce, lockout and outputs. */
+class SimulatedBoardTest {
+
+    private static HardwareConfig config(boolean activeLow, Duration lockout) {
+        return new HardwareConfig(HardwareConfig.Mode.SIMULATED, 17, activeLow ? HardwareConfig.Pull.UP : HardwareConfig.Pull.DOWN,
+                activeLow, Duration.ofMillis(10), lockout, 27, true, Duration.ofMillis(150), 22, true);
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void aSimulatedPressDeliversExactlyOnePress() throws Exception {
+        try (Board board = Boards.open(config(true, Duration.ofMillis(500)))) {
+            SimulatedBoard simulated = assertInstanceOf(SimulatedBoard.class, board);
+            BlockingQueue<ButtonPress> presses = new LinkedBlockingQueue<>();
+            board.button().setListener(presses::add);
+            Instant before = Instant.now();
+            simulated.press();
+            ButtonPress press = presses.poll(5, TimeUnit.SECONDS);
+            assertEquals(1, press.sequence());
+            assertFalse(press.at().isBefore(before));
+            assertEquals(null, presses.poll(300, TimeUnit.MILLISECONDS), "one press, not two");
+            assertTrue(board.description().contains("simulated"));
+        }
+    }
+
+    @Test
+    void bouncingMockEdgesThroughTheRealListenerGiveOnePress() throws Exception {
+        for (boolean activeLow : new boolean[] {true, false}) {
+            try (MockGpioBoard board = (MockGpioBoard) Boards.open(config(activeLow, Duration.ZERO))) {
+                BlockingQueue<ButtonPress> presses = new LinkedBlockingQueue<>();
+                board.button().setListener(presses::add);
+                DigitalState down = activeLow ? DigitalState.LOW : DigitalState.HIGH;
+                DigitalState up = activeLow ? DigitalState.HIGH : DigitalState.LOW;
+                board.mockInput().mockState(down).mockState(up).mockState(down).mockState(up).mockState(down);
+                assertEquals(1, presses.poll(5, TimeUnit.SECONDS).sequence(), "activeLow=" + activeLow);
+                board.mockInput().mockState(up);
+                assertEquals(null, presses.poll(200, TimeUnit.MILLISECONDS));
+            }
+        }
+    }
+
+    @Test
+    void aGlitchIsNotAPress() throws Exception {
+        try (MockGpioBoard board = (MockGpioBoard) Boards.open(config(true, Duration.ZERO))) {
+            BlockingQueue<ButtonPress> presses = new LinkedBlockingQueue<>();
+            board.button().setListener(presses::add);
+            board.mockInput().mockState(DigitalState.LOW).mockState(DigitalState.HIGH);
+            assertEquals(null, presses.poll(300, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
+    void theLockoutHoldsOffAQuickSecondPress() throws Exception {
+        try (Board board = Boards.open(config(true, Duration.ofSeconds(10)))) {
+            BlockingQueue<ButtonPress> presses = new LinkedBlockingQueue<>();
+            board.button().setListener(presses::add);
+            ((SimulatedBoard) board).press();
+            assertEquals(1, presses.poll(5, TimeUnit.SECONDS).sequence());
+            Thread.sleep(200);
+            ((SimulatedBoard) board).press();
+            assertEquals(null, presses.poll(400, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
+    void aThrowingListenerDoesNotStopTheBoard() throws Exception {
+        try (Board board = Boards.open(config(true, Duration.ZERO))) {
+            BlockingQueue<ButtonPress> presses = new LinkedBlockingQueue<>();
+            board.button().setListener(p -> {
+                presses.add(p);
+                throw new IllegalStateException("listener bug");
+            });
+            ((SimulatedBoard) board).press();
+            assertEquals(1, presses.poll(5, TimeUnit.SECONDS).sequence());
+            Thread.sleep(150);
+            ((SimulatedBoard) board).press();
+            assertEquals(2, presses.poll(5, TimeUnit.SECONDS).sequence());
+        }
+    }
+
+    @Test
+    void theChimePulsesItsOutputForTheConfiguredDuration() throws Exception {
+        try (MockGpioBoard board = (MockGpioBoard) Boards.open(config(true, Duration.ZERO))) {
+            DigitalOutput chime = output(board, "chime");
+            assertEquals(DigitalState.LOW, chime.state());
+            board.chime().ring();
+            await(() -> chime.state() == DigitalState.HIGH, "chime on");
+            await(() -> chime.state() == DigitalState.LOW, "chime off after its duration");
+        }
+    }
+
+    @Test
+    void theLedShowsSteadyAndBlinkingPatterns() throws Exception {
+        try (MockGpioBoard board = (MockGpioBoard) Boards.open(config(true, Duration.ZERO))) {
+            DigitalOutput led = output(board, "led");
+            board.statusLed().show(LedPattern.ON);
+            await(() -> led.state() == DigitalState.HIGH, "led on");
+            board.statusLed().show(LedPattern.BLINK_FAST);
+            await(() -> led.state() == DigitalState.LOW, "blink off phase");
+            await(() -> led.state() == DigitalState.HIGH, "blink on phase");
+            board.statusLed().show(LedPattern.OFF);
+            await(() -> led.state() == DigitalState.LOW, "led off");
+        }
+    }
+
+    @Test
+    void closingLeavesNoBoardThreads() throws Exception {
+        Board board = Boards.open(config(true, Duration.ZERO));
+        board.chime().ring();
+        board.statusLed().show(LedPattern.BLINK_SLOW);
+        board.close();
+        await(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("openbell-hw")),
+                "openbell-hw to end");
+        List<Thread> nonDaemon = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !t.isDaemon() && t.isAlive() && t.getName().toLowerCase().contains("pi4j")).toList();
+        assertEquals(List.of(), nonDaemon, "no Pi4J thread keeps the JVM alive");
+    }
+
+    private static DigitalOutput output(MockGpioBoard board, String id) {
+        return board.outputForTest(id);
+    }
+}
