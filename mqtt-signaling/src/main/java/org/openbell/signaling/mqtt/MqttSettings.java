@@ -1,0 +1,146 @@
+package org.openbell.signaling.mqtt;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How an {@link MqttLink} connects. Built with {@link #builder}; {@link #toString()} never shows
+ * the password.
+ *
+ * @param sessionExpiry  how long the broker keeps the session while disconnected (Clean Start is always off)
+ * @param backoffInitial first reconnect delay; doubles per failure up to {@code backoffMax}, jittered
+ * @param will           the Last Will, published by the broker if the connection dies
+ * @param birth          published after every successful connect, before queued messages
+ * @param maxQueued      messages kept while disconnected; the oldest is dropped beyond this
+ */
+public record MqttSettings(String serverUri, String clientId, Optional<String> username, Optional<String> password,
+        Duration sessionExpiry, Duration keepAlive, Duration connectTimeout, Duration backoffInitial, Duration backoffMax,
+        Optional<Outgoing> will, Optional<Outgoing> birth, int maxQueued) {
+
+    public MqttSettings {
+        Objects.requireNonNull(serverUri, "serverUri");
+        if (!serverUri.matches("(tcp|ssl|ws|wss)://.+")) {
+            throw new IllegalArgumentException("serverUri must start with tcp://, ssl://, ws:// or wss://, was \"" + serverUri + "\"");
+        }
+        Objects.requireNonNull(clientId, "clientId");
+        if (clientId.isEmpty() || clientId.length() > 128) {
+            throw new IllegalArgumentException("clientId must be 1-128 characters");
+        }
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(password, "password");
+        requireNonNegative("sessionExpiry", sessionExpiry);
+        if (sessionExpiry.toSeconds() > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("sessionExpiry is too long");
+        }
+        requireNonNegative("keepAlive", keepAlive);
+        requirePositive("connectTimeout", connectTimeout);
+        requirePositive("backoffInitial", backoffInitial);
+        requirePositive("backoffMax", backoffMax);
+        if (backoffInitial.compareTo(backoffMax) > 0) {
+            throw new IllegalArgumentException("backoffInitial must not exceed backoffMax");
+        }
+        Objects.requireNonNull(will, "will");
+        Objects.requireNonNull(birth, "birth");
+        if (maxQueued < 1) {
+            throw new IllegalArgumentException("maxQueued must be at least 1, was " + maxQueued);
+        }
+    }
+
+    public static Builder builder(String serverUri, String clientId) {
+        return new Builder(serverUri, clientId);
+    }
+
+    @Override
+    public String toString() {
+        return "MqttSettings[" + serverUri + ", clientId=" + clientId + ", username=" + username.orElse("none")
+                + ", password=" + (password.isPresent() ? "***" : "none") + ", sessionExpiry=" + sessionExpiry
+                + ", keepAlive=" + keepAlive + ", backoff=" + backoffInitial + ".." + backoffMax + "]";
+    }
+
+    private static void requireNonNegative(String field, Duration d) {
+        Objects.requireNonNull(d, field);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(field + " must not be negative, was " + d);
+        }
+    }
+
+    private static void requirePositive(String field, Duration d) {
+        requireNonNegative(field, d);
+        if (d.isZero()) {
+            throw new IllegalArgumentException(field + " must be positive");
+        }
+    }
+
+    /** Builds {@link MqttSettings}; defaults: session 1 day, keep-alive 30 s, connect timeout 10 s, backoff 250 ms..30 s, 1000 queued. */
+    public static final class Builder {
+        private final String serverUri;
+        private final String clientId;
+        private Optional<String> username = Optional.empty();
+        private Optional<String> password = Optional.empty();
+        private Duration sessionExpiry = Duration.ofDays(1);
+        private Duration keepAlive = Duration.ofSeconds(30);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration backoffInitial = Duration.ofMillis(250);
+        private Duration backoffMax = Duration.ofSeconds(30);
+        private Optional<Outgoing> will = Optional.empty();
+        private Optional<Outgoing> birth = Optional.empty();
+        private int maxQueued = 1000;
+
+        private Builder(String serverUri, String clientId) {
+            this.serverUri = serverUri;
+            this.clientId = clientId;
+        }
+
+        public Builder username(String value) {
+            username = Optional.of(value);
+            return this;
+        }
+
+        public Builder password(String value) {
+            password = Optional.of(value);
+            return this;
+        }
+
+        public Builder sessionExpiry(Duration value) {
+            sessionExpiry = value;
+            return this;
+        }
+
+        public Builder keepAlive(Duration value) {
+            keepAlive = value;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration value) {
+            connectTimeout = value;
+            return this;
+        }
+
+        public Builder backoff(Duration initial, Duration max) {
+            backoffInitial = initial;
+            backoffMax = max;
+            return this;
+        }
+
+        public Builder will(Outgoing value) {
+            will = Optional.of(value);
+            return this;
+        }
+
+        public Builder birth(Outgoing value) {
+            birth = Optional.of(value);
+            return this;
+        }
+
+        public Builder maxQueued(int value) {
+            maxQueued = value;
+            return this;
+        }
+
+        public MqttSettings build() {
+            return new MqttSettings(serverUri, clientId, username, password, sessionExpiry, keepAlive, connectTimeout,
+                    backoffInitial, backoffMax, will, birth, maxQueued);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package org.openbell.signaling.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Mosquitto for tests: its own config, persistence and log in a temporary directory,
+ * MQTT/TCP and WebSocket listeners on free loopback ports. It can be stopped and started again
+ * on the same ports with the same persisted sessions, to test outages.
+ */
+public final class MosquittoBroker implements AutoCloseable {
+
+    private static final List<Path> CANDIDATES = List.of(Path.of("/usr/sbin/mosquitto"), Path.of("/usr/bin/mosquitto"),
+            Path.of("/usr/local/sbin/mosquitto"));
+
+    private final Path binary;
+    private final Path dir;
+    private final Path config;
+    private final int tcpPort;
+    private final int webSocketPort;
+    private Process process;
+
+    private MosquittoBroker(Path binary, Path dir, int tcpPort, int webSocketPort) throws IOException {
+        this.binary = binary;
+        this.dir = dir;
+        this.tcpPort = tcpPort;
+        this.webSocketPort = webSocketPort;
+        this.config = dir.resolve("mosquitto.conf");
+        Files.writeString(config, """
+                # Written by the Openbell test harness.
+                per_listener_settings false
+                allow_anonymous true
+                listener %d 127.0.0.1
+                listener %d 127.0.0.1
+                protocol websockets
+                persistence true
+                persistence_location %s/
+                autosave_interval 1
+                log_dest file %s
+                log_type error
+                log_type warning
+                log_type notice
+                log_type information
+                log_timestamp_format %%H:%%M:%%S
+                user root
+                """.formatted(tcpPort, webSocketPort, dir, dir.resolve("mosquitto.log")));
+    }
+
+    /** Starts a broker on free loopback ports and waits until it accepts connections. */
+    public static MosquittoBroker start() {
+        Path binary = CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new IllegalStateException(
+                "mosquitto not found: run scripts/test (it installs it) or apt-get install mosquitto"));
+        try {
+            MosquittoBroker broker = new MosquittoBroker(binary, Files.createTempDirectory("openbell-mosquitto-"),
+                    freePort(), freePort());
+            broker.startAgain();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String tcpUri() {
+        return "tcp://127.0.0.1:" + tcpPort;
+    }
+
+    public String webSocketUri() {
+        return "ws://127.0.0.1:" + webSocketPort + "/mqtt";
+    }
+
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    /** (Re)starts the broker on the same ports with the same persisted state. */
+    public synchronized void startAgain() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            process = new ProcessBuilder(binary.toString(), "-c", config.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile())
+                    .start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!accepts(tcpPort) || !accepts(webSocketPort)) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("mosquitto exited with " + process.exitValue() + ":\n" + log());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("mosquitto did not listen within 15 s:\n" + log());
+                }
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the broker (SIGTERM: it saves its sessions) and waits for it to exit. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** The broker's log so far, for diagnosing a failed test. */
+    public String log() {
+        try {
+            Path log = dir.resolve("mosquitto.log");
+            return Files.exists(log) ? Files.readString(log) : "(no log)";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
