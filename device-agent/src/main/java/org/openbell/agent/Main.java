@@ -21,6 +21,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Our logging config by name: a dependency (HiveMQ) ships its own logback.xml.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "openbell-logback.xml");
+        }
         AgentConfig config;
         try {
             config = ConfigLoader.load(args, System.getenv("OPENBELL_CONFIG"));

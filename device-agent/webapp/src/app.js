@@ -1,0 +1,311 @@
+// The owner page: rings when someone presses the doorbell, answers or declines over MQTT 5.
+import mqtt from './vendor/mqtt.esm.js';
+import { decode, encode, topics, isValidId, ringAnswer, ringDecline } from './protocol.js';
+import { dingDong, unlock, unlocked } from './ring-sound.js';
+
+const $ = (id) => document.getElementById(id);
+const RING_REPEAT_MS = 4000;
+const HISTORY_SIZE = 10;
+
+const state = {
+  config: null,
+  ownerId: null,
+  client: null,
+  topics: null,
+  current: null,          // the ring being shown: { ringId, at, expiresAt, presses }
+  ended: new Map(),       // ringId -> ring-ended message (also guards against late rings)
+  history: [],            // [{ ringId, at, outcome, by }]
+  soundTimer: null,
+  expiryTimer: null,
+  lastError: null,
+};
+window.openbell = state;
+
+function ownerIdentity() {
+  const fromQuery = new URLSearchParams(location.search).get('owner');
+  if (fromQuery !== null) {
+    if (isValidId(fromQuery)) {
+      return fromQuery;
+    }
+    console.warn(`ignoring invalid ?owner=${fromQuery}`);
+  }
+  let id = localStorage.getItem('openbell.ownerId');
+  if (!isValidId(id)) {
+    id = `owner-${randomId(8)}`;
+    localStorage.setItem('openbell.ownerId', id);
+  }
+  return id;
+}
+
+function tabInstance() {
+  let instance = sessionStorage.getItem('openbell.instance');
+  if (!isValidId(instance)) {
+    instance = randomId(6);
+    sessionStorage.setItem('openbell.instance', instance);
+  }
+  return instance;
+}
+
+function randomId(bytes) {
+  const values = crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(values, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const shortClock = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+function setConnection(value, text) {
+  $('connection').dataset.state = value;
+  $('connection').textContent = text;
+}
+
+function setPresence(value) {
+  const presence = $('presence');
+  presence.dataset.state = value;
+  presence.textContent = { online: 'Doorbell online', offline: 'Doorbell offline', unknown: 'Doorbell status unknown' }[value];
+}
+
+async function start() {
+  document.addEventListener('pointerdown', enableSound, { passive: true });
+  document.addEventListener('keydown', enableSound);
+  state.ownerId = ownerIdentity();
+  $('owner-id').textContent = state.ownerId;
+  try {
+    const response = await fetch('/api/config', { cache: 'no-store' });
+    if (!response.ok) {
+      throw new Error(`GET /api/config: HTTP ${response.status}`);
+    }
+    state.config = await response.json();
+  } catch (e) {
+    state.lastError = String(e);
+    setConnection('disconnected', 'cannot reach the doorbell');
+    console.error(e);
+    return;
+  }
+  $('device-name').textContent = state.config.deviceName;
+  document.title = `${state.config.deviceName} · Openbell`;
+  state.topics = topics(state.config.topicPrefix);
+  connect();
+}
+
+function connect() {
+  const { config, ownerId } = state;
+  const url = config.brokerUrl.replace('{host}', location.hostname);
+  setConnection('connecting', 'connecting…');
+  const client = mqtt.connect(url, {
+    protocolVersion: 5,
+    clientId: `openbell-owner-${ownerId}-${tabInstance()}`,
+    clean: false,
+    properties: { sessionExpiryInterval: 3600 },
+    reconnectPeriod: 1500,
+    connectTimeout: 10_000,
+    keepalive: 30,
+  });
+  state.client = client;
+  client.on('connect', () => {
+    setConnection('connected', 'connected');
+    const subscriptions = {
+      [state.topics.presence(config.deviceId)]: { qos: 1 },
+      [state.topics.rings(config.deviceId)]: { qos: 1 },
+    };
+    client.subscribe(subscriptions, (error) => {
+      if (error) {
+        state.lastError = String(error);
+        console.error('subscribe failed', error);
+      }
+    });
+  });
+  client.on('reconnect', () => setConnection('connecting', 'reconnecting…'));
+  client.on('offline', () => {
+    setConnection('disconnected', 'offline');
+    setPresence('unknown');
+  });
+  client.on('close', () => {
+    if ($('connection').dataset.state === 'connected') {
+      setConnection('disconnected', 'disconnected');
+    }
+  });
+  client.on('error', (error) => {
+    state.lastError = String(error);
+    console.warn('MQTT error', error?.message ?? error);
+  });
+  client.on('message', (topic, payload) => onMessage(topic, payload));
+}
+
+function onMessage(topic, payload) {
+  let message;
+  try {
+    message = decode(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength));
+  } catch (e) {
+    console.warn(`rejected a message on ${topic}: ${e.message}`);
+    return;
+  }
+  if (message.deviceId !== state.config.deviceId) {
+    console.warn(`rejected a ${message.type} for doorbell ${message.deviceId} on ${topic}`);
+    return;
+  }
+  switch (message.type) {
+    case 'presence':
+      if (topic === state.topics.presence(state.config.deviceId)) {
+        setPresence(message.state);
+      }
+      break;
+    case 'ring':
+      onRing(message);
+      break;
+    case 'ring-ended':
+      onRingEnded(message);
+      break;
+    default:
+      console.warn(`ignored a ${message.type} on ${topic}`);
+  }
+}
+
+function onRing(ring) {
+  if (state.ended.has(ring.ringId)) {
+    return;
+  }
+  if (ring.expiresAt <= Date.now()) {
+    console.info(`ignored ring ${ring.ringId}: it expired at ${clock(ring.expiresAt)}`);
+    return;
+  }
+  const isNew = state.current?.ringId !== ring.ringId;
+  if (!isNew && ring.presses <= state.current.presses) {
+    return; // a duplicate (QoS 1 may deliver twice)
+  }
+  state.current = ring;
+  const screen = $('ring-screen');
+  screen.dataset.ringId = ring.ringId;
+  $('ring-time').textContent = `Pressed at ${clock(ring.at)}`;
+  $('ring-presses').hidden = ring.presses < 2;
+  $('ring-presses').textContent = `Pressed ${ring.presses} times`;
+  $('ring-note').hidden = true;
+  if (isNew) {
+    $('answer').disabled = false;
+    $('decline').disabled = false;
+    $('answer').textContent = 'Answer';
+    $('decline').textContent = 'Decline';
+  }
+  screen.hidden = false;
+  document.body.classList.add('ringing');
+  alertOwner(isNew);
+  clearTimeout(state.expiryTimer);
+  state.expiryTimer = setTimeout(() => {
+    // The device sends ring-ended on timeout; this only covers a lost connection.
+    if (state.current?.ringId === ring.ringId) {
+      onRingEnded({ type: 'ring-ended', deviceId: ring.deviceId, ringId: ring.ringId, at: ring.expiresAt, outcome: 'timed-out' });
+    }
+  }, Math.max(0, ring.expiresAt - Date.now()) + 5000);
+}
+
+function alertOwner(isNew) {
+  dingDong();
+  navigator.vibrate?.([300, 150, 300, 150, 600]);
+  clearInterval(state.soundTimer);
+  state.soundTimer = setInterval(() => {
+    dingDong();
+    navigator.vibrate?.([300, 150, 300]);
+  }, RING_REPEAT_MS);
+  if (isNew && document.hidden && 'Notification' in window && Notification.permission === 'granted') {
+    new Notification(`${state.config.deviceName}: someone is at the door`, { tag: 'openbell-ring', renotify: true });
+  }
+}
+
+function stopAlerting() {
+  clearInterval(state.soundTimer);
+  clearTimeout(state.expiryTimer);
+  state.soundTimer = null;
+  navigator.vibrate?.(0);
+}
+
+function onRingEnded(ended) {
+  if (state.ended.has(ended.ringId)) {
+    return;
+  }
+  state.ended.set(ended.ringId, ended);
+  const ringAt = state.current?.ringId === ended.ringId ? state.current.at : ended.at;
+  if (state.current?.ringId === ended.ringId) {
+    state.current = null;
+    stopAlerting();
+    $('ring-screen').hidden = true;
+    delete $('ring-screen').dataset.ringId;
+    document.body.classList.remove('ringing');
+  }
+  const outcome = describeOutcome(ended, ringAt);
+  const result = $('ring-result');
+  result.dataset.outcome = outcome.code;
+  result.dataset.ringId = ended.ringId;
+  result.textContent = outcome.text;
+  result.hidden = false;
+  $('idle').hidden = false;
+  addHistory(ringAt, outcome.text, outcome.code);
+}
+
+function describeOutcome(ended, ringAt) {
+  const mine = ended.by === state.ownerId;
+  switch (ended.outcome) {
+    case 'answered':
+      return mine ? { code: 'answered-by-me', text: 'You answered' }
+        : { code: 'answered-by-other', text: `Answered by another owner (${ended.by})` };
+    case 'declined':
+      return { code: 'declined', text: mine ? 'You declined' : `Declined by ${ended.by}` };
+    default:
+      return { code: 'timed-out', text: `Missed ring at ${shortClock(ringAt)}` };
+  }
+}
+
+function addHistory(at, text, code) {
+  state.history.unshift({ at, text, code });
+  state.history.length = Math.min(state.history.length, HISTORY_SIZE);
+  const list = $('history');
+  list.replaceChildren(...state.history.map((entry) => {
+    const item = document.createElement('li');
+    item.dataset.outcome = entry.code;
+    const when = document.createElement('time');
+    when.dateTime = new Date(entry.at).toISOString();
+    when.textContent = clock(entry.at);
+    item.append(when, ` ${entry.text}`);
+    return item;
+  }));
+}
+
+function respond(kind) {
+  const ring = state.current;
+  if (!ring || !state.client?.connected) {
+    $('ring-note').hidden = false;
+    $('ring-note').textContent = 'Not connected to the doorbell: trying again…';
+    return;
+  }
+  $('answer').disabled = true;
+  $('decline').disabled = true;
+  (kind === 'answer' ? $('answer') : $('decline')).textContent = kind === 'answer' ? 'Answering…' : 'Declining…';
+  const message = kind === 'answer' ? ringAnswer(ring.deviceId, ring.ringId) : ringDecline(ring.deviceId, ring.ringId);
+  state.client.publish(state.topics.ownerToDevice(state.ownerId, ring.deviceId), encode(message),
+    { qos: 1, properties: { messageExpiryInterval: 10 } }, (error) => {
+      if (error) {
+        state.lastError = String(error);
+        $('answer').disabled = false;
+        $('decline').disabled = false;
+        $('ring-note').hidden = false;
+        $('ring-note').textContent = `Could not send: ${error.message}`;
+      }
+    });
+}
+
+async function enableSound() {
+  if (await unlock()) {
+    $('sound-hint').hidden = true;
+    document.removeEventListener('pointerdown', enableSound);
+    document.removeEventListener('keydown', enableSound);
+    if (state.current) {
+      dingDong();
+    }
+  }
+}
+
+$('answer').addEventListener('click', () => respond('answer'));
+$('decline').addEventListener('click', () => respond('decline'));
+if (unlocked()) {
+  $('sound-hint').hidden = true;
+}
+start();

@@ -1,0 +1,183 @@
+// Openbell protocol v1 (docs/protocol.md): topics, encoding and strict decoding.
+// No dependency on MQTT or the DOM: runs in the browser and under `node --test`.
+// The Java twin is org.openbell.signaling.MessageCodec; both pass mqtt-signaling/test-vectors/v1.json.
+
+export const PROTOCOL_VERSION = 1;
+export const MAX_PAYLOAD_BYTES = 65536;
+
+export const ErrorCode = Object.freeze({
+  TOO_LARGE: 'too-large',
+  MALFORMED: 'malformed',
+  MISSING_FIELD: 'missing-field',
+  UNSUPPORTED_VERSION: 'unsupported-version',
+  UNKNOWN_TYPE: 'unknown-type',
+  UNKNOWN_FIELD: 'unknown-field',
+  INVALID_FIELD: 'invalid-field',
+});
+
+/** A payload that is not a valid v1 message; `code` is one of ErrorCode. */
+export class ProtocolError extends Error {
+  constructor(code, detail) {
+    super(`${code}: ${detail}`);
+    this.name = 'ProtocolError';
+    this.code = code;
+  }
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isValidId(value) {
+  return typeof value === 'string' && ID.test(value);
+}
+
+const id = (name) => ({ name, kind: 'id', required: true });
+const optionalId = (name) => ({ name, kind: 'id', required: false });
+const time = (name) => ({ name, kind: 'time', required: true });
+const positiveInt = (name) => ({ name, kind: 'positive-int', required: true });
+const choice = (name, choices) => ({ name, kind: 'choice', required: true, choices });
+
+/** Fields of each message type, in wire order (after v and type). */
+export const SCHEMAS = Object.freeze({
+  presence: [id('deviceId'), choice('state', ['online', 'offline']), time('at')],
+  ring: [id('deviceId'), id('ringId'), time('at'), time('expiresAt'), positiveInt('presses')],
+  'ring-ended': [id('deviceId'), id('ringId'), time('at'),
+    choice('outcome', ['answered', 'declined', 'timed-out']), optionalId('by')],
+  'ring-answer': [id('deviceId'), id('ringId'), time('at')],
+  'ring-decline': [id('deviceId'), id('ringId'), time('at')],
+});
+
+function problem(field, value) {
+  switch (field.kind) {
+    case 'id':
+      return isValidId(value) ? null : 'must be an id matching [A-Za-z0-9_-]{1,64}';
+    case 'time':
+      return Number.isSafeInteger(value) && value >= 0 ? null : 'must be milliseconds since the epoch (an integer >= 0)';
+    case 'positive-int':
+      return Number.isSafeInteger(value) && value >= 1 && value <= 2147483647 ? null : 'must be an integer >= 1';
+    case 'choice':
+      return field.choices.includes(value) ? null : `must be one of ${field.choices.join(', ')}`;
+    default:
+      return 'unknown field kind';
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+
+/**
+ * Decodes a payload (Uint8Array, ArrayBuffer view or string) into a frozen message object, or
+ * throws a ProtocolError. Rules are checked in the order of docs/protocol.md.
+ */
+export function decode(payload) {
+  let bytes;
+  let text;
+  if (typeof payload === 'string') {
+    text = payload;
+    bytes = encoder.encode(payload);
+  } else if (payload instanceof Uint8Array) {
+    bytes = payload;
+  } else {
+    throw new ProtocolError(ErrorCode.MALFORMED, 'payload must be bytes or text');
+  }
+  if (bytes.length > MAX_PAYLOAD_BYTES) {
+    throw new ProtocolError(ErrorCode.TOO_LARGE, `${bytes.length} bytes, more than ${MAX_PAYLOAD_BYTES}`);
+  }
+  if (text === undefined) {
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      throw new ProtocolError(ErrorCode.MALFORMED, 'not UTF-8');
+    }
+  }
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ProtocolError(ErrorCode.MALFORMED, `not JSON: ${e.message}`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ProtocolError(ErrorCode.MALFORMED, 'the top level must be a JSON object');
+  }
+  if (!has(json, 'v')) {
+    throw new ProtocolError(ErrorCode.MISSING_FIELD, "no protocol version 'v'");
+  }
+  if (json.v !== PROTOCOL_VERSION) {
+    throw new ProtocolError(ErrorCode.UNSUPPORTED_VERSION, `v is ${JSON.stringify(json.v)}, this receiver speaks ${PROTOCOL_VERSION}`);
+  }
+  if (!has(json, 'type')) {
+    throw new ProtocolError(ErrorCode.MISSING_FIELD, "no 'type'");
+  }
+  const schema = typeof json.type === 'string' && has(SCHEMAS, json.type) ? SCHEMAS[json.type] : null;
+  if (!schema) {
+    throw new ProtocolError(ErrorCode.UNKNOWN_TYPE, `type ${JSON.stringify(json.type)} is not a v1 message type`);
+  }
+  const allowed = new Set(['v', 'type', ...schema.map((f) => f.name)]);
+  for (const key of Object.keys(json)) {
+    if (!allowed.has(key)) {
+      throw new ProtocolError(ErrorCode.UNKNOWN_FIELD, `'${key}' is not a field of ${json.type}`);
+    }
+  }
+  for (const field of schema) {
+    if (field.required && !has(json, field.name)) {
+      throw new ProtocolError(ErrorCode.MISSING_FIELD, `${json.type} needs '${field.name}'`);
+    }
+  }
+  if (json.type === 'ring-ended' && !has(json, 'by') && (json.outcome === 'answered' || json.outcome === 'declined')) {
+    throw new ProtocolError(ErrorCode.MISSING_FIELD, `ring-ended with outcome ${json.outcome} needs 'by'`);
+  }
+  for (const field of schema) {
+    if (has(json, field.name)) {
+      const why = problem(field, json[field.name]);
+      if (why) {
+        throw new ProtocolError(ErrorCode.INVALID_FIELD, `'${field.name}' ${why}`);
+      }
+    }
+  }
+  if (json.type === 'ring' && json.expiresAt < json.at) {
+    throw new ProtocolError(ErrorCode.INVALID_FIELD, 'expiresAt must not be before at');
+  }
+  if (json.type === 'ring-ended' && json.outcome === 'timed-out' && has(json, 'by')) {
+    throw new ProtocolError(ErrorCode.INVALID_FIELD, 'by must be absent when the outcome is timed-out');
+  }
+  const message = { v: PROTOCOL_VERSION, type: json.type };
+  for (const field of schema) {
+    if (has(json, field.name)) {
+      message[field.name] = json[field.name];
+    }
+  }
+  return Object.freeze(message);
+}
+
+/** Encodes a message object as compact JSON text, v and type first, fields in wire order. */
+export function encode(message) {
+  const schema = SCHEMAS[message.type];
+  if (!schema) {
+    throw new ProtocolError(ErrorCode.UNKNOWN_TYPE, `cannot encode type ${message.type}`);
+  }
+  const out = { v: PROTOCOL_VERSION, type: message.type };
+  for (const field of schema) {
+    if (message[field.name] !== undefined) {
+      out[field.name] = message[field.name];
+    }
+  }
+  const text = JSON.stringify(out);
+  decode(text); // never send what we would reject
+  return text;
+}
+
+/** The v1 topic tree under `prefix` (one subtree per doorbell and per owner). */
+export function topics(prefix = 'openbell') {
+  const root = `${prefix}/v1`;
+  return Object.freeze({
+    presence: (deviceId) => `${root}/doorbells/${deviceId}/presence`,
+    rings: (deviceId) => `${root}/doorbells/${deviceId}/rings`,
+    ownerToDevice: (ownerId, deviceId) => `${root}/owners/${ownerId}/doorbells/${deviceId}`,
+  });
+}
+
+export const ringAnswer = (deviceId, ringId, at = Date.now()) =>
+  Object.freeze({ v: PROTOCOL_VERSION, type: 'ring-answer', deviceId, ringId, at });
+
+export const ringDecline = (deviceId, ringId, at = Date.now()) =>
+  Object.freeze({ v: PROTOCOL_VERSION, type: 'ring-decline', deviceId, ringId, at });
