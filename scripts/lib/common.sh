@@ -16,11 +16,21 @@ find_jdk25() {
   return 1
 }
 
-# Installs missing Debian packages when running as root; otherwise lists what is missing.
+# Installs what is missing when running as root (apt), otherwise lists it. Each argument is a
+# Debian package name, or "command=package" to accept any installation that provides the command
+# (e.g. a Node.js from elsewhere, whose npm conflicts with Debian's npm package).
 ensure_packages() {
-  local missing=() pkg
-  for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  local missing=() spec pkg cmd
+  for spec in "$@"; do
+    if [ "${spec#*=}" != "$spec" ]; then
+      cmd=${spec%%=*}
+      pkg=${spec#*=}
+      command -v "$cmd" >/dev/null 2>&1 && continue
+    else
+      pkg=$spec
+      dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && continue
+    fi
+    missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -150,7 +150,8 @@ public final class Agent implements AutoCloseable {
         return false;
     }
 
-    Map<String, Object> pageConfig() {
+    /** What the owner page needs to reach the broker (GET /api/config). */
+    public Map<String, Object> pageConfig() {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("deviceId", config.device().id());
         page.put("deviceName", config.device().name());
@@ -161,7 +162,8 @@ public final class Agent implements AutoCloseable {
         return page;
     }
 
-    Map<String, Object> status() {
+    /** The doorbell's state (GET /api/status). */
+    public Map<String, Object> status() {
         RingSnapshot s = ring.snapshot();
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("deviceId", config.device().id());
