@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.openbell.agent.broker.EmbeddedBroker;
 import org.openbell.agent.config.AgentConfig;
 import org.openbell.agent.ring.RingController;
+import org.openbell.agent.ring.RingSignals;
 import org.openbell.agent.ring.RingSnapshot;
 import org.openbell.agent.ring.Timers;
 import org.openbell.agent.signaling.DeviceSignaling;
@@ -22,6 +23,8 @@ import org.openbell.hardware.Boards;
 import org.openbell.hardware.HardwareConfig;
 import org.openbell.hardware.SimulatedBoard;
 import org.openbell.signaling.Ids;
+import org.openbell.signaling.Ring;
+import org.openbell.signaling.RingEnded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +40,7 @@ public final class Agent implements AutoCloseable {
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private Board board;
     private RingController ring;
-    private DeviceSignaling signaling;
+    private volatile DeviceSignaling signaling;
     private WebServer web;
     private String webSocketUrl;
 
@@ -89,24 +92,13 @@ public final class Agent implements AutoCloseable {
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("openbell-ring").factory());
         own(loop::shutdownNow);
-        // The controller and the signaling refer to each other; the holder breaks the cycle.
-        DeviceSignaling[] signalingRef = new DeviceSignaling[1];
+        // The controller publishes through the signaling, which feeds owner messages back to it:
+        // the controller is built first, with a RingSignals that forwards once signaling is up.
         ring = new RingController(config.device().id(), config.ring().timeout(), clock, loop, Timers.on(loop),
-                board.chime(), board.statusLed(), new org.openbell.agent.ring.RingSignals() {
-                    @Override
-                    public void ringStarted(org.openbell.signaling.Ring r) {
-                        signalingRef[0].ringStarted(r);
-                    }
-
-                    @Override
-                    public void ringEnded(org.openbell.signaling.RingEnded e) {
-                        signalingRef[0].ringEnded(e);
-                    }
-                }, Ids::newRingId);
+                board.chime(), board.statusLed(), new ForwardingSignals(), Ids::newRingId);
         ring.brokerConnection(false);
         signaling = own(DeviceSignaling.start(config, brokerUri, clock, ring::ownerMessage,
                 (connected, cause) -> ring.brokerConnection(connected)));
-        signalingRef[0] = signaling;
         board.button().setListener(ring::press);
 
         web = own(WebServer.start(config.web().bind(), config.web().port(), tls, new WebApi(this)));
@@ -199,6 +191,23 @@ public final class Agent implements AutoCloseable {
     static String version() {
         String v = Agent.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    /** Forwards ring notifications to the signaling once it exists (presses before that only chime). */
+    private final class ForwardingSignals implements RingSignals {
+        @Override
+        public void ringStarted(Ring r) {
+            if (signaling != null) {
+                signaling.ringStarted(r);
+            }
+        }
+
+        @Override
+        public void ringEnded(RingEnded e) {
+            if (signaling != null) {
+                signaling.ringEnded(e);
+            }
+        }
     }
 
     private record WebApi(Agent agent) implements WebServer.Api {

@@ -1,6 +1,5 @@
 package org.openbell.agent.signaling;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -155,10 +154,5 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         } finally {
             link.close();
         }
-    }
-
-    static String preview(byte[] payload) {
-        String text = new String(payload, 0, Math.min(payload.length, 120), StandardCharsets.UTF_8);
-        return text.replaceAll("\\p{Cntrl}", "?");
     }
 }
