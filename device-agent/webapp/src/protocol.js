@@ -35,6 +35,15 @@ const optionalId = (name) => ({ name, kind: 'id', required: false });
 const time = (name) => ({ name, kind: 'time', required: true });
 const positiveInt = (name) => ({ name, kind: 'positive-int', required: true });
 const choice = (name, choices) => ({ name, kind: 'choice', required: true, choices });
+const sdp = (name) => ({ name, kind: 'sdp', required: true });
+const token = (name) => ({ name, kind: 'token', required: true });
+const line = (name) => ({ name, kind: 'line', required: true });
+const index = (name) => ({ name, kind: 'index', required: true });
+
+export const MAX_SDP_CHARS = 32768;
+export const MAX_CANDIDATE_CHARS = 1024;
+const PRINTABLE = /^[\x20-\x7e]*$/;
+const TOKEN = /^[\x21-\x7e]{1,64}$/;
 
 /** Fields of each message type, in wire order (after v and type). */
 export const SCHEMAS = Object.freeze({
@@ -44,6 +53,11 @@ export const SCHEMAS = Object.freeze({
     choice('outcome', ['answered', 'declined', 'timed-out']), optionalId('by')],
   'ring-answer': [id('deviceId'), id('ringId'), time('at')],
   'ring-decline': [id('deviceId'), id('ringId'), time('at')],
+  offer: [id('deviceId'), id('sessionId'), id('ringId'), sdp('sdp'), time('at')],
+  answer: [id('deviceId'), id('sessionId'), sdp('sdp'), time('at')],
+  candidate: [id('deviceId'), id('sessionId'), line('candidate'), token('sdpMid'), index('sdpMLineIndex'), time('at')],
+  hangup: [id('deviceId'), id('sessionId'), choice('reason', ['normal', 'media-failed', 'timeout', 'busy']), time('at')],
+  'call-state': [id('deviceId'), id('sessionId'), choice('state', ['connecting', 'connected', 'ended']), time('at')],
 });
 
 function problem(field, value) {
@@ -56,6 +70,16 @@ function problem(field, value) {
       return Number.isSafeInteger(value) && value >= 1 && value <= 2147483647 ? null : 'must be an integer >= 1';
     case 'choice':
       return field.choices.includes(value) ? null : `must be one of ${field.choices.join(', ')}`;
+    case 'sdp':
+      return typeof value === 'string' && value.startsWith('v=0') && value.length <= MAX_SDP_CHARS && !value.includes('\u0000')
+        ? null : `must be an SDP text starting with v=0, at most ${MAX_SDP_CHARS} characters`;
+    case 'token':
+      return typeof value === 'string' && TOKEN.test(value) ? null : 'must be 1-64 printable characters without spaces';
+    case 'line':
+      return typeof value === 'string' && value.startsWith('candidate:') && value.length <= MAX_CANDIDATE_CHARS && PRINTABLE.test(value)
+        ? null : 'must be an ICE candidate line (candidate:...)';
+    case 'index':
+      return Number.isInteger(value) && value >= 0 && value <= 255 ? null : 'must be an integer from 0 to 255';
     default:
       return 'unknown field kind';
   }
@@ -173,6 +197,7 @@ export function topics(prefix = 'openbell') {
     presence: (deviceId) => `${root}/doorbells/${deviceId}/presence`,
     rings: (deviceId) => `${root}/doorbells/${deviceId}/rings`,
     ownerToDevice: (ownerId, deviceId) => `${root}/owners/${ownerId}/doorbells/${deviceId}`,
+    deviceToOwner: (deviceId, ownerId) => `${root}/doorbells/${deviceId}/owners/${ownerId}`,
   });
 }
 

@@ -53,6 +53,7 @@ test('topics follow the spec', () => {
   assert.equal(t.presence('front-door'), 'home/openbell/v1/doorbells/front-door/presence');
   assert.equal(t.rings('front-door'), 'home/openbell/v1/doorbells/front-door/rings');
   assert.equal(t.ownerToDevice('alice', 'front-door'), 'home/openbell/v1/owners/alice/doorbells/front-door');
+  assert.equal(t.deviceToOwner('front-door', 'alice'), 'home/openbell/v1/doorbells/front-door/owners/alice');
 });
 
 test('factories make valid messages and encode refuses invalid ones', () => {

@@ -8,7 +8,7 @@ import java.util.Locale;
 /** One field of a message schema and the check of its JSON value (rule 9 of docs/protocol.md). */
 record Field(String name, Kind kind, boolean required, List<String> choices) {
 
-    enum Kind { ID, TIME, POSITIVE_INT, CHOICE }
+    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX }
 
     static Field id(String name) {
         return new Field(name, Kind.ID, true, List.of());
@@ -26,6 +26,26 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
         return new Field(name, Kind.POSITIVE_INT, true, List.of());
     }
 
+    static Field sdp(String name) {
+        return new Field(name, Kind.SDP, true, List.of());
+    }
+
+    static Field token(String name) {
+        return new Field(name, Kind.TOKEN, true, List.of());
+    }
+
+    static Field line(String name) {
+        return new Field(name, Kind.LINE, true, List.of());
+    }
+
+    static Field index(String name) {
+        return new Field(name, Kind.INDEX, true, List.of());
+    }
+
+    static Field optionalChoice(String name, List<String> choices) {
+        return new Field(name, Kind.CHOICE, false, List.copyOf(choices));
+    }
+
     static Field choice(String name, List<String> choices) {
         return new Field(name, Kind.CHOICE, true, List.copyOf(choices));
     }
@@ -41,6 +61,14 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
                     : "must be an integer >= 1";
             case CHOICE -> value.isTextual() && choices.contains(value.textValue()) ? null
                     : "must be one of " + choices;
+            case SDP -> value.isTextual() && Sdp.isValid(value.textValue()) ? null
+                    : "must be an SDP text starting with v=0, at most " + Sdp.MAX_CHARS + " characters";
+            case TOKEN -> value.isTextual() && Sdp.isToken(value.textValue()) ? null
+                    : "must be 1-64 printable characters without spaces";
+            case LINE -> value.isTextual() && Sdp.isCandidateLine(value.textValue()) ? null
+                    : "must be an ICE candidate line (candidate:...), at most " + Sdp.MAX_CANDIDATE_CHARS + " characters";
+            case INDEX -> value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= 0 && value.intValue() <= 255 ? null
+                    : "must be an integer from 0 to 255";
         };
     }
 

@@ -32,15 +32,25 @@ public final class MessageCodec {
     public static final int PROTOCOL_VERSION = 1;
     public static final int MAX_PAYLOAD_BYTES = 65536;
 
-    private static final Map<MessageType, List<Field>> SCHEMAS = Map.of(
-            MessageType.PRESENCE, List.of(Field.id("deviceId"), Field.choice("state", List.of("online", "offline")),
-                    Field.time("at")),
-            MessageType.RING, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"), Field.time("expiresAt"),
-                    Field.positiveInt("presses")),
-            MessageType.RING_ENDED, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"),
-                    Field.choice("outcome", List.of("answered", "declined", "timed-out")), Field.optionalId("by")),
-            MessageType.RING_ANSWER, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at")),
-            MessageType.RING_DECLINE, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at")));
+    private static final Map<MessageType, List<Field>> SCHEMAS = Map.ofEntries(
+            Map.entry(MessageType.PRESENCE, List.of(Field.id("deviceId"),
+                    Field.choice("state", List.of("online", "offline")), Field.time("at"))),
+            Map.entry(MessageType.RING, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"),
+                    Field.time("expiresAt"), Field.positiveInt("presses"))),
+            Map.entry(MessageType.RING_ENDED, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"),
+                    Field.choice("outcome", List.of("answered", "declined", "timed-out")), Field.optionalId("by"))),
+            Map.entry(MessageType.RING_ANSWER, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"))),
+            Map.entry(MessageType.RING_DECLINE, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"))),
+            Map.entry(MessageType.OFFER, List.of(Field.id("deviceId"), Field.id("sessionId"), Field.id("ringId"),
+                    Field.sdp("sdp"), Field.time("at"))),
+            Map.entry(MessageType.ANSWER, List.of(Field.id("deviceId"), Field.id("sessionId"), Field.sdp("sdp"),
+                    Field.time("at"))),
+            Map.entry(MessageType.CANDIDATE, List.of(Field.id("deviceId"), Field.id("sessionId"), Field.line("candidate"),
+                    Field.token("sdpMid"), Field.index("sdpMLineIndex"), Field.time("at"))),
+            Map.entry(MessageType.HANGUP, List.of(Field.id("deviceId"), Field.id("sessionId"),
+                    Field.choice("reason", List.of("normal", "media-failed", "timeout", "busy")), Field.time("at"))),
+            Map.entry(MessageType.CALL_STATE, List.of(Field.id("deviceId"), Field.id("sessionId"),
+                    Field.choice("state", List.of("connecting", "connected", "ended")), Field.time("at"))));
 
     private final ObjectMapper mapper;
 
@@ -83,6 +93,34 @@ public final class MessageCodec {
             case RingDecline d -> {
                 node.put("ringId", d.ringId());
                 node.put("at", d.at().toEpochMilli());
+            }
+            case Offer o -> {
+                node.put("sessionId", o.sessionId());
+                node.put("ringId", o.ringId());
+                node.put("sdp", o.sdp());
+                node.put("at", o.at().toEpochMilli());
+            }
+            case Answer a -> {
+                node.put("sessionId", a.sessionId());
+                node.put("sdp", a.sdp());
+                node.put("at", a.at().toEpochMilli());
+            }
+            case Candidate c -> {
+                node.put("sessionId", c.sessionId());
+                node.put("candidate", c.candidate());
+                node.put("sdpMid", c.sdpMid());
+                node.put("sdpMLineIndex", c.sdpMLineIndex());
+                node.put("at", c.at().toEpochMilli());
+            }
+            case Hangup h -> {
+                node.put("sessionId", h.sessionId());
+                node.put("reason", h.reason().wireName());
+                node.put("at", h.at().toEpochMilli());
+            }
+            case CallState c -> {
+                node.put("sessionId", c.sessionId());
+                node.put("state", c.state().wireName());
+                node.put("at", c.at().toEpochMilli());
             }
         }
         try {
@@ -189,7 +227,20 @@ public final class MessageCodec {
                     Optional.ofNullable(json.get("by")).map(JsonNode::textValue));
             case RING_ANSWER -> new RingAnswer(deviceId, json.get("ringId").textValue(), Field.instant(json.get("at")));
             case RING_DECLINE -> new RingDecline(deviceId, json.get("ringId").textValue(), Field.instant(json.get("at")));
+            case OFFER -> new Offer(deviceId, text(json, "sessionId"), text(json, "ringId"), text(json, "sdp"),
+                    Field.instant(json.get("at")));
+            case ANSWER -> new Answer(deviceId, text(json, "sessionId"), text(json, "sdp"), Field.instant(json.get("at")));
+            case CANDIDATE -> new Candidate(deviceId, text(json, "sessionId"), text(json, "candidate"), text(json, "sdpMid"),
+                    json.get("sdpMLineIndex").intValue(), Field.instant(json.get("at")));
+            case HANGUP -> new Hangup(deviceId, text(json, "sessionId"), Field.enumOf(Hangup.Reason.class, text(json, "reason")),
+                    Field.instant(json.get("at")));
+            case CALL_STATE -> new CallState(deviceId, text(json, "sessionId"),
+                    Field.enumOf(CallState.State.class, text(json, "state")), Field.instant(json.get("at")));
         };
+    }
+
+    private static String text(ObjectNode json, String field) {
+        return json.get(field).textValue();
     }
 
     private static String clip(JsonNode value) {

@@ -8,7 +8,12 @@ public enum MessageType {
     RING("ring"),
     RING_ENDED("ring-ended"),
     RING_ANSWER("ring-answer"),
-    RING_DECLINE("ring-decline");
+    RING_DECLINE("ring-decline"),
+    OFFER("offer"),
+    ANSWER("answer"),
+    CANDIDATE("candidate"),
+    HANGUP("hangup"),
+    CALL_STATE("call-state");
 
     private final String wireName;
 

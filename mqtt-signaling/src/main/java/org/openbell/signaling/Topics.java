@@ -32,6 +32,11 @@ public record Topics(String prefix) {
         return doorbell(deviceId) + "/rings";
     }
 
+    /** Where doorbell {@code deviceId} sends call signaling to owner {@code ownerId} alone. */
+    public String deviceToOwner(String deviceId, String ownerId) {
+        return doorbell(deviceId) + "/owners/" + Ids.requireValid("ownerId", ownerId);
+    }
+
     /** Where owner {@code ownerId} sends commands to doorbell {@code deviceId}. */
     public String ownerToDevice(String ownerId, String deviceId) {
         return prefix + "/" + VERSION_LEVEL + "/owners/" + Ids.requireValid("ownerId", ownerId) + "/doorbells/"

@@ -33,7 +33,12 @@ class MessageCodecTest {
             new RingEnded("d", "r", AT, RingEnded.Outcome.ANSWERED, Optional.of("alice")),
             new RingEnded("d", "r", AT, RingEnded.Outcome.TIMED_OUT, Optional.empty()),
             new RingAnswer("d", "r", AT),
-            new RingDecline("d", "r", AT)}) {
+            new RingDecline("d", "r", AT),
+            new Offer("d", "s", "r", "v=0\r\ns=-\r\n", AT),
+            new Answer("d", "s", "v=0\r\n", AT),
+            new Candidate("d", "s", "candidate:1 1 udp 2122194687 10.77.1.1 40000 typ host", "0", 0, AT),
+            new Hangup("d", "s", Hangup.Reason.MEDIA_FAILED, AT),
+            new CallState("d", "s", CallState.State.CONNECTED, AT)}) {
             assertEquals(m, codec.decode(codec.encode(m)));
         }
     }
@@ -93,6 +98,14 @@ class MessageCodecTest {
         assertThrows(IllegalArgumentException.class, () -> new RingEnded("d", "r", AT, RingEnded.Outcome.TIMED_OUT, Optional.of("x")));
         assertThrows(NullPointerException.class, () -> new Presence("d", null, AT));
         assertEquals(Instant.parse("2026-11-24T18:00:00.123Z"), new RingAnswer("d", "r", AT.plusNanos(999)).at(), "millisecond precision");
+    }
+
+    @Test
+    void callRecordsRefuseInjection() {
+        assertThrows(IllegalArgumentException.class, () -> new Candidate("d", "s", "candidate:1\r\na=x", "0", 0, AT));
+        assertThrows(IllegalArgumentException.class, () -> new Candidate("d", "s", "candidate:1", "a b", 0, AT));
+        assertThrows(IllegalArgumentException.class, () -> new Offer("d", "s", "r", "not sdp", AT));
+        assertThrows(IllegalArgumentException.class, () -> new Answer("d", "s", "v=0" + "x".repeat(Sdp.MAX_CHARS), AT));
     }
 
     @Test

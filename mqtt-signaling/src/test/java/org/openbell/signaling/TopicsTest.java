@@ -17,6 +17,7 @@ class TopicsTest {
         assertEquals("home/openbell/v1/owners/alice/doorbells/front-door", topics.ownerToDevice("alice", "front-door"));
         assertEquals("home/openbell/v1/owners/+/doorbells/front-door", topics.ownerToDeviceFilter("front-door"));
         assertEquals("openbell/v1/doorbells/d/rings", Topics.defaults().rings("d"));
+        assertEquals("home/openbell/v1/doorbells/front-door/owners/alice", topics.deviceToOwner("front-door", "alice"));
     }
 
     @Test
