@@ -1,0 +1,260 @@
+package org.openbell.media.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.PortAllocatorConfig;
+import dev.onvoid.webrtc.RTCBundlePolicy;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceServer;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpCodecCapability;
+import dev.onvoid.webrtc.RTCRtpSender;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaType;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+import dev.onvoid.webrtc.media.video.CustomVideoSource;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.openbell.media.MediaOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call: a peer connection offering the door camera and microphone, receiving the owner's
+ * audio. Every method runs on the worker loop; libwebrtc callbacks are handed to it, never
+ * answered from the native thread.
+ */
+final class CallSession implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CallSession.class);
+
+    private final String id;
+    private final Out out;
+    private final Executor loop;
+    private final Consumer<String> ended;
+    private final RTCPeerConnection pc;
+    private final CustomVideoSource videoSource = new CustomVideoSource();
+    private final CustomAudioSource audioSource = new CustomAudioSource();
+    private final VideoTrack videoTrack;
+    private final AudioTrack audioTrack;
+    private final List<RTCRtpSender> senders = new ArrayList<>();
+    private final AudioMeter meter = new AudioMeter();
+    private final SyntheticVideo video;
+    private final ToneAudio tone;
+    private AudioTrack remoteAudio;
+    private boolean closed;
+
+    CallSession(String id, JsonNode request, PeerConnectionFactory factory, MediaOptions options, Out out, Executor loop,
+            Consumer<String> ended) {
+        this.id = id;
+        this.out = out;
+        this.loop = loop;
+        this.ended = ended;
+        RTCConfiguration config = new RTCConfiguration();
+        config.bundlePolicy = RTCBundlePolicy.MAX_BUNDLE;
+        config.iceServers = iceServers(request.path("iceServers"));
+        config.portAllocatorConfig = new PortAllocatorConfig(options.portMin(), options.portMax(), 0).setDisableTcp(true);
+        pc = factory.createPeerConnection(config, new Observer());
+        videoTrack = factory.createVideoTrack("door-camera", videoSource);
+        audioTrack = factory.createAudioTrack("door-microphone", audioSource);
+        senders.add(pc.addTrack(videoTrack, List.of("door")));
+        senders.add(pc.addTrack(audioTrack, List.of("door")));
+        for (RTCRtpTransceiver transceiver : pc.getTransceivers()) {
+            MediaType kind = transceiver.getSender().getTrack() == videoTrack ? MediaType.VIDEO : MediaType.AUDIO;
+            if (kind == MediaType.VIDEO) {
+                transceiver.setCodecPreferences(videoPreferences(factory));
+            }
+        }
+        video = new SyntheticVideo(videoSource, options.width(), options.height(), options.fps());
+        tone = new ToneAudio(audioSource, options.toneHz());
+        createOffer();
+    }
+
+    /** H.264 constrained baseline with packetization-mode 1 first (iPhone Safari), other H.264, then VP8, then the rest. */
+    static List<RTCRtpCodecCapability> videoPreferences(PeerConnectionFactory factory) {
+        List<RTCRtpCodecCapability> codecs = new ArrayList<>(factory.getRtpSenderCapabilities(MediaType.VIDEO).getCodecs());
+        codecs.sort(Comparator.comparingInt(CallSession::rank));
+        return codecs;
+    }
+
+    private static int rank(RTCRtpCodecCapability c) {
+        String name = c.getName().toUpperCase(Locale.ROOT);
+        String profile = c.getSDPFmtp() == null ? "" : c.getSDPFmtp().getOrDefault("profile-level-id", "");
+        String mode = c.getSDPFmtp() == null ? "" : c.getSDPFmtp().getOrDefault("packetization-mode", "");
+        if (name.equals("H264")) {
+            return profile.startsWith("42e0") && mode.equals("1") ? 0 : profile.startsWith("42") && mode.equals("1") ? 1 : 2;
+        }
+        return switch (name) {
+            case "VP8" -> 3;
+            case "VP9", "AV1" -> 4;
+            default -> 5; // rtx, red, ulpfec follow their codecs
+        };
+    }
+
+    private static List<RTCIceServer> iceServers(JsonNode servers) {
+        List<RTCIceServer> list = new ArrayList<>();
+        for (JsonNode s : servers) {
+            RTCIceServer server = new RTCIceServer();
+            server.urls = new ArrayList<>();
+            s.path("urls").forEach(u -> server.urls.add(u.asText()));
+            if (s.has("username")) {
+                server.username = s.get("username").asText();
+                server.password = s.path("credential").asText();
+            }
+            list.add(server);
+        }
+        return list;
+    }
+
+    private void createOffer() {
+        pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription offer) {
+                loop.execute(() -> setLocal(offer));
+            }
+
+            @Override
+            public void onFailure(String error) {
+                loop.execute(() -> fail("createOffer failed: " + error));
+            }
+        });
+    }
+
+    private void setLocal(RTCSessionDescription offer) {
+        if (closed) {
+            return;
+        }
+        pc.setLocalDescription(offer, new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                out.send(out.event("offer").put("session", id).put("sdp", offer.sdp));
+            }
+
+            @Override
+            public void onFailure(String error) {
+                loop.execute(() -> fail("setLocalDescription failed: " + error));
+            }
+        });
+    }
+
+    void answer(String sdp) {
+        if (closed) {
+            return;
+        }
+        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, sdp), new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                log.info("Session {}: answer applied", id);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                loop.execute(() -> fail("the owner's answer was refused: " + error));
+            }
+        });
+    }
+
+    void candidate(String sdpMid, int index, String candidate) {
+        if (!closed) {
+            pc.addIceCandidate(new RTCIceCandidate(sdpMid, index, candidate));
+        }
+    }
+
+    ObjectNode stats() {
+        return out.event("stats").put("session", id)
+                .put("videoFramesCaptured", video.frames())
+                .put("audioInRms", Math.round(meter.rms()))
+                .put("audioInPeakRms", Math.round(meter.peakRms()))
+                .put("audioInHz", Math.round(meter.hz()))
+                .put("audioInFrames", meter.frames())
+                .put("connectionState", pc.getConnectionState().name().toLowerCase(Locale.ROOT));
+    }
+
+    private void fail(String why) {
+        log.error("Session {}: {}", id, why);
+        out.send(out.event("error").put("session", id).put("message", why));
+        hangup("media-failed");
+    }
+
+    /** Ends the call; the worker then exits (one call per worker process). */
+    void hangup(String reason) {
+        if (closed) {
+            return;
+        }
+        close();
+        out.send(out.event("ended").put("session", id).put("reason", reason));
+        ended.accept(reason);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        video.close();
+        tone.close();
+        if (remoteAudio != null) {
+            remoteAudio.removeSink(meter);
+        }
+        for (RTCRtpSender sender : senders) {
+            try {
+                pc.removeTrack(sender);
+            } catch (Throwable t) {
+                log.debug("removeTrack: {}", t.toString());
+            }
+        }
+        pc.close();
+        for (AutoCloseable disposable : List.<AutoCloseable>of(videoTrack::dispose, audioTrack::dispose,
+                videoSource::dispose, audioSource::dispose)) {
+            try {
+                disposable.close();
+            } catch (Throwable t) { // webrtc-java throws java.lang.Error from dispose on some paths
+                log.debug("dispose: {}", t.toString());
+            }
+        }
+    }
+
+    /** libwebrtc's callbacks: each only reports or hands over to the loop. */
+    private final class Observer implements PeerConnectionObserver {
+        @Override
+        public void onIceCandidate(RTCIceCandidate candidate) {
+            out.send(out.event("candidate").put("session", id).put("candidate", candidate.sdp)
+                    .put("sdpMid", candidate.sdpMid).put("sdpMLineIndex", candidate.sdpMLineIndex));
+        }
+
+        @Override
+        public void onConnectionChange(RTCPeerConnectionState state) {
+            out.send(out.event("state").put("session", id).put("state", state.name().toLowerCase(Locale.ROOT)));
+            if (state == RTCPeerConnectionState.FAILED) {
+                loop.execute(() -> hangup("media-failed"));
+            }
+        }
+
+        @Override
+        public void onTrack(RTCRtpTransceiver transceiver) {
+            var track = transceiver.getReceiver().getTrack();
+            if (track instanceof AudioTrack audio) {
+                loop.execute(() -> {
+                    remoteAudio = audio;
+                    audio.addSink(meter);
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.openbell.media.worker;
+
+import dev.onvoid.webrtc.media.video.CustomVideoSource;
+import dev.onvoid.webrtc.media.video.NativeI420Buffer;
+import dev.onvoid.webrtc.media.video.VideoFrame;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A moving test pattern (grey ramp, a sweeping bar, a blinking block each second) pushed as raw
+ * I420 frames at a fixed rate, the default camera of the demo and tests.
+ */
+final class SyntheticVideo implements AutoCloseable {
+
+    private final CustomVideoSource source;
+    private final int width;
+    private final int height;
+    private final ScheduledExecutorService timer;
+    private final AtomicLong frames = new AtomicLong();
+    private final byte[] row;
+
+    SyntheticVideo(CustomVideoSource source, int width, int height, int fps) {
+        this.source = source;
+        this.width = width;
+        this.height = height;
+        this.row = new byte[width * 2];
+        for (int x = 0; x < row.length; x++) {
+            row[x] = (byte) (16 + (x % width) * 219 / width);
+        }
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("video-source").factory());
+        long period = 1_000_000_000L / fps;
+        timer.scheduleAtFixedRate(this::frame, 0, period, TimeUnit.NANOSECONDS);
+    }
+
+    long frames() {
+        return frames.get();
+    }
+
+    private void frame() {
+        long n = frames.getAndIncrement();
+        NativeI420Buffer buffer = NativeI420Buffer.allocate(width, height);
+        ByteBuffer y = buffer.getDataY();
+        int shift = (int) (n * 4 % width);
+        int bar = (int) (n * 8 % width);
+        for (int line = 0; line < height; line++) {
+            y.position(line * buffer.getStrideY());
+            y.put(row, shift, width);
+            for (int x = bar; x < Math.min(width, bar + 24); x++) {
+                y.put(line * buffer.getStrideY() + x, (byte) 235);
+            }
+        }
+        boolean blink = (System.currentTimeMillis() / 500) % 2 == 0;
+        for (int line = 16; line < Math.min(height, 80); line++) {
+            for (int x = 16; x < Math.min(width, 80); x++) {
+                y.put(line * buffer.getStrideY() + x, (byte) (blink ? 235 : 16));
+            }
+        }
+        fill(buffer.getDataU(), buffer.getStrideU(), (height + 1) / 2, (byte) (128 + (n % 64) - 32));
+        fill(buffer.getDataV(), buffer.getStrideV(), (height + 1) / 2, (byte) 160);
+        VideoFrame frame = new VideoFrame(buffer, System.nanoTime());
+        try {
+            source.pushFrame(frame);
+        } finally {
+            frame.release();
+        }
+    }
+
+    private static void fill(ByteBuffer plane, int stride, int rows, byte value) {
+        byte[] line = new byte[stride];
+        java.util.Arrays.fill(line, value);
+        plane.position(0);
+        for (int r = 0; r < rows; r++) {
+            plane.put(line, 0, Math.min(stride, plane.remaining()));
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

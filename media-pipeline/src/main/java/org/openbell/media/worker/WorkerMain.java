@@ -1,0 +1,124 @@
+package org.openbell.media.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.openbell.media.MediaOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media worker process: {@code java org.openbell.media.worker.WorkerMain [options]}.
+ * Pre-warms libwebrtc (audio module, factory), says {@code ready}, then serves one call from
+ * JSON-line requests on stdin and reports JSON-line events on stdout (see the module README).
+ * It exits after its call, or when stdin closes (the agent went away).
+ */
+public final class WorkerMain {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "worker-logback.xml");
+        }
+        Out out = new Out(System.out);
+        System.setOut(System.err); // nothing else may write to the event channel
+        MediaOptions options;
+        try {
+            options = MediaOptions.parse(args);
+        } catch (RuntimeException e) {
+            out.send(out.event("error").put("message", "bad worker options: " + e.getMessage()));
+            System.exit(2);
+            return;
+        }
+        long t0 = System.nanoTime();
+        HeadlessAudioDeviceModule audio = new HeadlessAudioDeviceModule();
+        PeerConnectionFactory factory = new PeerConnectionFactory(audio);
+        // Warm the codec tables once so the first offer is fast.
+        CallSession.videoPreferences(factory);
+        ExecutorService loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("worker-loop").factory());
+        CountDownLatch done = new CountDownLatch(1);
+        CallSession[] session = new CallSession[1];
+        out.send(out.event("ready").put("pid", ProcessHandle.current().pid())
+                .put("warmupMs", (System.nanoTime() - t0) / 1_000_000));
+        Thread reader = Thread.ofPlatform().daemon().name("worker-stdin").start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    JsonNode request;
+                    try {
+                        request = JSON.readTree(line);
+                    } catch (IOException e) {
+                        out.send(out.event("error").put("message", "not a JSON request: " + e.getMessage()));
+                        continue;
+                    }
+                    loop.execute(() -> handle(request, factory, options, out, loop, session, done));
+                }
+            } catch (IOException e) {
+                log.warn("stdin: {}", e.toString());
+            }
+            loop.execute(() -> {
+                if (session[0] != null) {
+                    session[0].close();
+                }
+                done.countDown();
+            });
+        });
+        done.await();
+        loop.shutdown();
+        factory.dispose();
+        audio.dispose();
+        reader.interrupt();
+        System.exit(0);
+    }
+
+    private static void handle(JsonNode request, PeerConnectionFactory factory, MediaOptions options, Out out,
+            ExecutorService loop, CallSession[] session, CountDownLatch done) {
+        String op = request.path("op").asText();
+        String id = request.path("session").asText();
+        try {
+            switch (op) {
+                case "call" -> {
+                    if (session[0] != null) {
+                        out.send(out.event("error").put("session", id).put("message", "this worker already served a call"));
+                        return;
+                    }
+                    session[0] = new CallSession(id, request, factory, options, out, loop, reason -> done.countDown());
+                }
+                case "answer" -> current(session, id).answer(request.path("sdp").asText());
+                case "candidate" -> current(session, id).candidate(request.path("sdpMid").asText(),
+                        request.path("sdpMLineIndex").asInt(), request.path("candidate").asText());
+                case "stats" -> out.send(current(session, id).stats());
+                case "hangup" -> current(session, id).hangup(request.path("reason").asText("normal"));
+                case "exit" -> {
+                    if (session[0] != null) {
+                        session[0].close();
+                    }
+                    done.countDown();
+                }
+                default -> out.send(out.event("error").put("message", "unknown op '" + op + "'"));
+            }
+        } catch (IllegalStateException e) {
+            out.send(out.event("error").put("session", id).put("message", e.getMessage()));
+        }
+    }
+
+    private static CallSession current(CallSession[] session, String id) {
+        if (session[0] == null) {
+            throw new IllegalStateException("no call in this worker");
+        }
+        return session[0];
+    }
+}
