@@ -10,9 +10,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import org.openbell.agent.broker.EmbeddedBroker;
+import org.openbell.agent.call.CallController;
 import org.openbell.agent.config.AgentConfig;
 import org.openbell.agent.ring.RingController;
 import org.openbell.agent.ring.RingSignals;
+import org.openbell.agent.ring.RingState;
 import org.openbell.agent.ring.RingSnapshot;
 import org.openbell.agent.ring.Timers;
 import org.openbell.agent.signaling.DeviceSignaling;
@@ -22,6 +24,7 @@ import org.openbell.hardware.Board;
 import org.openbell.hardware.Boards;
 import org.openbell.hardware.HardwareConfig;
 import org.openbell.hardware.SimulatedBoard;
+import org.openbell.signaling.CallMessage;
 import org.openbell.signaling.Ids;
 import org.openbell.signaling.Ring;
 import org.openbell.signaling.RingEnded;
@@ -40,6 +43,7 @@ public final class Agent implements AutoCloseable {
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private Board board;
     private RingController ring;
+    private CallController calls;
     private volatile DeviceSignaling signaling;
     private WebServer web;
     private String webSocketUrl;
@@ -97,8 +101,20 @@ public final class Agent implements AutoCloseable {
         ring = new RingController(config.device().id(), config.ring().timeout(), clock, loop, Timers.on(loop),
                 board.chime(), board.statusLed(), new ForwardingSignals(), Ids::newRingId);
         ring.brokerConnection(false);
-        signaling = own(DeviceSignaling.start(config, brokerUri, clock, ring::ownerMessage,
-                (connected, cause) -> ring.brokerConnection(connected)));
+        calls = own(new CallController(config.device().id(), config.media(), clock, loop, Timers.on(loop),
+                (owner, message) -> signaling.toOwner(owner, message), Ids::newSessionId));
+        ring.addListener((from, to, snapshot) -> {
+            if (to == RingState.ANSWERED) {
+                snapshot.lastEnded().flatMap(RingEnded::by).ifPresent(owner -> calls.start(owner, snapshot.lastEnded().get().ringId()));
+            }
+        });
+        signaling = own(DeviceSignaling.start(config, brokerUri, clock, (owner, message) -> {
+            if (message instanceof CallMessage call) {
+                calls.ownerMessage(owner, call);
+            } else {
+                ring.ownerMessage(owner, message);
+            }
+        }, (connected, cause) -> ring.brokerConnection(connected)));
         board.button().setListener(ring::press);
 
         web = own(WebServer.start(config.web().bind(), config.web().port(), tls, new WebApi(this)));
@@ -123,6 +139,10 @@ public final class Agent implements AutoCloseable {
 
     public RingController ring() {
         return ring;
+    }
+
+    public CallController calls() {
+        return calls;
     }
 
     public DeviceSignaling signaling() {
@@ -151,6 +171,7 @@ public final class Agent implements AutoCloseable {
         page.put("brokerUrl", webSocketUrl);
         page.put("simulated", board instanceof SimulatedBoard);
         page.put("protocolVersion", 1);
+        page.put("iceServers", config.media().iceServers());
         return page;
     }
 
@@ -173,6 +194,15 @@ public final class Agent implements AutoCloseable {
             return last;
         }).orElse(null));
         status.put("rejectedMessages", signaling.rejections().snapshot());
+        var call = calls.snapshot();
+        Map<String, Object> callStatus = new LinkedHashMap<>();
+        callStatus.put("phase", call.phase());
+        callStatus.put("sessionId", call.sessionId().orElse(null));
+        callStatus.put("ownerId", call.ownerId().orElse(null));
+        callStatus.put("lastEnd", call.lastEnd().orElse(null));
+        callStatus.put("callsStarted", call.callsStarted());
+        callStatus.put("workersStarted", call.workersStarted());
+        status.put("call", callStatus);
         return status;
     }
 

@@ -33,6 +33,13 @@ public final class Ids {
         return "r" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** A fresh call session id: 's' and 120 random bits, URL-safe. */
+    public static String newSessionId() {
+        byte[] bytes = new byte[15];
+        RANDOM.nextBytes(bytes);
+        return "s" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     static String abbreviate(String s) {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }

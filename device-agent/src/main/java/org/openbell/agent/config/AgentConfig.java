@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.openbell.agent.broker.EmbeddedBrokerConfig;
+import org.openbell.agent.call.MediaConfig;
 import org.openbell.hardware.HardwareConfig;
 
 /**
@@ -18,6 +19,7 @@ public record AgentConfig(
         MqttConfig mqtt,
         EmbeddedBrokerConfig embeddedBroker,
         WebConfig web,
+        MediaConfig media,
         Path stateDir) {
 
     public AgentConfig {
@@ -27,6 +29,7 @@ public record AgentConfig(
         Objects.requireNonNull(mqtt, "mqtt");
         Objects.requireNonNull(embeddedBroker, "embeddedBroker");
         Objects.requireNonNull(web, "web");
+        Objects.requireNonNull(media, "media");
         Objects.requireNonNull(stateDir, "stateDir");
     }
 

@@ -13,7 +13,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.openbell.agent.broker.EmbeddedBrokerConfig;
+import org.openbell.agent.call.MediaConfig;
+import org.openbell.media.MediaOptions;
 import org.openbell.hardware.HardwareConfig;
 import org.openbell.signaling.Ids;
 import org.openbell.signaling.Topics;
@@ -122,9 +128,11 @@ public final class ConfigLoader {
         }
         web.rejectUnknownKeys();
 
+        MediaConfig media = media(root.section("media"));
         Path stateDir = Path.of(root.string("stateDir", ".openbell"));
         root.rejectUnknownKeys();
-        return new AgentConfig(deviceConfig, hardware, new AgentConfig.RingConfig(timeout), mqtt, brokerConfig, webConfig, stateDir);
+        return new AgentConfig(deviceConfig, hardware, new AgentConfig.RingConfig(timeout), mqtt, brokerConfig, webConfig,
+                media, stateDir);
     }
 
     private static HardwareConfig hardware(ConfigNode hw) {
@@ -153,6 +161,39 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw hw.error("hardware", e.getMessage());
         }
+    }
+
+    private static MediaConfig media(ConfigNode media) {
+        MediaOptions d = MediaOptions.defaults();
+        String video = media.string("video", d.video());
+        if (!video.equals("synthetic") && !video.equals("rpicam") && !video.startsWith("v4l2:")) {
+            throw media.error("media.video", "expected synthetic, rpicam or v4l2:/dev/videoN, got \"" + video + "\"");
+        }
+        MediaOptions options;
+        try {
+            options = new MediaOptions(video, media.integer("width", d.width(), 16, 1920), media.integer("height", d.height(), 16, 1080),
+                    media.integer("fps", d.fps(), 1, 60), media.integer("toneHz", d.toneHz(), 0, 20000),
+                    media.optionalString("record").map(Path::of), media.integer("portMin", 0, 0, 65535),
+                    media.integer("portMax", 0, 0, 65535));
+        } catch (IllegalArgumentException e) {
+            throw media.error("media", e.getMessage());
+        }
+        List<Map<String, Object>> iceServers = new ArrayList<>();
+        for (ConfigNode server : media.sections("iceServers")) {
+            List<String> urls = server.strings("urls");
+            if (urls.isEmpty() || !urls.stream().allMatch(u -> u.matches("(stun|turn|turns):.+"))) {
+                throw server.error(server.field("urls"), "expected stun:, turn: or turns: URLs, got " + urls);
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("urls", urls);
+            server.optionalString("username").ifPresent(u -> entry.put("username", u));
+            server.optionalString("credential").ifPresent(c -> entry.put("credential", c));
+            server.rejectUnknownKeys();
+            iceServers.add(entry);
+        }
+        List<String> prefix = media.strings("workerCommandPrefix");
+        media.rejectUnknownKeys();
+        return new MediaConfig(options, iceServers, prefix);
     }
 
     private static AgentConfig.MqttConfig mqtt(ConfigNode mqtt) {

@@ -101,6 +101,44 @@ final class ConfigNode {
         }
     }
 
+    /** A list of sections (each checked by the caller); empty when absent. */
+    java.util.List<ConfigNode> sections(String key) {
+        JsonNode v = value(key);
+        if (v.isMissingNode() || v.isNull()) {
+            return java.util.List.of();
+        }
+        if (!v.isArray()) {
+            throw error(field(key), "expected a list, got " + describe(v));
+        }
+        java.util.List<ConfigNode> list = new java.util.ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            list.add(new ConfigNode(v.get(i), field(key) + "[" + i + "]", source));
+        }
+        return list;
+    }
+
+    /** A list of texts; empty when absent. A single text counts as a list of one. */
+    java.util.List<String> strings(String key) {
+        JsonNode v = value(key);
+        if (v.isMissingNode() || v.isNull()) {
+            return java.util.List.of();
+        }
+        if (v.isTextual()) {
+            return java.util.List.of(v.asText());
+        }
+        if (!v.isArray()) {
+            throw error(field(key), "expected a list of texts, got " + describe(v));
+        }
+        java.util.List<String> list = new java.util.ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual()) {
+                throw error(field(key), "expected texts only, got " + describe(item));
+            }
+            list.add(item.asText());
+        }
+        return list;
+    }
+
     /** Fails on any key of this section that no getter asked for. */
     void rejectUnknownKeys() {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

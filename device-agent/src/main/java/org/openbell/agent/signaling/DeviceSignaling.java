@@ -6,6 +6,10 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.openbell.agent.config.AgentConfig;
 import org.openbell.agent.ring.RingSignals;
+import org.openbell.signaling.Answer;
+import org.openbell.signaling.CallMessage;
+import org.openbell.signaling.Candidate;
+import org.openbell.signaling.Hangup;
 import org.openbell.signaling.Message;
 import org.openbell.signaling.MessageCodec;
 import org.openbell.signaling.Presence;
@@ -32,6 +36,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceSignaling.class);
     static final Duration RING_ENDED_EXPIRY = Duration.ofSeconds(30);
+    static final Duration CALL_EXPIRY = Duration.ofSeconds(30);
 
     private final String deviceId;
     private final Topics topics;
@@ -99,6 +104,12 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                 "ring-ended " + ended.ringId());
     }
 
+    /** Call signaling to one owner, on the device-to-owner topic. */
+    public void toOwner(String ownerId, CallMessage message) {
+        publish(Outgoing.qos1(topics.deviceToOwner(deviceId, ownerId), codec.encode(message))
+                .expiringAt(message.at().plus(CALL_EXPIRY)), message.type().wireName() + " to " + ownerId);
+    }
+
     private void publish(Outgoing message, String what) {
         link.publish(message).whenComplete((ok, failure) -> {
             if (failure != null) {
@@ -127,9 +138,11 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                     + " is for doorbell " + message.deviceId() + ", not " + deviceId);
             return;
         }
-        if (!(message instanceof RingAnswer) && !(message instanceof RingDecline)) {
+        boolean fromOwners = message instanceof RingAnswer || message instanceof RingDecline || message instanceof Answer
+                || message instanceof Candidate || message instanceof Hangup;
+        if (!fromOwners) {
             reject("not-an-owner-message", message.type().wireName() + " from owner " + owner.get()
-                    + " (owners may only send ring-answer or ring-decline)");
+                    + " (owners send ring-answer, ring-decline, answer, candidate, hangup)");
             return;
         }
         ownerMessages.accept(owner.get(), message);

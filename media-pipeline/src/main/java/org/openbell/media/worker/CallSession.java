@@ -75,8 +75,8 @@ final class CallSession implements AutoCloseable {
         senders.add(pc.addTrack(videoTrack, List.of("door")));
         senders.add(pc.addTrack(audioTrack, List.of("door")));
         for (RTCRtpTransceiver transceiver : pc.getTransceivers()) {
-            MediaType kind = transceiver.getSender().getTrack() == videoTrack ? MediaType.VIDEO : MediaType.AUDIO;
-            if (kind == MediaType.VIDEO) {
+            var track = transceiver.getSender().getTrack();
+            if (track != null && "video".equals(track.getKind())) {
                 transceiver.setCodecPreferences(videoPreferences(factory));
             }
         }

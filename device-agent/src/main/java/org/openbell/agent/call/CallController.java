@@ -1,0 +1,320 @@
+package org.openbell.agent.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.openbell.agent.ring.Timers;
+import org.openbell.signaling.Answer;
+import org.openbell.signaling.CallMessage;
+import org.openbell.signaling.CallState;
+import org.openbell.signaling.Candidate;
+import org.openbell.signaling.Hangup;
+import org.openbell.signaling.Offer;
+import org.openbell.signaling.Sdp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the call that follows an answered ring: takes the pre-warmed media worker, relays WebRTC
+ * signaling between it and the owner who answered, and ends the call cleanly whatever happens to
+ * the worker (a crash becomes a {@code hangup media-failed} to the owner, and a fresh worker is
+ * already warming). One call at a time; all state on the call loop.
+ *
+ * <pre>
+ *   idle --start--> starting --worker: connected--> connected
+ *     ^                |                               |
+ *     '--- hangup (either side), worker ended/died, setup timeout ---'
+ * </pre>
+ */
+public final class CallController implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CallController.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String deviceId;
+    private final MediaConfig config;
+    private final Clock clock;
+    private final Executor loop;
+    private final Timers timers;
+    private final CallSignals signals;
+    private final Supplier<String> sessionIds;
+    private final MediaWorkers workers;
+
+    // Call-loop state.
+    private Session session;
+    private JsonNode lastStats;
+    private String lastEnd;
+    private long callsStarted;
+    private volatile CallSnapshot snapshot;
+
+    private final class Session implements WorkerEvents {
+        final String id;
+        final String ownerId;
+        final String ringId;
+        final WorkerProcess worker;
+        final long startedNanos = System.nanoTime();
+        boolean connected;
+        boolean ending;
+        Runnable cancelTimeout = () -> { };
+        CompletableFuture<JsonNode> pendingStats;
+
+        Session(String id, String ownerId, String ringId, WorkerProcess worker) {
+            this.id = id;
+            this.ownerId = ownerId;
+            this.ringId = ringId;
+            this.worker = worker;
+        }
+
+        @Override
+        public void onEvent(WorkerProcess from, JsonNode event) {
+            if (session != this) {
+                return;
+            }
+            switch (event.path("ev").asText()) {
+                case "offer" -> {
+                    log.info("Call {}: offer ready {} ms after the answer", id, (System.nanoTime() - startedNanos) / 1_000_000);
+                    send(new Offer(deviceId, id, ringId, event.path("sdp").asText(), clock.instant()));
+                }
+                case "candidate" -> {
+                    String line = event.path("candidate").asText();
+                    if (Sdp.isCandidateLine(line)) {
+                        send(new Candidate(deviceId, id, line, event.path("sdpMid").asText("0"),
+                                event.path("sdpMLineIndex").asInt(), clock.instant()));
+                    }
+                }
+                case "state" -> {
+                    String state = event.path("state").asText();
+                    log.info("Call {}: media {}", id, state);
+                    if (state.equals("connected") && !connected) {
+                        connected = true;
+                        cancelTimeout.run();
+                        send(new CallState(deviceId, id, CallState.State.CONNECTED, clock.instant()));
+                        update();
+                    }
+                }
+                case "stats" -> {
+                    lastStats = event;
+                    if (pendingStats != null) {
+                        pendingStats.complete(event);
+                        pendingStats = null;
+                    }
+                    update();
+                }
+                case "ended" -> finish(event.path("reason").asText("normal"), !ending);
+                case "error" -> log.warn("Call {}: media worker error: {}", id, event.path("message").asText());
+                default -> log.debug("Call {}: worker event {}", id, event);
+            }
+        }
+
+        @Override
+        public void onExit(WorkerProcess from, int exitCode) {
+            if (session == this) {
+                log.error("Call {}: the media worker (pid {}) died with exit code {}; ending the call", id, from.pid(), exitCode);
+                finish(Hangup.Reason.MEDIA_FAILED.wireName(), true);
+            }
+        }
+
+        private void send(CallMessage message) {
+            signals.toOwner(ownerId, message);
+        }
+
+        /** The call is over: tell the owner (a hangup if the device ended it), release the worker. */
+        void finish(String reason, boolean deviceEnded) {
+            if (session != this) {
+                return;
+            }
+            cancelTimeout.run();
+            if (deviceEnded) {
+                send(new Hangup(deviceId, id, reason(reason), clock.instant()));
+            }
+            send(new CallState(deviceId, id, CallState.State.ENDED, clock.instant()));
+            if (pendingStats != null) {
+                pendingStats.completeExceptionally(new IllegalStateException("the call ended"));
+            }
+            session = null;
+            lastEnd = reason;
+            log.info("Call {} with owner {} ended ({}) after {} s", id, ownerId, reason,
+                    (System.nanoTime() - startedNanos) / 1_000_000_000);
+            worker.stop();
+            workers.warm();
+            update();
+        }
+    }
+
+    public CallController(String deviceId, MediaConfig config, Clock clock, Executor loop, Timers timers,
+            CallSignals signals, Supplier<String> sessionIds) {
+        this.deviceId = deviceId;
+        this.config = config;
+        this.clock = clock;
+        this.loop = loop;
+        this.timers = timers;
+        this.signals = signals;
+        this.sessionIds = sessionIds;
+        this.workers = new MediaWorkers(config, loop);
+        update();
+        loop.execute(workers::warm);
+    }
+
+    /** The ring {@code ringId} was answered by {@code ownerId}: call them. */
+    public void start(String ownerId, String ringId) {
+        loop.execute(() -> {
+            String id = sessionIds.get();
+            if (session != null) {
+                log.info("Owner {} answered ring {} during call {}: busy", ownerId, ringId, session.id);
+                signals.toOwner(ownerId, new Hangup(deviceId, id, Hangup.Reason.BUSY, clock.instant()));
+                return;
+            }
+            WorkerProcess worker = workers.take();
+            Session s = new Session(id, ownerId, ringId, worker);
+            session = s;
+            callsStarted++;
+            worker.listen(s);
+            log.info("Call {} to owner {} for ring {} (media worker {})", id, ownerId, ringId, worker.pid());
+            signals.toOwner(ownerId, new CallState(deviceId, id, CallState.State.CONNECTING, clock.instant()));
+            s.cancelTimeout = timers.schedule(SETUP_TIMEOUT, () -> {
+                if (session == s && !s.connected) {
+                    log.warn("Call {}: no media after {} s", id, SETUP_TIMEOUT.toSeconds());
+                    s.ending = true;
+                    s.worker.send(WorkerProcess.request("hangup", id).put("reason", "timeout"));
+                    s.finish(Hangup.Reason.TIMEOUT.wireName(), true);
+                }
+            });
+            worker.ready().whenComplete((ms, failure) -> loop.execute(() -> {
+                if (session != s) {
+                    return;
+                }
+                if (failure != null) {
+                    log.error("Call {}: {}", id, failure.getMessage());
+                    s.finish(Hangup.Reason.MEDIA_FAILED.wireName(), true);
+                    return;
+                }
+                ObjectNode call = WorkerProcess.request("call", id);
+                ArrayNode servers = call.putArray("iceServers");
+                for (Map<String, Object> server : config.iceServers()) {
+                    servers.add(JSON.valueToTree(server));
+                }
+                worker.send(call);
+            }));
+            update();
+        });
+    }
+
+    /** Answer, candidate or hangup from an owner. Anything for another session or from another owner is ignored. */
+    public void ownerMessage(String ownerId, CallMessage message) {
+        loop.execute(() -> {
+            Session s = session;
+            if (s == null || !s.id.equals(message.sessionId()) || !s.ownerId.equals(ownerId)) {
+                log.info("Ignored {} from owner {} for session {}: not the current call{}", message.type().wireName(), ownerId,
+                        message.sessionId(), s == null ? "" : " (" + s.id + " with " + s.ownerId + ")");
+                return;
+            }
+            switch (message) {
+                case Answer a -> s.worker.send(WorkerProcess.request("answer", s.id).put("sdp", a.sdp()));
+                case Candidate c -> s.worker.send(WorkerProcess.request("candidate", s.id).put("candidate", c.candidate())
+                        .put("sdpMid", c.sdpMid()).put("sdpMLineIndex", c.sdpMLineIndex()));
+                case Hangup h -> {
+                    log.info("Call {}: owner {} hung up", s.id, ownerId);
+                    s.ending = true;
+                    s.worker.send(WorkerProcess.request("hangup", s.id).put("reason", "normal"));
+                    s.finish(Hangup.Reason.NORMAL.wireName(), false);
+                }
+                default -> log.warn("Ignored {} from owner {}: owners do not send it", message.type().wireName(), ownerId);
+            }
+        });
+    }
+
+    /** Hangs up from the doorbell's side. */
+    public void hangup() {
+        loop.execute(() -> {
+            Session s = session;
+            if (s != null) {
+                s.ending = true;
+                s.worker.send(WorkerProcess.request("hangup", s.id).put("reason", "normal"));
+                s.finish(Hangup.Reason.NORMAL.wireName(), true);
+            }
+        });
+    }
+
+    /** Asks the current call's worker for fresh stats. */
+    public CompletableFuture<JsonNode> stats() {
+        CompletableFuture<JsonNode> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            Session s = session;
+            if (s == null) {
+                result.completeExceptionally(new IllegalStateException("no call"));
+                return;
+            }
+            if (s.pendingStats != null) {
+                s.pendingStats.whenComplete((v, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(v);
+                    }
+                });
+                return;
+            }
+            s.pendingStats = result;
+            s.worker.send(WorkerProcess.request("stats", s.id));
+        });
+        return result;
+    }
+
+    /** Kills the current call's media worker (tests of crash handling). */
+    public void killWorkerForTest() {
+        loop.execute(() -> {
+            if (session != null) {
+                session.worker.kill();
+            }
+        });
+    }
+
+    public CallSnapshot snapshot() {
+        return snapshot;
+    }
+
+    private void update() {
+        Session s = session;
+        snapshot = new CallSnapshot(s == null ? "idle" : s.connected ? "connected" : "starting",
+                Optional.ofNullable(s).map(x -> x.id), Optional.ofNullable(s).map(x -> x.ownerId),
+                Optional.ofNullable(s).map(x -> x.worker.pid()), Optional.ofNullable(lastStats), Optional.ofNullable(lastEnd),
+                workers.started(), callsStarted);
+    }
+
+    private static Hangup.Reason reason(String wire) {
+        for (Hangup.Reason r : Hangup.Reason.values()) {
+            if (r.wireName().equals(wire)) {
+                return r;
+            }
+        }
+        return Hangup.Reason.MEDIA_FAILED;
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                workers.close();
+                if (session != null) {
+                    session.ending = true;
+                    session.worker.send(WorkerProcess.request("hangup", session.id).put("reason", "normal"));
+                    session.finish(Hangup.Reason.NORMAL.wireName(), true);
+                }
+                done.complete(null);
+            });
+            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Calls did not close cleanly: {}", e.toString());
+        }
+    }
+}

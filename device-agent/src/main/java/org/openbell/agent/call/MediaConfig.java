@@ -1,0 +1,30 @@
+package org.openbell.agent.call;
+
+import java.util.List;
+import java.util.Map;
+import org.openbell.media.MediaOptions;
+
+/**
+ * Calls: how the media worker captures, which ICE servers it uses, and how it is launched.
+ *
+ * @param options              camera, size, frame rate, test tone, ICE port range
+ * @param iceServers           STUN/TURN servers, each {@code {urls: [...], username, credential}}; none by default
+ * @param workerCommandPrefix  words put before the worker's java command (e.g. {@code nice -n 5}, or a
+ *                             network namespace in tests); empty by default
+ */
+public record MediaConfig(MediaOptions options, List<Map<String, Object>> iceServers, List<String> workerCommandPrefix) {
+
+    public MediaConfig {
+        iceServers = List.copyOf(iceServers);
+        workerCommandPrefix = List.copyOf(workerCommandPrefix);
+    }
+
+    @Override
+    public String toString() {
+        return "MediaConfig[" + options + ", " + iceServers.size() + " ICE servers, prefix " + workerCommandPrefix + "]";
+    }
+
+    public static MediaConfig defaults() {
+        return new MediaConfig(MediaOptions.defaults(), List.of(), List.of());
+    }
+}

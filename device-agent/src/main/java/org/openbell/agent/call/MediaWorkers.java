@@ -1,0 +1,88 @@
+package org.openbell.agent.call;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Supervises media worker processes: keeps one pre-warmed (libwebrtc loaded, factory created)
+ * so answering costs no process start, hands it to a call, and warms the next one at once.
+ * Each worker serves one call and then exits, so native leaks never accumulate.
+ * Used only from the call loop.
+ */
+final class MediaWorkers implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MediaWorkers.class);
+
+    private final List<String> command;
+    private final Executor loop;
+    private WorkerProcess spare;
+    private boolean closed;
+    private int started;
+
+    MediaWorkers(MediaConfig config, Executor loop) {
+        this.loop = loop;
+        List<String> cmd = new ArrayList<>(config.workerCommandPrefix());
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx96m",
+                "-cp", System.getProperty("java.class.path"), "org.openbell.media.worker.WorkerMain"));
+        cmd.addAll(config.options().toArgs());
+        this.command = List.copyOf(cmd);
+    }
+
+    /** Starts warming the spare worker if there is none. */
+    void warm() {
+        if (closed || (spare != null && spare.isAlive())) {
+            return;
+        }
+        spare = WorkerProcess.start(command, loop);
+        started++;
+        WorkerProcess warming = spare;
+        warming.listen(new WorkerEvents() {
+            @Override
+            public void onEvent(WorkerProcess worker, com.fasterxml.jackson.databind.JsonNode event) {
+                log.debug("Spare media worker {}: {}", worker.pid(), event);
+            }
+
+            @Override
+            public void onExit(WorkerProcess worker, int exitCode) {
+                if (spare == worker) {
+                    log.warn("Spare media worker {} died (exit {}); starting another", worker.pid(), exitCode);
+                    spare = null;
+                    loop.execute(MediaWorkers.this::warm);
+                }
+            }
+        });
+    }
+
+    /** The warm worker for a call (starting one if needed), and a new spare warming behind it. */
+    WorkerProcess take() {
+        warm();
+        WorkerProcess worker = spare;
+        spare = null;
+        warm();
+        return worker;
+    }
+
+    /** Workers started so far (for status and tests). */
+    int started() {
+        return started;
+    }
+
+    Long sparePid() {
+        return spare == null ? null : spare.pid();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (spare != null) {
+            spare.stop();
+            spare = null;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package org.openbell.agent.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One media worker process (org.openbell.media.worker.WorkerMain) and its JSON-line channel.
+ * Reader threads only parse lines and hand them to the call loop.
+ */
+final class WorkerProcess {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final OutputStream stdin;
+    private final CompletableFuture<Long> ready = new CompletableFuture<>();
+    private final long startedNanos = System.nanoTime();
+    private volatile WorkerEvents events;
+
+    private WorkerProcess(Process process, Executor loop) {
+        this.process = process;
+        this.stdin = process.getOutputStream();
+        Thread.ofPlatform().daemon().name("worker-" + process.pid() + "-out").start(() -> readEvents(loop));
+        Thread.ofPlatform().daemon().name("worker-" + process.pid() + "-err").start(this::relayLog);
+        process.onExit().thenAccept(p -> loop.execute(() -> {
+            ready.completeExceptionally(new IllegalStateException("the media worker exited with " + p.exitValue() + " before it was ready"));
+            WorkerEvents e = events;
+            if (e != null) {
+                e.onExit(this, p.exitValue());
+            }
+        }));
+    }
+
+    static WorkerProcess start(List<String> command, Executor loop) {
+        try {
+            Process process = new ProcessBuilder(command).start();
+            log.debug("Media worker {} starting: {}", process.pid(), String.join(" ", command));
+            return new WorkerProcess(process, loop);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the media worker (" + command.getFirst() + "): " + e.getMessage(), e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Completes with the warm-up time in ms once the worker said {@code ready}. */
+    CompletableFuture<Long> ready() {
+        return ready;
+    }
+
+    void listen(WorkerEvents listener) {
+        this.events = listener;
+    }
+
+    /** Sends one request; a dead worker is reported through {@link WorkerEvents#onExit}, not here. */
+    void send(ObjectNode request) {
+        try {
+            synchronized (stdin) {
+                stdin.write((request.toString() + "\n").getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+            }
+        } catch (IOException e) {
+            log.debug("Media worker {} did not take a request: {}", pid(), e.toString());
+        }
+    }
+
+    static ObjectNode request(String op, String session) {
+        return JSON.createObjectNode().put("op", op).put("session", session);
+    }
+
+    /** Asks the worker to exit, then kills it if it has not within the grace period. */
+    void stop() {
+        send(JSON.createObjectNode().put("op", "exit"));
+        process.onExit().orTimeout(3, TimeUnit.SECONDS).exceptionally(t -> {
+            process.destroyForcibly();
+            return process;
+        });
+    }
+
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    private void readEvents(Executor loop) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                JsonNode event;
+                try {
+                    event = JSON.readTree(line);
+                } catch (IOException e) {
+                    log.warn("Media worker {} wrote a line that is not JSON: {}", pid(), line.length() > 120 ? line.substring(0, 120) : line);
+                    continue;
+                }
+                if ("ready".equals(event.path("ev").asText())) {
+                    long ms = (System.nanoTime() - startedNanos) / 1_000_000;
+                    log.info("Media worker {} ready in {} ms (libwebrtc warm-up {} ms)", pid(), ms, event.path("warmupMs").asLong());
+                    ready.complete(ms);
+                    continue;
+                }
+                loop.execute(() -> {
+                    WorkerEvents e = events;
+                    if (e != null) {
+                        e.onEvent(this, event);
+                    }
+                });
+            }
+        } catch (IOException e) {
+            log.debug("Media worker {} output closed: {}", pid(), e.toString());
+        }
+    }
+
+    private void relayLog() {
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = err.readLine()) != null) {
+                if (line.contains("VM attach current thread failed") || line.startsWith("Failed to attach thread")) {
+                    continue; // harmless noise from webrtc-java at exit
+                }
+                log.info("[worker {}] {}", pid(), line);
+            }
+        } catch (IOException e) {
+            log.debug("Media worker {} log closed: {}", pid(), e.toString());
+        }
+    }
+}
