@@ -2,6 +2,7 @@
 import mqtt from './vendor/mqtt.esm.js';
 import { decode, encode, topics, isValidId, ringAnswer, ringDecline } from './protocol.js';
 import { dingDong, unlock, unlocked } from './ring-sound.js';
+import { Call } from './call.js';
 
 const $ = (id) => document.getElementById(id);
 const RING_REPEAT_MS = 4000;
@@ -18,6 +19,7 @@ const state = {
   soundTimer: null,
   expiryTimer: null,
   lastError: null,
+  call: null,             // the Call in progress, if any
 };
 window.openbell = state;
 
@@ -107,6 +109,7 @@ function connect() {
     const subscriptions = {
       [state.topics.presence(config.deviceId)]: { qos: 1 },
       [state.topics.rings(config.deviceId)]: { qos: 1 },
+      [state.topics.deviceToOwner(config.deviceId, ownerId)]: { qos: 1 },
     };
     client.subscribe(subscriptions, (error) => {
       if (error) {
@@ -155,6 +158,16 @@ function onMessage(topic, payload) {
       break;
     case 'ring-ended':
       onRingEnded(message);
+      break;
+    case 'offer':
+    case 'candidate':
+    case 'hangup':
+    case 'call-state':
+      if (topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
+        onCallMessage(message);
+      } else {
+        console.warn(`ignored a ${message.type} on ${topic}: not our call topic`);
+      }
       break;
     default:
       console.warn(`ignored a ${message.type} on ${topic}`);
@@ -269,6 +282,49 @@ function addHistory(at, text, code) {
   }));
 }
 
+function sendToDevice(message) {
+  state.client.publish(state.topics.ownerToDevice(state.ownerId, state.config.deviceId), encode(message),
+    { qos: 1, properties: { messageExpiryInterval: message.type === 'candidate' ? 30 : 10 } });
+}
+
+function onCallMessage(message) {
+  if (message.type === 'offer') {
+    if (state.call && !state.call.ended) {
+      state.call.end('Replaced by a new call');
+    }
+    state.call = new Call({
+      deviceId: message.deviceId,
+      sessionId: message.sessionId,
+      send: sendToDevice,
+      iceServers: state.config.iceServers ?? [],
+      onEnded: (text) => showCallEnded(text),
+    });
+    state.call.onOffer(message.sdp);
+    return;
+  }
+  const call = state.call;
+  if (!call || call.ended || call.sessionId !== message.sessionId) {
+    if (message.type !== 'call-state') {
+      console.info(`ignored ${message.type} for session ${message.sessionId}: not the current call`);
+    }
+    return;
+  }
+  if (message.type === 'candidate') {
+    call.onCandidate(message);
+  } else if (message.type === 'hangup') {
+    call.end(message.reason === 'normal' ? 'The doorbell ended the call' : `The call ended (${message.reason})`);
+  } else if (message.type === 'call-state' && message.state === 'ended') {
+    call.end('Call ended');
+  }
+}
+
+function showCallEnded(text) {
+  const result = $('ring-result');
+  result.hidden = false;
+  result.dataset.callEnded = 'true';
+  result.textContent = text;
+}
+
 function respond(kind) {
   const ring = state.current;
   if (!ring || !state.client?.connected) {
@@ -304,6 +360,24 @@ async function enableSound() {
 }
 
 $('answer').addEventListener('click', () => respond('answer'));
+$('hangup').addEventListener('click', () => state.call?.hangup('normal'));
+$('mute').addEventListener('click', () => {
+  const muted = $('mute').getAttribute('aria-pressed') !== 'true';
+  state.call?.setMuted(muted);
+});
+// Push-to-talk: the microphone is open only while the button is held.
+$('ptt').addEventListener('pointerdown', () => {
+  $('ptt').classList.add('talking');
+  state.call?.setMuted(false);
+});
+for (const end of ['pointerup', 'pointercancel', 'pointerleave']) {
+  $('ptt').addEventListener(end, () => {
+    if ($('ptt').classList.contains('talking')) {
+      $('ptt').classList.remove('talking');
+      state.call?.setMuted(true);
+    }
+  });
+}
 $('decline').addEventListener('click', () => respond('decline'));
 if (unlocked()) {
   $('sound-hint').hidden = true;

@@ -64,6 +64,8 @@ public final class CallController implements AutoCloseable {
         final long startedNanos = System.nanoTime();
         boolean connected;
         boolean ending;
+        boolean offerSent;
+        final java.util.List<Candidate> early = new java.util.ArrayList<>();
         Runnable cancelTimeout = () -> { };
         CompletableFuture<JsonNode> pendingStats;
 
@@ -83,12 +85,20 @@ public final class CallController implements AutoCloseable {
                 case "offer" -> {
                     log.info("Call {}: offer ready {} ms after the answer", id, (System.nanoTime() - startedNanos) / 1_000_000);
                     send(new Offer(deviceId, id, ringId, event.path("sdp").asText(), clock.instant()));
+                    offerSent = true;
+                    early.forEach(this::send);
+                    early.clear();
                 }
                 case "candidate" -> {
                     String line = event.path("candidate").asText();
                     if (Sdp.isCandidateLine(line)) {
-                        send(new Candidate(deviceId, id, line, event.path("sdpMid").asText("0"),
-                                event.path("sdpMLineIndex").asInt(), clock.instant()));
+                        Candidate candidate = new Candidate(deviceId, id, line, event.path("sdpMid").asText("0"),
+                                event.path("sdpMLineIndex").asInt(), clock.instant());
+                        if (offerSent) {
+                            send(candidate);
+                        } else {
+                            early.add(candidate); // the owner needs the offer first
+                        }
                     }
                 }
                 case "state" -> {

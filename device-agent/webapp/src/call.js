@@ -1,0 +1,188 @@
+// The owner's side of a call: answers the device's WebRTC offer, shows the door camera, plays the
+// visitor, sends the owner's microphone (mute and push-to-talk), and reports stats.
+const $ = (id) => document.getElementById(id);
+
+export class Call {
+  /**
+   * @param {object} o
+   * @param {(message: object) => void} o.send  publishes a protocol message to the device
+   * @param {object[]} o.iceServers              from /api/config
+   * @param {(text: string) => void} o.onEnded   told once when the call is over
+   */
+  constructor({ deviceId, sessionId, send, iceServers, onEnded }) {
+    this.deviceId = deviceId;
+    this.sessionId = sessionId;
+    this.send = send;
+    this.onEnded = onEnded;
+    this.pending = [];
+    this.ended = false;
+    this.micTrack = null;
+    this.framesDecoded = 0;
+    this.statsTimer = null;
+    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle' });
+    this.pc.onicecandidate = (e) => {
+      if (e.candidate && e.candidate.candidate) {
+        this.send({
+          type: 'candidate', deviceId, sessionId, candidate: e.candidate.candidate,
+          sdpMid: e.candidate.sdpMid ?? '0', sdpMLineIndex: e.candidate.sdpMLineIndex ?? 0, at: Date.now(),
+        });
+      }
+    };
+    this.pc.ontrack = (e) => {
+      const stream = e.streams[0] ?? new MediaStream([e.track]);
+      if (e.track.kind === 'video') {
+        $('remote-video').srcObject = stream;
+        $('remote-video').play().catch(() => {});
+      } else {
+        $('remote-audio').srcObject = new MediaStream([e.track]);
+        $('remote-audio').play().catch(() => {});
+        this.remoteAudio = e.track;
+      }
+    };
+    this.pc.onconnectionstatechange = () => this.showState(this.pc.connectionState);
+    $('call-screen').hidden = false;
+    $('call-screen').dataset.sessionId = sessionId;
+    this.showState('connecting');
+  }
+
+  showState(state) {
+    $('call-screen').dataset.state = state;
+    $('call-state').textContent = {
+      connecting: 'Connecting…', new: 'Connecting…', connected: 'Live', disconnected: 'Reconnecting…',
+      failed: 'Connection failed', closed: 'Call ended',
+    }[state] ?? state;
+    if (state === 'connected' && !this.statsTimer) {
+      this.statsTimer = setInterval(() => this.updateStats(), 1000);
+    }
+  }
+
+  async onOffer(sdp) {
+    try {
+      await this.openMicrophone();
+      await this.pc.setRemoteDescription({ type: 'offer', sdp });
+      const audio = this.pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
+      if (audio && this.micTrack) {
+        await audio.sender.replaceTrack(this.micTrack);
+        audio.direction = 'sendrecv';
+      }
+      const answer = await this.pc.createAnswer();
+      await this.pc.setLocalDescription(answer);
+      this.send({ type: 'answer', deviceId: this.deviceId, sessionId: this.sessionId, sdp: answer.sdp, at: Date.now() });
+      for (const c of this.pending.splice(0)) {
+        await this.pc.addIceCandidate(c);
+      }
+    } catch (e) {
+      console.error('call setup failed', e);
+      this.hangup('media-failed');
+    }
+  }
+
+  async openMicrophone() {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+      });
+      this.micTrack = stream.getAudioTracks()[0];
+      $('mic-note').hidden = true;
+    } catch (e) {
+      $('mic-note').hidden = false;
+      $('mic-note').textContent = `Microphone unavailable (${e.name}): you can see and hear, not talk.`;
+    }
+  }
+
+  async onCandidate(message) {
+    const candidate = { candidate: message.candidate, sdpMid: message.sdpMid, sdpMLineIndex: message.sdpMLineIndex };
+    if (!this.pc.remoteDescription) {
+      this.pending.push(candidate);
+      return;
+    }
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch (e) {
+      console.warn('bad candidate from the device', e);
+    }
+  }
+
+  setMuted(muted) {
+    if (this.micTrack) {
+      this.micTrack.enabled = !muted;
+    }
+    $('mute').setAttribute('aria-pressed', String(muted));
+    $('mute').textContent = muted ? 'Unmute' : 'Mute';
+  }
+
+  async updateStats() {
+    const report = await this.pc.getStats();
+    let video = null;
+    let rtt = null;
+    const codecs = new Map();
+    report.forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') {
+        video = s;
+      } else if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
+        rtt = s.currentRoundTripTime;
+      } else if (s.type === 'codec') {
+        codecs.set(s.id, s.mimeType.replace(/^video\//, ''));
+      }
+    });
+    if (video) {
+      this.framesDecoded = video.framesDecoded ?? 0;
+      const parts = [codecs.get(video.codecId) ?? '?', `${video.frameWidth ?? '?'}×${video.frameHeight ?? '?'}`,
+        `${Math.round(video.framesPerSecond ?? 0)} fps`];
+      if (rtt !== null && rtt !== undefined) {
+        parts.push(`RTT ${Math.round(rtt * 1000)} ms`);
+      }
+      $('call-stats').textContent = parts.join(' · ');
+    }
+  }
+
+  /** The loudest frequency (Hz) of the visitor's audio over ~0.5 s, and its level (0-255); for tests and diagnostics. */
+  async dominantHz() {
+    if (!this.remoteAudio) {
+      return { hz: 0, level: 0 };
+    }
+    const context = new AudioContext();
+    await context.resume();
+    const source = context.createMediaStreamSource(new MediaStream([this.remoteAudio]));
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 4096;
+    source.connect(analyser);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const bins = new Uint8Array(analyser.frequencyBinCount);
+    analyser.getByteFrequencyData(bins);
+    let best = 0;
+    for (let i = 1; i < bins.length; i++) {
+      if (bins[i] > bins[best]) {
+        best = i;
+      }
+    }
+    const result = { hz: (best * context.sampleRate) / analyser.fftSize, level: bins[best] };
+    await context.close();
+    return result;
+  }
+
+  /** The owner hangs up (or setup failed here). */
+  hangup(reason = 'normal') {
+    if (!this.ended) {
+      this.send({ type: 'hangup', deviceId: this.deviceId, sessionId: this.sessionId, reason, at: Date.now() });
+    }
+    this.end(reason === 'normal' ? 'You hung up' : 'The call failed');
+  }
+
+  /** Ends locally: the device hung up, reported the call ended, or we did. */
+  end(text) {
+    if (this.ended) {
+      return;
+    }
+    this.ended = true;
+    clearInterval(this.statsTimer);
+    this.micTrack?.stop();
+    this.pc.close();
+    $('remote-video').srcObject = null;
+    $('remote-audio').srcObject = null;
+    $('call-screen').dataset.state = 'closed';
+    $('call-screen').hidden = true;
+    this.onEnded(text);
+  }
+}
+
