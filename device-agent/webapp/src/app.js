@@ -335,6 +335,9 @@ function respond(kind) {
   $('answer').disabled = true;
   $('decline').disabled = true;
   (kind === 'answer' ? $('answer') : $('decline')).textContent = kind === 'answer' ? 'Answering…' : 'Declining…';
+  if (kind === 'answer') {
+    state.answerClickedAt = performance.now();
+  }
   const message = kind === 'answer' ? ringAnswer(ring.deviceId, ring.ringId) : ringDecline(ring.deviceId, ring.ringId);
   state.client.publish(state.topics.ownerToDevice(state.ownerId, ring.deviceId), encode(message),
     { qos: 1, properties: { messageExpiryInterval: 10 } }, (error) => {

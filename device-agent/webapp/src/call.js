@@ -33,6 +33,9 @@ export class Call {
       if (e.track.kind === 'video') {
         $('remote-video').srcObject = stream;
         $('remote-video').play().catch(() => {});
+        $('remote-video').requestVideoFrameCallback?.(() => {
+          this.firstFrameAt = performance.now();
+        });
       } else {
         $('remote-audio').srcObject = new MediaStream([e.track]);
         $('remote-audio').play().catch(() => {});
@@ -136,7 +139,7 @@ export class Call {
     }
   }
 
-  /** The loudest frequency (Hz) of the visitor's audio over ~0.5 s, and its level (0-255); for tests and diagnostics. */
+  /** The loudest frequency (Hz) of the visitor's audio over ~1.5 s, and its level (0-255); for tests and diagnostics. */
   async dominantHz() {
     if (!this.remoteAudio) {
       return { hz: 0, level: 0 };
@@ -147,16 +150,21 @@ export class Call {
     const analyser = context.createAnalyser();
     analyser.fftSize = 4096;
     source.connect(analyser);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Sample for 1.5 s and keep the loudest moment: speech (and test bursts) come and go.
     const bins = new Uint8Array(analyser.frequencyBinCount);
-    analyser.getByteFrequencyData(bins);
     let best = 0;
-    for (let i = 1; i < bins.length; i++) {
-      if (bins[i] > bins[best]) {
-        best = i;
+    let bestLevel = 0;
+    for (let t = 0; t < 30; t++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      analyser.getByteFrequencyData(bins);
+      for (let i = 1; i < bins.length; i++) {
+        if (bins[i] > bestLevel) {
+          bestLevel = bins[i];
+          best = i;
+        }
       }
     }
-    const result = { hz: (best * context.sampleRate) / analyser.fftSize, level: bins[best] };
+    const result = { hz: (best * context.sampleRate) / analyser.fftSize, level: bestLevel };
     await context.close();
     return result;
   }

@@ -9,12 +9,14 @@ import java.util.Optional;
  * How the media worker captures and plays: passed on its command line by the agent.
  *
  * @param video     {@code synthetic} (moving test pattern), {@code v4l2:/dev/videoN} or {@code rpicam}
- * @param toneHz    frequency of the headless microphone's test tone (0: silence)
+ * @param audio     {@code pulse}: the sound server's default microphone and speaker (PulseAudio or
+ *                  PipeWire's pulse server); {@code headless}: no sound devices (receive-only
+ *                  metering; the doorbell sends silence)
  * @param record    where to write the owner's received audio as WAV (headless speaker), if anywhere
  * @param portMin   lowest UDP port for ICE (0: any)
  * @param portMax   highest UDP port for ICE (0: any)
  */
-public record MediaOptions(String video, int width, int height, int fps, int toneHz, Optional<Path> record,
+public record MediaOptions(String video, int width, int height, int fps, String audio, Optional<Path> record,
         int portMin, int portMax) {
 
     public MediaOptions {
@@ -24,19 +26,19 @@ public record MediaOptions(String video, int width, int height, int fps, int ton
         if (fps < 1 || fps > 60) {
             throw new IllegalArgumentException("fps must be from 1 to 60, was " + fps);
         }
-        if (toneHz < 0 || toneHz > 20000) {
-            throw new IllegalArgumentException("tone must be from 0 to 20000 Hz, was " + toneHz);
+        if (!audio.equals("pulse") && !audio.equals("headless")) {
+            throw new IllegalArgumentException("audio must be pulse or headless, was " + audio);
         }
     }
 
     public static MediaOptions defaults() {
-        return new MediaOptions("synthetic", 640, 480, 30, 1000, Optional.empty(), 0, 0);
+        return new MediaOptions("synthetic", 640, 480, 30, "headless", Optional.empty(), 0, 0);
     }
 
     /** The command-line form understood by {@link #parse}. */
     public List<String> toArgs() {
         List<String> args = new ArrayList<>(List.of("--video", video, "--size", width + "x" + height, "--fps", String.valueOf(fps),
-                "--tone-hz", String.valueOf(toneHz), "--ports", portMin + "-" + portMax));
+                "--audio", audio, "--ports", portMin + "-" + portMax));
         record.ifPresent(path -> args.addAll(List.of("--record", path.toString())));
         return args;
     }
@@ -47,7 +49,7 @@ public record MediaOptions(String video, int width, int height, int fps, int ton
         int width = o.width();
         int height = o.height();
         int fps = o.fps();
-        int tone = o.toneHz();
+        String audio = o.audio();
         Optional<Path> record = Optional.empty();
         int portMin = 0;
         int portMax = 0;
@@ -64,7 +66,7 @@ public record MediaOptions(String video, int width, int height, int fps, int ton
                     height = Integer.parseInt(wh[1]);
                 }
                 case "--fps" -> fps = Integer.parseInt(value);
-                case "--tone-hz" -> tone = Integer.parseInt(value);
+                case "--audio" -> audio = value;
                 case "--record" -> record = Optional.of(Path.of(value));
                 case "--ports" -> {
                     String[] range = value.split("-");
@@ -75,6 +77,6 @@ public record MediaOptions(String video, int width, int height, int fps, int ton
             }
             i++;
         }
-        return new MediaOptions(video, width, height, fps, tone, record, portMin, portMax);
+        return new MediaOptions(video, width, height, fps, audio, record, portMin, portMax);
     }
 }

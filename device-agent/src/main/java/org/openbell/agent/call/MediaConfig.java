@@ -11,8 +11,10 @@ import org.openbell.media.MediaOptions;
  * @param iceServers           STUN/TURN servers, each {@code {urls: [...], username, credential}}; none by default
  * @param workerCommandPrefix  words put before the worker's java command (e.g. {@code nice -n 5}, or a
  *                             network namespace in tests); empty by default
+ * @param pulseServer          the sound server the worker uses with {@code audio: pulse} (PULSE_SERVER), if not the default
  */
-public record MediaConfig(MediaOptions options, List<Map<String, Object>> iceServers, List<String> workerCommandPrefix) {
+public record MediaConfig(MediaOptions options, List<Map<String, Object>> iceServers, List<String> workerCommandPrefix,
+        java.util.Optional<String> pulseServer) {
 
     public MediaConfig {
         iceServers = List.copyOf(iceServers);
@@ -25,6 +27,6 @@ public record MediaConfig(MediaOptions options, List<Map<String, Object>> iceSer
     }
 
     public static MediaConfig defaults() {
-        return new MediaConfig(MediaOptions.defaults(), List.of(), List.of());
+        return new MediaConfig(MediaOptions.defaults(), List.of(), List.of(), java.util.Optional.empty());
     }
 }

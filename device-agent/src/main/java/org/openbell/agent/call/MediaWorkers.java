@@ -18,6 +18,7 @@ final class MediaWorkers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaWorkers.class);
 
     private final List<String> command;
+    private final java.util.Optional<String> pulseServer;
     private final Executor loop;
     private WorkerProcess spare;
     private boolean closed;
@@ -32,6 +33,7 @@ final class MediaWorkers implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "org.openbell.media.worker.WorkerMain"));
         cmd.addAll(config.options().toArgs());
         this.command = List.copyOf(cmd);
+        this.pulseServer = config.pulseServer();
     }
 
     /** Starts warming the spare worker if there is none. */
@@ -39,7 +41,7 @@ final class MediaWorkers implements AutoCloseable {
         if (closed || (spare != null && spare.isAlive())) {
             return;
         }
-        spare = WorkerProcess.start(command, loop);
+        spare = WorkerProcess.start(command, pulseServer, loop);
         started++;
         WorkerProcess warming = spare;
         warming.listen(new WorkerEvents() {

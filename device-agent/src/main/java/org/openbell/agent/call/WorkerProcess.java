@@ -44,9 +44,11 @@ final class WorkerProcess {
         }));
     }
 
-    static WorkerProcess start(List<String> command, Executor loop) {
+    static WorkerProcess start(List<String> command, java.util.Optional<String> pulseServer, Executor loop) {
         try {
-            Process process = new ProcessBuilder(command).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            pulseServer.ifPresent(server -> builder.environment().put("PULSE_SERVER", server));
+            Process process = builder.start();
             log.debug("Media worker {} starting: {}", process.pid(), String.join(" ", command));
             return new WorkerProcess(process, loop);
         } catch (IOException e) {

@@ -172,7 +172,7 @@ public final class ConfigLoader {
         MediaOptions options;
         try {
             options = new MediaOptions(video, media.integer("width", d.width(), 16, 1920), media.integer("height", d.height(), 16, 1080),
-                    media.integer("fps", d.fps(), 1, 60), media.integer("toneHz", d.toneHz(), 0, 20000),
+                    media.integer("fps", d.fps(), 1, 60), media.choice("audio", AudioMode.class, AudioMode.HEADLESS).name().toLowerCase(java.util.Locale.ROOT),
                     media.optionalString("record").map(Path::of), media.integer("portMin", 0, 0, 65535),
                     media.integer("portMax", 0, 0, 65535));
         } catch (IllegalArgumentException e) {
@@ -192,9 +192,13 @@ public final class ConfigLoader {
             iceServers.add(entry);
         }
         List<String> prefix = media.strings("workerCommandPrefix");
+        java.util.Optional<String> pulseServer = media.optionalString("pulseServer");
         media.rejectUnknownKeys();
-        return new MediaConfig(options, iceServers, prefix);
+        return new MediaConfig(options, iceServers, prefix, pulseServer);
     }
+
+    /** How the media worker reaches sound devices. */
+    enum AudioMode { HEADLESS, PULSE }
 
     private static AgentConfig.MqttConfig mqtt(ConfigNode mqtt) {
         Optional<String> broker = mqtt.optionalString("broker");

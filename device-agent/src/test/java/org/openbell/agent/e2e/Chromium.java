@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,28 @@ public final class Chromium implements AutoCloseable {
     }
 
     public static Chromium launch() {
+        return launch(EXECUTABLE, List.of());
+    }
+
+    /**
+     * Chromium inside a network namespace (through a wrapper script: Playwright talks to it over a
+     * pipe, so nothing needs to cross namespaces), with fake camera and microphone and plain-IP
+     * ICE candidates.
+     */
+    public static Chromium launchInNamespace(String namespace) {
+        try {
+            Path wrapper = Files.createTempFile("chromium-in-" + namespace + "-", ".sh");
+            Files.writeString(wrapper, "#!/bin/sh\nexec ip netns exec " + namespace + " " + EXECUTABLE + " \"$@\"\n");
+            wrapper.toFile().setExecutable(true);
+            wrapper.toFile().deleteOnExit();
+            return launch(wrapper, List.of("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                    "--disable-features=WebRtcHideLocalIpsWithMdns"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Chromium launch(Path executable, List<String> extraArgs) {
         if (!Files.isExecutable(EXECUTABLE)) {
             throw new IllegalStateException("Chromium not found at " + EXECUTABLE
                     + ": run scripts/test (it installs it) or apt-get install chromium");
@@ -38,11 +61,11 @@ public final class Chromium implements AutoCloseable {
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         try {
             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                    .setExecutablePath(EXECUTABLE)
+                    .setExecutablePath(executable)
                     .setHeadless(true)
-                    .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                            "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required")));
+                    .setArgs(java.util.stream.Stream.concat(Stream.of("--no-sandbox", "--disable-gpu", "--disable-quic",
+                            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                            "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required"), extraArgs.stream()).toList()));
             return new Chromium(playwright, browser);
         } catch (RuntimeException e) {
             playwright.close();

@@ -20,8 +20,9 @@ import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.MediaType;
+import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
-import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+import dev.onvoid.webrtc.media.audio.AudioTrackSource;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import java.util.ArrayList;
@@ -49,13 +50,12 @@ final class CallSession implements AutoCloseable {
     private final Consumer<String> ended;
     private final RTCPeerConnection pc;
     private final CustomVideoSource videoSource = new CustomVideoSource();
-    private final CustomAudioSource audioSource = new CustomAudioSource();
+    private final AudioTrackSource audioSource;
     private final VideoTrack videoTrack;
     private final AudioTrack audioTrack;
     private final List<RTCRtpSender> senders = new ArrayList<>();
     private final AudioMeter meter = new AudioMeter();
     private final SyntheticVideo video;
-    private final ToneAudio tone;
     private AudioTrack remoteAudio;
     private boolean closed;
 
@@ -70,6 +70,14 @@ final class CallSession implements AutoCloseable {
         config.iceServers = iceServers(request.path("iceServers"));
         config.portAllocatorConfig = new PortAllocatorConfig(options.portMin(), options.portMax(), 0).setDisableTcp(true);
         pc = factory.createPeerConnection(config, new Observer());
+        // The microphone is the audio module's capture: the sound server's default source (with
+        // echo cancellation and noise suppression), or nothing on a headless module.
+        AudioOptions audioOptions = new AudioOptions();
+        audioOptions.echoCancellation = true;
+        audioOptions.noiseSuppression = true;
+        audioOptions.autoGainControl = true;
+        audioOptions.highpassFilter = true;
+        audioSource = factory.createAudioSource(audioOptions);
         videoTrack = factory.createVideoTrack("door-camera", videoSource);
         audioTrack = factory.createAudioTrack("door-microphone", audioSource);
         senders.add(pc.addTrack(videoTrack, List.of("door")));
@@ -81,7 +89,6 @@ final class CallSession implements AutoCloseable {
             }
         }
         video = new SyntheticVideo(videoSource, options.width(), options.height(), options.fps());
-        tone = new ToneAudio(audioSource, options.toneHz());
         createOffer();
     }
 
@@ -208,7 +215,6 @@ final class CallSession implements AutoCloseable {
         }
         closed = true;
         video.close();
-        tone.close();
         if (remoteAudio != null) {
             remoteAudio.removeSink(meter);
         }
@@ -221,7 +227,7 @@ final class CallSession implements AutoCloseable {
         }
         pc.close();
         for (AutoCloseable disposable : List.<AutoCloseable>of(videoTrack::dispose, audioTrack::dispose,
-                videoSource::dispose, audioSource::dispose)) {
+                videoSource::dispose)) {
             try {
                 disposable.close();
             } catch (Throwable t) { // webrtc-java throws java.lang.Error from dispose on some paths

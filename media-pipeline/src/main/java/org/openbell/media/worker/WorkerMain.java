@@ -3,6 +3,9 @@ package org.openbell.media.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
+import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
+import dev.onvoid.webrtc.media.audio.AudioLayer;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,7 +47,11 @@ public final class WorkerMain {
             return;
         }
         long t0 = System.nanoTime();
-        HeadlessAudioDeviceModule audio = new HeadlessAudioDeviceModule();
+        // One audio module per process, chosen at startup: the sound server, or none.
+        AudioDeviceModuleBase audio = options.audio().equals("pulse")
+                ? new AudioDeviceModule(AudioLayer.kLinuxPulseAudio) : new HeadlessAudioDeviceModule();
+        log.info("Audio: {}", options.audio().equals("pulse") ? "sound server (PulseAudio protocol) default microphone and speaker"
+                : "headless (no sound devices: the doorbell sends silence)");
         PeerConnectionFactory factory = new PeerConnectionFactory(audio);
         // Warm the codec tables once so the first offer is fast.
         CallSession.videoPreferences(factory);
@@ -84,7 +91,8 @@ public final class WorkerMain {
         System.exit(0);
     }
 
-    private static void handle(JsonNode request, PeerConnectionFactory factory, MediaOptions options, Out out,
+    private static void handle(JsonNode request, PeerConnectionFactory factory,
+            MediaOptions options, Out out,
             ExecutorService loop, CallSession[] session, CountDownLatch done) {
         String op = request.path("op").asText();
         String id = request.path("session").asText();

@@ -1,0 +1,262 @@
+package org.openbell.agent.webrtc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openbell.agent.Agent;
+import org.openbell.agent.config.ConfigLoader;
+import org.openbell.agent.e2e.Chromium;
+import org.openbell.hardware.SimulatedBoard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answering from the browser opens a real WebRTC call: the agent's media worker (libwebrtc) in
+ * the "door" network namespace, Chromium with fake camera and microphone in the "phone"
+ * namespace, joined by a veth; signaling over the agent's embedded broker. Nothing leaves the
+ * namespaces the test creates.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CallEndToEndTest {
+
+    private static final Logger log = LoggerFactory.getLogger(CallEndToEndTest.class);
+    private static final double WAIT_MS = 30_000;
+    private static final int TONE_HZ = 1000;
+
+    @TempDir
+    static Path state;
+    static Namespaces ns;
+    static PulseAudioServer pulse;
+    static Agent agent;
+    static Chromium chromium;
+    static Page page;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String unavailable = Namespaces.unavailableReason();
+        assumeTrue(unavailable == null, unavailable);
+        String noPulse = PulseAudioServer.unavailableReason();
+        assumeTrue(noPulse == null, noPulse);
+        ns = Namespaces.create();
+        pulse = PulseAudioServer.start(TONE_HZ);
+        var config = ConfigLoader.parse("""
+                hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
+                ring: {timeout: 30s}
+                embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d}
+                web: {bind: %s, port: 0}
+                media: {audio: pulse, pulseServer: "%s", workerCommandPrefix: [ip, netns, exec, %s]}
+                stateDir: "%s"
+                """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, pulse.server(), ns.door, state), "call test config");
+        agent = Agent.start(config);
+        chromium = Chromium.launchInNamespace(ns.phone);
+        page = chromium.phone("owner");
+        page.navigate("https://" + ns.rootAddress + ":" + agent.webPort() + "/?owner=olivia");
+        page.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+        if (ns != null) {
+            ns.close();
+        }
+        if (pulse != null) {
+            pulse.close();
+        }
+    }
+
+    @AfterEach
+    void noCallLeftOver() {
+        if (agent != null && !agent.calls().snapshot().phase().equals("idle")) {
+            agent.calls().hangup();
+            await(() -> agent.calls().snapshot().phase().equals("idle"), "the call to end");
+        }
+    }
+
+    /** Rings, answers in the page, and waits for the media to connect. */
+    private void ringAndAnswer() {
+        ((SimulatedBoard) agent.board()).press();
+        visible("#ring-screen");
+        page.locator("#answer").click();
+        visible("#call-screen[data-state=connected]");
+        await(() -> agent.calls().snapshot().phase().equals("connected"), "the agent to see the call connected");
+    }
+
+    private long framesDecoded() {
+        Object frames = page.evaluate("""
+                async () => {
+                  let frames = 0;
+                  (await openbell.call.pc.getStats()).forEach(s => {
+                    if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded ?? 0;
+                  });
+                  return frames;
+                }""");
+        return ((Number) frames).longValue();
+    }
+
+    @Test
+    @Order(1)
+    void answeringOpensACallWithVideoAndAudioBothWays() throws Exception {
+        ringAndAnswer();
+        page.waitForFunction("() => openbell.call && openbell.call.firstFrameAt > 0", null,
+                new Page.WaitForFunctionOptions().setTimeout(WAIT_MS));
+        double answerToFirstFrame = ((Number) page.evaluate("() => openbell.call.firstFrameAt - openbell.answerClickedAt")).doubleValue();
+        log.info("Answer click to first decoded frame: {} ms", Math.round(answerToFirstFrame));
+
+        long before = framesDecoded();
+        Thread.sleep(3000);
+        long after = framesDecoded();
+        log.info("Frames decoded: {} then {} three seconds later", before, after);
+        assertTrue(after - before >= 30, "video keeps flowing: " + before + " -> " + after);
+
+        log.info("Sound server streams: {}", pulse.describeStreams());
+        log.info("Browser inbound audio: {}", page.evaluate("""
+                async () => {
+                  let out = {};
+                  (await openbell.call.pc.getStats()).forEach(s => {
+                    if (s.type === 'inbound-rtp' && s.kind === 'audio') out = {level: s.audioLevel, energy: s.totalAudioEnergy, packets: s.packetsReceived, codec: s.codecId};
+                  });
+                  out.audioElementPaused = document.getElementById('remote-audio').paused;
+                  out.hasRemote = !!openbell.call.remoteAudio;
+                  return JSON.stringify(out);
+                }"""));
+        log.info("Device stats before the tone check: {}", agent.calls().stats().get(10, TimeUnit.SECONDS));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tone = (Map<String, Object>) page.evaluate("() => openbell.call.dominantHz()");
+        double hz = ((Number) tone.get("hz")).doubleValue();
+        log.info("Device-to-owner audio: dominant {} Hz at level {}", Math.round(hz), tone.get("level"));
+        assertTrue(Math.abs(hz - TONE_HZ) < 60, "the owner hears the doorbell microphone's tone, got " + hz + " Hz");
+
+        JsonNode stats = agent.calls().stats().get(10, TimeUnit.SECONDS);
+        log.info("Device stats: {}", stats);
+        assertTrue(stats.path("audioInPeakRms").asDouble() > 100,
+                "the owner's (fake) microphone reaches the doorbell's speaker sink: " + stats);
+
+        String codecs = page.locator("#call-stats").textContent();
+        assertTrue(codecs.contains("H264") && codecs.contains("640×480"), "stats line: " + codecs);
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/call.png")));
+
+        long workerPid = agent.calls().snapshot().workerPid().orElseThrow();
+        page.locator("#hangup").click();
+        await(() -> agent.calls().snapshot().phase().equals("idle"), "the agent to end the call");
+        assertEquals("normal", agent.calls().snapshot().lastEnd().orElseThrow());
+        assertTrue(page.locator("#call-screen").isHidden());
+        await(() -> ProcessHandle.of(workerPid).map(p -> !p.isAlive()).orElse(true), "the call's worker to exit");
+    }
+
+    @Test
+    @Order(2)
+    void theDoorbellCanHangUp() {
+        ringAndAnswer();
+        agent.calls().hangup();
+        visible("#ring-result[data-call-ended=true]");
+        assertTrue(page.locator("#ring-result").textContent().contains("doorbell ended the call"),
+                page.locator("#ring-result").textContent());
+        assertTrue(page.locator("#call-screen").isHidden());
+    }
+
+    @Test
+    @Order(3)
+    void aKilledWorkerEndsTheCallAndTheNextCallWorks() {
+        ringAndAnswer();
+        long pid = agent.calls().snapshot().workerPid().orElseThrow();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL
+        await(() -> page.locator("#call-screen").isHidden(), "the page to end the call");
+        assertTrue(page.locator("#ring-result").textContent().contains("media-failed"), page.locator("#ring-result").textContent());
+        assertEquals("media-failed", agent.calls().snapshot().lastEnd().orElseThrow());
+
+        ringAndAnswer();
+        agent.calls().hangup();
+        await(() -> agent.calls().snapshot().phase().equals("idle"), "the second call to end");
+        await(() -> workerProcesses().size() <= 1, "only the spare worker to remain, not " + workerProcesses());
+    }
+
+    @Test
+    @Order(4)
+    void twentyCallsInARowDoNotGrowTheAgent() {
+        int workersBefore = agent.calls().snapshot().workersStarted();
+        long heapBefore = usedHeapAfterGc();
+        int threadsBefore = Thread.activeCount();
+        for (int i = 0; i < 20; i++) {
+            ringAndAnswer();
+            page.locator("#hangup").click();
+            await(() -> agent.calls().snapshot().phase().equals("idle"), "call " + i + " to end");
+        }
+        long heapAfter = usedHeapAfterGc();
+        int threadsAfter = Thread.activeCount();
+        int workersUsed = agent.calls().snapshot().workersStarted() - workersBefore;
+        log.info("20 calls: heap {} -> {} KiB, threads {} -> {}, {} workers started", heapBefore / 1024, heapAfter / 1024,
+                threadsBefore, threadsAfter, workersUsed);
+        assertTrue(workersUsed >= 20, "a fresh worker per call, got " + workersUsed);
+        assertTrue(heapAfter - heapBefore < 16L * 1024 * 1024, "heap grew by " + (heapAfter - heapBefore) / 1024 + " KiB");
+        assertTrue(threadsAfter - threadsBefore < 10, "threads " + threadsBefore + " -> " + threadsAfter);
+        await(() -> workerProcesses().size() <= 1, "only the spare worker to remain");
+    }
+
+    private static List<ProcessHandle> workerProcesses() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("org.openbell.media.worker.WorkerMain"))
+                .filter(ProcessHandle::isAlive).toList();
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static void visible(String selector) {
+        page.locator(selector).waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.openbell.agent.webrtc;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The WebRTC test topology, made of Linux network namespaces the test owns (nothing leaves them):
+ *
+ * <pre>
+ *   root namespace (test JVM: agent, broker)      10.77.1.1 --veth-- 10.77.1.2   phone namespace (Chromium)
+ *                                                                     10.77.2.2 --veth-- 10.77.2.1   door namespace (media worker)
+ * </pre>
+ *
+ * The phone reaches the agent's HTTPS and the broker's WebSocket over the first link, and the
+ * media worker over the second. The door namespace has no other interface, so the worker can
+ * send media nowhere but to the phone. Needs root.
+ */
+final class Namespaces implements AutoCloseable {
+
+    final String phone;
+    final String door;
+    final String rootAddress = "10.77.1.1";
+    private final String rootLink;
+    private final String doorLink;
+
+    private Namespaces(String tag) {
+        this.phone = "obph" + tag;
+        this.door = "obdr" + tag;
+        this.rootLink = "obr" + tag;
+        this.doorLink = "obd" + tag;
+    }
+
+    /** Why the topology cannot be built here, or null if it can. */
+    static String unavailableReason() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "WebRTC end-to-end tests need root (network namespaces); run scripts/test as root";
+        }
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return "'ip netns' does not work here: " + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException | InterruptedException e) {
+            return "'ip' is missing (apt-get install iproute2): " + e.getMessage();
+        }
+        return null;
+    }
+
+    static Namespaces create() {
+        Namespaces ns = new Namespaces(String.valueOf(ProcessHandle.current().pid() % 100000));
+        try {
+            ns.build();
+            return ns;
+        } catch (RuntimeException e) {
+            ns.close();
+            throw e;
+        }
+    }
+
+    private void build() {
+        close(); // leftovers of a crashed run with the same pid
+        ip("netns", "add", phone);
+        ip("netns", "add", door);
+        ip("-n", phone, "link", "set", "lo", "up");
+        ip("-n", door, "link", "set", "lo", "up");
+        // root <-> phone
+        ip("link", "add", rootLink, "type", "veth", "peer", "name", "eth0", "netns", phone);
+        ip("addr", "add", rootAddress + "/24", "dev", rootLink);
+        ip("link", "set", rootLink, "up");
+        ip("-n", phone, "addr", "add", "10.77.1.2/24", "dev", "eth0");
+        ip("-n", phone, "link", "set", "eth0", "up");
+        // phone <-> door
+        ip("-n", phone, "link", "add", doorLink, "type", "veth", "peer", "name", "eth0", "netns", door);
+        ip("-n", phone, "addr", "add", "10.77.2.2/24", "dev", doorLink);
+        ip("-n", phone, "link", "set", doorLink, "up");
+        ip("-n", door, "addr", "add", "10.77.2.1/24", "dev", "eth0");
+        ip("-n", door, "link", "set", "eth0", "up");
+    }
+
+    /** Words that run a command inside {@code namespace}. */
+    List<String> exec(String namespace) {
+        return List.of("ip", "netns", "exec", namespace);
+    }
+
+    @Override
+    public void close() {
+        quietly("link", "del", rootLink);
+        quietly("netns", "del", phone);
+        quietly("netns", "del", door);
+    }
+
+    private static void ip(String... args) {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output.trim());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void quietly(String... args) {
+        try {
+            ip(args);
+        } catch (IllegalStateException e) {
+            // not there: fine
+        }
+    }
+}
