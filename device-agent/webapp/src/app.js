@@ -67,23 +67,30 @@ function setPresence(value) {
   presence.textContent = { online: 'Doorbell online', offline: 'Doorbell offline', unknown: 'Doorbell status unknown' }[value];
 }
 
+/** GET /api/config, retried with backoff: the doorbell may be restarting or the network settling. */
+async function loadConfig() {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const response = await fetch('/api/config', { cache: 'no-store' });
+      if (!response.ok) {
+        throw new Error(`GET /api/config: HTTP ${response.status}`);
+      }
+      return await response.json();
+    } catch (e) {
+      state.lastError = String(e);
+      setConnection('disconnected', 'cannot reach the doorbell, retrying…');
+      console.warn(e);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt)));
+    }
+  }
+}
+
 async function start() {
   document.addEventListener('pointerdown', enableSound, { passive: true });
   document.addEventListener('keydown', enableSound);
   state.ownerId = ownerIdentity();
   $('owner-id').textContent = state.ownerId;
-  try {
-    const response = await fetch('/api/config', { cache: 'no-store' });
-    if (!response.ok) {
-      throw new Error(`GET /api/config: HTTP ${response.status}`);
-    }
-    state.config = await response.json();
-  } catch (e) {
-    state.lastError = String(e);
-    setConnection('disconnected', 'cannot reach the doorbell');
-    console.error(e);
-    return;
-  }
+  state.config = await loadConfig();
   $('device-name').textContent = state.config.deviceName;
   document.title = `${state.config.deviceName} · Openbell`;
   state.topics = topics(state.config.topicPrefix);

@@ -106,6 +106,10 @@ final class WorkerProcess {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
+                if (!line.startsWith("{")) {
+                    log.debug("Media worker {} stdout: {}", pid(), line); // native code prints here too
+                    continue;
+                }
                 JsonNode event;
                 try {
                     event = JSON.readTree(line);

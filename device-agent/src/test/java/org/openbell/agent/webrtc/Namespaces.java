@@ -64,10 +64,17 @@ final class Namespaces implements AutoCloseable {
         close(); // leftovers of a crashed run with the same pid
         ip("netns", "add", phone);
         ip("netns", "add", door);
+        // IPv4 only: IPv6 address configuration on fresh links makes Chromium see "network
+        // changed" and abort requests in flight.
+        for (String ns : List.of(phone, door)) {
+            run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+            run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
+        }
         ip("-n", phone, "link", "set", "lo", "up");
         ip("-n", door, "link", "set", "lo", "up");
         // root <-> phone
         ip("link", "add", rootLink, "type", "veth", "peer", "name", "eth0", "netns", phone);
+        run("sysctl", "-q", "-w", "net.ipv6.conf." + rootLink + ".disable_ipv6=1");
         ip("addr", "add", rootAddress + "/24", "dev", rootLink);
         ip("link", "set", rootLink, "up");
         ip("-n", phone, "addr", "add", "10.77.1.2/24", "dev", "eth0");
@@ -95,6 +102,11 @@ final class Namespaces implements AutoCloseable {
     private static void ip(String... args) {
         List<String> command = new ArrayList<>(List.of("ip"));
         command.addAll(List.of(args));
+        run(command.toArray(String[]::new));
+    }
+
+    private static void run(String... words) {
+        List<String> command = List.of(words);
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
