@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import org.openbell.agent.broker.EmbeddedBroker;
 import org.openbell.agent.call.CallController;
+import org.openbell.agent.call.MediaConfig;
+import org.openbell.agent.call.SimulatedSound;
 import org.openbell.agent.config.AgentConfig;
 import org.openbell.agent.ring.RingController;
 import org.openbell.agent.ring.RingSignals;
@@ -101,7 +103,12 @@ public final class Agent implements AutoCloseable {
         ring = new RingController(config.device().id(), config.ring().timeout(), clock, loop, Timers.on(loop),
                 board.chime(), board.statusLed(), new ForwardingSignals(), Ids::newRingId);
         ring.brokerConnection(false);
-        calls = own(new CallController(config.device().id(), config.media(), clock, loop, Timers.on(loop),
+        MediaConfig media = config.media();
+        if (media.simulatedSound()) {
+            SimulatedSound sound = own(SimulatedSound.start(config.stateDir().resolve("sound"), media.toneHz()));
+            media = media.withPulseServer(sound.server());
+        }
+        calls = own(new CallController(config.device().id(), media, clock, loop, Timers.on(loop),
                 (owner, message) -> signaling.toOwner(owner, message), Ids::newSessionId));
         ring.addListener((from, to, snapshot) -> {
             if (to == RingState.ANSWERED) {

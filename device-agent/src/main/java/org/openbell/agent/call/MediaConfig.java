@@ -12,13 +12,20 @@ import org.openbell.media.MediaOptions;
  * @param workerCommandPrefix  words put before the worker's java command (e.g. {@code nice -n 5}, or a
  *                             network namespace in tests); empty by default
  * @param pulseServer          the sound server the worker uses with {@code audio: pulse} (PULSE_SERVER), if not the default
+ * @param simulatedSound       run a private sound server (tone bursts in, null sink out) for the worker
+ * @param toneHz               the simulated microphone's tone
  */
 public record MediaConfig(MediaOptions options, List<Map<String, Object>> iceServers, List<String> workerCommandPrefix,
-        java.util.Optional<String> pulseServer) {
+        java.util.Optional<String> pulseServer, boolean simulatedSound, int toneHz) {
 
     public MediaConfig {
         iceServers = List.copyOf(iceServers);
         workerCommandPrefix = List.copyOf(workerCommandPrefix);
+    }
+
+    /** The same, with the worker pointed at {@code server}. */
+    public MediaConfig withPulseServer(String server) {
+        return new MediaConfig(options, iceServers, workerCommandPrefix, java.util.Optional.of(server), simulatedSound, toneHz);
     }
 
     @Override
@@ -27,6 +34,6 @@ public record MediaConfig(MediaOptions options, List<Map<String, Object>> iceSer
     }
 
     public static MediaConfig defaults() {
-        return new MediaConfig(MediaOptions.defaults(), List.of(), List.of(), java.util.Optional.empty());
+        return new MediaConfig(MediaOptions.defaults(), List.of(), List.of(), java.util.Optional.empty(), false, 1000);
     }
 }

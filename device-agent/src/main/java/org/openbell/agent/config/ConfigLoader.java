@@ -169,10 +169,15 @@ public final class ConfigLoader {
         if (!video.equals("synthetic") && !video.equals("rpicam") && !video.startsWith("v4l2:")) {
             throw media.error("media.video", "expected synthetic, rpicam or v4l2:/dev/videoN, got \"" + video + "\"");
         }
+        AudioMode audio = media.choice("audio", AudioMode.class, AudioMode.HEADLESS);
+        // The worker itself knows only "pulse" (a sound server) and "headless"; simulated sound is
+        // a private sound server the agent runs.
+        String audioForWorker = audio == AudioMode.HEADLESS ? "headless" : "pulse";
+        int toneHz = media.integer("toneHz", 1000, 100, 8000);
         MediaOptions options;
         try {
             options = new MediaOptions(video, media.integer("width", d.width(), 16, 1920), media.integer("height", d.height(), 16, 1080),
-                    media.integer("fps", d.fps(), 1, 60), media.choice("audio", AudioMode.class, AudioMode.HEADLESS).name().toLowerCase(java.util.Locale.ROOT),
+                    media.integer("fps", d.fps(), 1, 60), audioForWorker,
                     media.optionalString("record").map(Path::of), media.integer("portMin", 0, 0, 65535),
                     media.integer("portMax", 0, 0, 65535));
         } catch (IllegalArgumentException e) {
@@ -194,11 +199,14 @@ public final class ConfigLoader {
         List<String> prefix = media.strings("workerCommandPrefix");
         java.util.Optional<String> pulseServer = media.optionalString("pulseServer");
         media.rejectUnknownKeys();
-        return new MediaConfig(options, iceServers, prefix, pulseServer);
+        if (audio == AudioMode.SIMULATED && pulseServer.isPresent()) {
+            throw media.error("media.pulseServer", "not used with media.audio: simulated (the agent runs its own sound server)");
+        }
+        return new MediaConfig(options, iceServers, prefix, pulseServer, audio == AudioMode.SIMULATED, toneHz);
     }
 
     /** How the media worker reaches sound devices. */
-    enum AudioMode { HEADLESS, PULSE }
+    enum AudioMode { HEADLESS, PULSE, SIMULATED }
 
     private static AgentConfig.MqttConfig mqtt(ConfigNode mqtt) {
         Optional<String> broker = mqtt.optionalString("broker");

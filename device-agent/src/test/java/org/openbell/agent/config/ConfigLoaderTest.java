@@ -30,6 +30,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDemoConfigAddsSimulatedSound() {
+        AgentConfig demo = ConfigLoader.load(Path.of("config/demo.yml"));
+        assertTrue(demo.media().simulatedSound());
+        assertEquals("pulse", demo.media().options().audio());
+        assertEquals(ConfigLoader.defaults().web(), demo.web());
+    }
+
+    @Test
     void anEmptyFileIsTheDemo() {
         assertEquals(ConfigLoader.defaults(), ConfigLoader.parse("", "empty.yml"));
     }
@@ -69,6 +77,10 @@ class ConfigLoaderTest {
         "web: {keystore: /x.p12}                      | at web.keystorePassword",
         "device: [1, 2]                               | at device: expected a section",
         "'ring: [unclosed'                            | not valid YAML",
+        "media: {audio: loud}                         | at media.audio: expected one of [headless, pulse, simulated]",
+        "media: {video: webcam}                       | at media.video",
+        "media: {iceServers: [{urls: [http://x]}]}    | at media.iceServers[0].urls",
+        "media: {fps: 0}                              | at media.fps",
     })
     void badSettingsGiveOneClearMessageNamingTheField(String yaml, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "bad.yml"));

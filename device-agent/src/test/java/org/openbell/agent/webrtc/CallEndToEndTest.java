@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbell.agent.Agent;
+import org.openbell.agent.call.SimulatedSound;
 import org.openbell.agent.config.ConfigLoader;
 import org.openbell.agent.e2e.Chromium;
 import org.openbell.hardware.SimulatedBoard;
@@ -50,7 +51,6 @@ class CallEndToEndTest {
     @TempDir
     static Path state;
     static Namespaces ns;
-    static PulseAudioServer pulse;
     static Agent agent;
     static Chromium chromium;
     static Page page;
@@ -59,18 +59,17 @@ class CallEndToEndTest {
     static void start() throws Exception {
         String unavailable = Namespaces.unavailableReason();
         assumeTrue(unavailable == null, unavailable);
-        String noPulse = PulseAudioServer.unavailableReason();
-        assumeTrue(noPulse == null, noPulse);
+        String noSound = SimulatedSound.unavailableReason();
+        assumeTrue(noSound == null, noSound);
         ns = Namespaces.create();
-        pulse = PulseAudioServer.start(TONE_HZ);
         var config = ConfigLoader.parse("""
                 hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
                 ring: {timeout: 30s}
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d}
                 web: {bind: %s, port: 0}
-                media: {audio: pulse, pulseServer: "%s", workerCommandPrefix: [ip, netns, exec, %s]}
+                media: {audio: simulated, toneHz: %d, workerCommandPrefix: [ip, netns, exec, %s]}
                 stateDir: "%s"
-                """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, pulse.server(), ns.door, state), "call test config");
+                """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, TONE_HZ, ns.door, state), "call test config");
         agent = Agent.start(config);
         chromium = Chromium.launchInNamespace(ns.phone);
         page = chromium.phone("owner");
@@ -88,9 +87,6 @@ class CallEndToEndTest {
         }
         if (ns != null) {
             ns.close();
-        }
-        if (pulse != null) {
-            pulse.close();
         }
     }
 
@@ -138,7 +134,6 @@ class CallEndToEndTest {
         log.info("Frames decoded: {} then {} three seconds later", before, after);
         assertTrue(after - before >= 30, "video keeps flowing: " + before + " -> " + after);
 
-        log.info("Sound server streams: {}", pulse.describeStreams());
         log.info("Browser inbound audio: {}", page.evaluate("""
                 async () => {
                   let out = {};
