@@ -195,7 +195,7 @@ public final class Agent implements AutoCloseable {
         status.put("lastRing", s.lastEnded().map(e -> {
             Map<String, Object> last = new LinkedHashMap<>();
             last.put("ringId", e.ringId());
-            last.put("outcome", e.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            last.put("outcome", e.outcome().wireName());
             last.put("by", e.by().orElse(null));
             last.put("at", e.at().toEpochMilli());
             return last;

@@ -6,19 +6,7 @@ import java.util.Objects;
 /** The device reports where a call session is: connecting, connected (media flows) or ended. */
 public record CallState(String deviceId, String sessionId, State state, Instant at) implements CallMessage {
 
-    public enum State {
-        CONNECTING("connecting"), CONNECTED("connected"), ENDED("ended");
-
-        private final String wireName;
-
-        State(String wireName) {
-            this.wireName = wireName;
-        }
-
-        public String wireName() {
-            return wireName;
-        }
-    }
+    public enum State implements WireEnum { CONNECTING, CONNECTED, ENDED }
 
     public CallState {
         Ids.requireValid("deviceId", deviceId);

@@ -3,7 +3,6 @@ package org.openbell.signaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 /** One field of a message schema and the check of its JSON value (rule 9 of docs/protocol.md). */
 record Field(String name, Kind kind, boolean required, List<String> choices) {
@@ -76,7 +75,7 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
         return Instant.ofEpochMilli(node.longValue());
     }
 
-    static <E extends Enum<E>> E enumOf(Class<E> type, String wire) {
-        return Enum.valueOf(type, wire.toUpperCase(Locale.ROOT).replace('-', '_'));
+    static <E extends Enum<E> & WireEnum> E enumOf(Class<E> type, String wire) {
+        return WireEnum.parse(type, wire).orElseThrow(() -> new IllegalArgumentException("unknown value " + wire));
     }
 }

@@ -7,19 +7,7 @@ import java.util.Objects;
 public record Hangup(String deviceId, String sessionId, Reason reason, Instant at) implements CallMessage {
 
     /** Why the call ended. */
-    public enum Reason {
-        NORMAL("normal"), MEDIA_FAILED("media-failed"), TIMEOUT("timeout"), BUSY("busy");
-
-        private final String wireName;
-
-        Reason(String wireName) {
-            this.wireName = wireName;
-        }
-
-        public String wireName() {
-            return wireName;
-        }
-    }
+    public enum Reason implements WireEnum { NORMAL, MEDIA_FAILED, TIMEOUT, BUSY }
 
     public Hangup {
         Ids.requireValid("deviceId", deviceId);

@@ -71,7 +71,7 @@ public final class MessageCodec {
         node.put("deviceId", message.deviceId());
         switch (message) {
             case Presence p -> {
-                node.put("state", p.state().name().toLowerCase(Locale.ROOT));
+                node.put("state", p.state().wireName());
                 node.put("at", p.at().toEpochMilli());
             }
             case Ring r -> {

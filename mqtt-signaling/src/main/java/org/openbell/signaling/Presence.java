@@ -6,7 +6,7 @@ import java.util.Objects;
 /** The doorbell is online or offline; retained, and the device's Last Will. */
 public record Presence(String deviceId, State state, Instant at) implements Message {
 
-    public enum State { ONLINE, OFFLINE }
+    public enum State implements WireEnum { ONLINE, OFFLINE }
 
     public Presence {
         Ids.requireValid("deviceId", deviceId);

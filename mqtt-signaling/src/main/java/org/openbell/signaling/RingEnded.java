@@ -7,18 +7,8 @@ import java.util.Optional;
 /** A ring is over, for every owner: answered or declined by someone, or timed out. */
 public record RingEnded(String deviceId, String ringId, Instant at, Outcome outcome, Optional<String> by) implements Message {
 
-    public enum Outcome {
-        ANSWERED("answered"), DECLINED("declined"), TIMED_OUT("timed-out");
-
-        private final String wireName;
-
-        Outcome(String wireName) {
-            this.wireName = wireName;
-        }
-
-        public String wireName() {
-            return wireName;
-        }
+    public enum Outcome implements WireEnum {
+        ANSWERED, DECLINED, TIMED_OUT;
 
         /** True when an owner caused it, so {@code by} is required. */
         public boolean hasOwner() {

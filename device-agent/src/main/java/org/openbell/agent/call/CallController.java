@@ -19,6 +19,7 @@ import org.openbell.signaling.Candidate;
 import org.openbell.signaling.Hangup;
 import org.openbell.signaling.Offer;
 import org.openbell.signaling.Sdp;
+import org.openbell.signaling.WireEnum;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -301,12 +302,7 @@ public final class CallController implements AutoCloseable {
     }
 
     private static Hangup.Reason reason(String wire) {
-        for (Hangup.Reason r : Hangup.Reason.values()) {
-            if (r.wireName().equals(wire)) {
-                return r;
-            }
-        }
-        return Hangup.Reason.MEDIA_FAILED;
+        return WireEnum.parse(Hangup.Reason.class, wire).orElse(Hangup.Reason.MEDIA_FAILED);
     }
 
     @Override
