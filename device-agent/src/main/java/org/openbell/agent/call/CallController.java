@@ -49,6 +49,7 @@ public final class CallController implements AutoCloseable {
     private final CallSignals signals;
     private final Supplier<String> sessionIds;
     private final MediaWorkers workers;
+    private final Duration setupTimeout;
 
     // Call-loop state.
     private Session session;
@@ -108,8 +109,8 @@ public final class CallController implements AutoCloseable {
                     if (state.equals("connected") && !connected) {
                         connected = true;
                         cancelTimeout.run();
+                        update(); // the snapshot is current before anyone hears of it
                         send(new CallState(deviceId, id, CallState.State.CONNECTED, clock.instant()));
-                        update();
                     }
                 }
                 case "stats" -> {
@@ -144,6 +145,9 @@ public final class CallController implements AutoCloseable {
                 return;
             }
             cancelTimeout.run();
+            session = null;
+            lastEnd = reason;
+            update(); // the snapshot is current before anyone hears of it
             if (deviceEnded) {
                 send(new Hangup(deviceId, id, reason(reason), clock.instant()));
             }
@@ -151,8 +155,6 @@ public final class CallController implements AutoCloseable {
             if (pendingStats != null) {
                 pendingStats.completeExceptionally(new IllegalStateException("the call ended"));
             }
-            session = null;
-            lastEnd = reason;
             log.info("Call {} with owner {} ended ({}) after {} s", id, ownerId, reason,
                     (System.nanoTime() - startedNanos) / 1_000_000_000);
             worker.stop();
@@ -163,14 +165,21 @@ public final class CallController implements AutoCloseable {
 
     public CallController(String deviceId, MediaConfig config, Clock clock, Executor loop, Timers timers,
             CallSignals signals, Supplier<String> sessionIds) {
+        this(deviceId, config, clock, loop, timers, signals, sessionIds, new MediaWorkers(config, loop), SETUP_TIMEOUT);
+    }
+
+    /** With given workers and setup timeout (tests). */
+    CallController(String deviceId, MediaConfig config, Clock clock, Executor loop, Timers timers,
+            CallSignals signals, Supplier<String> sessionIds, MediaWorkers workers, Duration setupTimeout) {
         this.deviceId = deviceId;
+        this.setupTimeout = setupTimeout;
         this.config = config;
         this.clock = clock;
         this.loop = loop;
         this.timers = timers;
         this.signals = signals;
         this.sessionIds = sessionIds;
-        this.workers = new MediaWorkers(config, loop);
+        this.workers = workers;
         update();
         loop.execute(workers::warm);
     }
@@ -191,9 +200,9 @@ public final class CallController implements AutoCloseable {
             worker.listen(s);
             log.info("Call {} to owner {} for ring {} (media worker {})", id, ownerId, ringId, worker.pid());
             signals.toOwner(ownerId, new CallState(deviceId, id, CallState.State.CONNECTING, clock.instant()));
-            s.cancelTimeout = timers.schedule(SETUP_TIMEOUT, () -> {
+            s.cancelTimeout = timers.schedule(setupTimeout, () -> {
                 if (session == s && !s.connected) {
-                    log.warn("Call {}: no media after {} s", id, SETUP_TIMEOUT.toSeconds());
+                    log.warn("Call {}: no media after {} ms", id, setupTimeout.toMillis());
                     s.ending = true;
                     s.worker.send(WorkerProcess.request("hangup", id).put("reason", "timeout"));
                     s.finish(Hangup.Reason.TIMEOUT.wireName(), true);

@@ -25,15 +25,25 @@ final class MediaWorkers implements AutoCloseable {
     private int started;
 
     MediaWorkers(MediaConfig config, Executor loop) {
+        this(javaCommand(config), config.pulseServer(), loop);
+    }
+
+    /** With any worker command (tests use a script that speaks the worker protocol). */
+    MediaWorkers(List<String> command, java.util.Optional<String> pulseServer, Executor loop) {
         this.loop = loop;
+        this.command = List.copyOf(command);
+        this.pulseServer = pulseServer;
+    }
+
+    /** The java command that runs media-pipeline's WorkerMain with the configured options. */
+    static List<String> javaCommand(MediaConfig config) {
         List<String> cmd = new ArrayList<>(config.workerCommandPrefix());
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx96m",
                 "-cp", System.getProperty("java.class.path"), "org.openbell.media.worker.WorkerMain"));
         cmd.addAll(config.options().toArgs());
-        this.command = List.copyOf(cmd);
-        this.pulseServer = config.pulseServer();
+        return cmd;
     }
 
     /** Starts warming the spare worker if there is none. */

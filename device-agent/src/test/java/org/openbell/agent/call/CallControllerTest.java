@@ -1,0 +1,164 @@
+package org.openbell.agent.call;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openbell.agent.ring.Timers;
+import org.openbell.signaling.Answer;
+import org.openbell.signaling.CallMessage;
+import org.openbell.signaling.CallState;
+import org.openbell.signaling.Candidate;
+import org.openbell.signaling.Hangup;
+import org.openbell.signaling.Offer;
+
+/**
+ * The call session state machine and the worker protocol, with a stand-in worker process (a
+ * shell script speaking the JSON-line protocol): no libwebrtc, real processes and pipes.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CallControllerTest {
+
+    private static final Path FAKE_WORKER = Path.of("src/test/resources/fake-worker/worker.sh");
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    private final BlockingQueue<Map.Entry<String, CallMessage>> sent = new LinkedBlockingQueue<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private CallController calls;
+
+    private CallController controller(Duration setupTimeout, String... env) {
+        List<String> command = env.length == 0 ? List.of(FAKE_WORKER.toAbsolutePath().toString())
+                : java.util.stream.Stream.concat(java.util.stream.Stream.concat(java.util.stream.Stream.of("env"), java.util.stream.Stream.of(env)),
+                        java.util.stream.Stream.of(FAKE_WORKER.toAbsolutePath().toString())).toList();
+        calls = new CallController("front-door", MediaConfig.defaults(), Clock.systemUTC(), loop, Timers.on(loop),
+                (owner, message) -> sent.add(Map.entry(owner, message)), () -> "s" + ids.incrementAndGet(),
+                new MediaWorkers(command, Optional.empty(), loop), setupTimeout);
+        return calls;
+    }
+
+    @AfterEach
+    void stop() {
+        if (calls != null) {
+            calls.close();
+        }
+        loop.shutdownNow();
+    }
+
+    private <T extends CallMessage> T next(String owner, Class<T> type) throws InterruptedException {
+        Map.Entry<String, CallMessage> entry = sent.poll(10, TimeUnit.SECONDS);
+        if (entry == null) {
+            throw new AssertionError("nothing sent, expected " + type.getSimpleName());
+        }
+        assertEquals(owner, entry.getKey(), "sent to " + entry);
+        return assertInstanceOf(type, entry.getValue(), "got " + entry.getValue());
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        for (int i = 0; i < 400 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(25);
+        }
+        assertTrue(condition.getAsBoolean(), what);
+    }
+
+    private void connect(String owner) throws InterruptedException {
+        calls.start(owner, "r1");
+        assertEquals(CallState.State.CONNECTING, next(owner, CallState.class).state());
+        Offer offer = next(owner, Offer.class);
+        assertEquals("r1", offer.ringId());
+        assertTrue(offer.sdp().startsWith("v=0"));
+        next(owner, Candidate.class); // after the offer, though the worker produced it first
+        calls.ownerMessage(owner, new Answer("front-door", offer.sessionId(), "v=0\r\n", Instant.now()));
+        assertEquals(CallState.State.CONNECTED, next(owner, CallState.class).state());
+        assertEquals("connected", calls.snapshot().phase());
+    }
+
+    @Test
+    void anAnsweredRingBecomesAConnectedCallAndTheOwnerHangsUp() throws Exception {
+        controller(Duration.ofSeconds(30));
+        connect("alice");
+        String session = calls.snapshot().sessionId().orElseThrow();
+        long pid = calls.snapshot().workerPid().orElseThrow();
+        assertEquals(1234, calls.stats().get(5, TimeUnit.SECONDS).path("audioInPeakRms").asInt());
+
+        calls.ownerMessage("alice", new Hangup("front-door", session, Hangup.Reason.NORMAL, Instant.now()));
+        assertEquals(CallState.State.ENDED, next("alice", CallState.class).state(), "no hangup is echoed back");
+        assertEquals("idle", calls.snapshot().phase());
+        assertEquals(Optional.of("normal"), calls.snapshot().lastEnd());
+        await(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), "the worker exits after its call");
+    }
+
+    @Test
+    void messagesForAnotherSessionOrFromAnotherOwnerAreIgnored() throws Exception {
+        controller(Duration.ofSeconds(30));
+        connect("alice");
+        String session = calls.snapshot().sessionId().orElseThrow();
+        calls.ownerMessage("mallory", new Hangup("front-door", session, Hangup.Reason.NORMAL, Instant.now()));
+        calls.ownerMessage("alice", new Hangup("front-door", "s-stale", Hangup.Reason.NORMAL, Instant.now()));
+        Thread.sleep(300);
+        assertEquals("connected", calls.snapshot().phase());
+        assertNull(sent.poll(200, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void theDoorbellCanHangUp() throws Exception {
+        controller(Duration.ofSeconds(30));
+        connect("alice");
+        calls.hangup();
+        assertEquals(Hangup.Reason.NORMAL, next("alice", Hangup.class).reason());
+        assertEquals(CallState.State.ENDED, next("alice", CallState.class).state());
+    }
+
+    @Test
+    void aWorkerThatDiesEndsTheCallAndTheNextCallGetsAFreshWorker() throws Exception {
+        controller(Duration.ofSeconds(30));
+        connect("alice");
+        long pid = calls.snapshot().workerPid().orElseThrow();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        assertEquals(Hangup.Reason.MEDIA_FAILED, next("alice", Hangup.class).reason());
+        assertEquals(CallState.State.ENDED, next("alice", CallState.class).state());
+        assertEquals(Optional.of("media-failed"), calls.snapshot().lastEnd());
+
+        connect("bob");
+        assertTrue(calls.snapshot().workerPid().orElseThrow() != pid, "a new worker");
+        assertTrue(calls.snapshot().workersStarted() >= 2);
+    }
+
+    @Test
+    void aSecondAnswerDuringACallIsBusy() throws Exception {
+        controller(Duration.ofSeconds(30));
+        connect("alice");
+        calls.start("bob", "r2");
+        assertEquals(Hangup.Reason.BUSY, next("bob", Hangup.class).reason());
+        assertEquals(Optional.of("alice"), calls.snapshot().ownerId());
+    }
+
+    @Test
+    void aCallThatNeverConnectsTimesOut() throws Exception {
+        controller(Duration.ofMillis(500), "FAKE_WORKER_NO_CONNECT=1");
+        calls.start("alice", "r1");
+        next("alice", CallState.class);
+        Offer offer = next("alice", Offer.class);
+        next("alice", Candidate.class);
+        calls.ownerMessage("alice", new Answer("front-door", offer.sessionId(), "v=0\r\n", Instant.now()));
+        assertEquals(Hangup.Reason.TIMEOUT, next("alice", Hangup.class).reason());
+        assertEquals(CallState.State.ENDED, next("alice", CallState.class).state());
+        assertEquals("idle", calls.snapshot().phase());
+    }
+}
