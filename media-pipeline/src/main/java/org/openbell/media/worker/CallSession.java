@@ -55,7 +55,7 @@ final class CallSession implements AutoCloseable {
     private final AudioTrack audioTrack;
     private final List<RTCRtpSender> senders = new ArrayList<>();
     private final AudioMeter meter = new AudioMeter();
-    private final SyntheticVideo video;
+    private volatile FrameFeed video;
     private AudioTrack remoteAudio;
     private boolean closed;
 
@@ -88,7 +88,19 @@ final class CallSession implements AutoCloseable {
                 transceiver.setCodecPreferences(videoPreferences(factory));
             }
         }
-        video = new SyntheticVideo(videoSource, options.width(), options.height(), options.fps());
+        video = Cameras.open(options, factory, videoSource,
+                problem -> {
+                    log.warn("Session {}: {}", id, problem);
+                    out.send(out.event("error").put("session", id).put("message", problem));
+                },
+                replacement -> loop.execute(() -> {
+                    if (closed) {
+                        replacement.close();
+                    } else {
+                        video = replacement;
+                    }
+                }));
+        log.info("Session {}: camera {}", id, video.description());
         createOffer();
     }
 
@@ -185,6 +197,7 @@ final class CallSession implements AutoCloseable {
     ObjectNode stats() {
         return out.event("stats").put("session", id)
                 .put("videoFramesCaptured", video.frames())
+                .put("camera", video.description())
                 .put("audioInRms", Math.round(meter.rms()))
                 .put("audioInPeakRms", Math.round(meter.peakRms()))
                 .put("audioInHz", Math.round(meter.hz()))

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A moving test pattern (grey ramp, a sweeping bar, a blinking block each second) pushed as raw
  * I420 frames at a fixed rate, the default camera of the demo and tests.
  */
-final class SyntheticVideo implements AutoCloseable {
+final class SyntheticVideo implements FrameFeed {
 
     private final CustomVideoSource source;
     private final int width;
@@ -35,8 +35,14 @@ final class SyntheticVideo implements AutoCloseable {
         timer.scheduleAtFixedRate(this::frame, 0, period, TimeUnit.NANOSECONDS);
     }
 
-    long frames() {
+    @Override
+    public long frames() {
         return frames.get();
+    }
+
+    @Override
+    public String description() {
+        return "synthetic test pattern " + width + "x" + height;
     }
 
     private void frame() {
