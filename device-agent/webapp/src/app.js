@@ -253,6 +253,7 @@ function onRingEnded(ended) {
   }
   const outcome = describeOutcome(ended, ringAt);
   const result = $('ring-result');
+  delete result.dataset.callEnded;
   result.dataset.outcome = outcome.code;
   result.dataset.ringId = ended.ringId;
   result.textContent = outcome.text;

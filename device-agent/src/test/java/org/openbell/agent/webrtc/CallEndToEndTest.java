@@ -173,9 +173,9 @@ class CallEndToEndTest {
     void theDoorbellCanHangUp() {
         ringAndAnswer();
         agent.calls().hangup();
-        visible("#ring-result[data-call-ended=true]");
-        assertTrue(page.locator("#ring-result").textContent().contains("doorbell ended the call"),
-                page.locator("#ring-result").textContent());
+        page.waitForFunction("() => document.getElementById('ring-result').textContent.includes('doorbell ended the call')",
+                null, new Page.WaitForFunctionOptions().setTimeout(WAIT_MS));
+        assertEquals("true", page.locator("#ring-result").getAttribute("data-call-ended"));
         assertTrue(page.locator("#call-screen").isHidden());
     }
 
@@ -185,8 +185,9 @@ class CallEndToEndTest {
         ringAndAnswer();
         long pid = agent.calls().snapshot().workerPid().orElseThrow();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL
-        await(() -> page.locator("#call-screen").isHidden(), "the page to end the call");
-        assertTrue(page.locator("#ring-result").textContent().contains("media-failed"), page.locator("#ring-result").textContent());
+        page.waitForFunction("() => document.getElementById('ring-result').textContent.includes('media-failed')",
+                null, new Page.WaitForFunctionOptions().setTimeout(WAIT_MS));
+        assertTrue(page.locator("#call-screen").isHidden(), "the page ended the call");
         assertEquals("media-failed", agent.calls().snapshot().lastEnd().orElseThrow());
 
         ringAndAnswer();
