@@ -208,6 +208,9 @@ function onRing(ring) {
   }
   screen.hidden = false;
   document.body.classList.add('ringing');
+  if (isNew) {
+    state.ringShown = { ringId: ring.ringId, at: Date.now() }; // for benchmarks: press-to-ring
+  }
   alertOwner(isNew);
   clearTimeout(state.expiryTimer);
   state.expiryTimer = setTimeout(() => {

@@ -139,6 +139,52 @@ export class Call {
     }
   }
 
+  /**
+   * Glass-to-glass latency samples (ms): reads the capture-time code the synthetic camera draws
+   * along the bottom edge (24 blocks: marker 1,0 then ms modulo 2^22) from decoded frames and
+   * compares it with this machine's clock. Benchmarks only; needs the synthetic camera.
+   */
+  async glassToGlass(samples = 30) {
+    const video = $('remote-video');
+    const canvas = document.createElement('canvas');
+    const results = [];
+    await new Promise((resolve) => {
+      const onFrame = () => {
+        const now = Date.now();
+        const w = video.videoWidth;
+        const h = video.videoHeight;
+        if (w > 0 && h > 0) {
+          canvas.width = w;
+          canvas.height = h;
+          const g = canvas.getContext('2d', { willReadFrequently: true });
+          g.drawImage(video, 0, 0, w, h);
+          const block = Math.floor(w / 24);
+          const row = g.getImageData(0, h - block - 4 + Math.floor(block / 2), w, 1).data;
+          let code = 0;
+          for (let bit = 0; bit < 24; bit++) {
+            const x = bit * block + Math.floor(block / 2);
+            code = code * 2 + (row[x * 4] > 128 ? 1 : 0);
+          }
+          if (code >>> 22 === 2) {
+            const stamp = code & ((1 << 22) - 1);
+            const latency = (((now % (1 << 22)) - stamp) + (1 << 22)) % (1 << 22);
+            if (latency < 10_000) {
+              results.push(latency);
+            }
+          }
+        }
+        if (results.length >= samples) {
+          resolve();
+        } else {
+          video.requestVideoFrameCallback(onFrame);
+        }
+      };
+      video.requestVideoFrameCallback(onFrame);
+      setTimeout(resolve, 20_000);
+    });
+    return results;
+  }
+
   /** The loudest frequency (Hz) of the visitor's audio over ~1.5 s, and its level (0-255); for tests and diagnostics. */
   async dominantHz() {
     if (!this.remoteAudio) {

@@ -190,6 +190,7 @@ public final class Agent implements AutoCloseable {
         status.put("state", s.state().name());
         status.put("ringId", s.ringId().orElse(null));
         status.put("presses", s.presses());
+        status.put("ringAt", s.ringStartedAt().map(java.time.Instant::toEpochMilli).orElse(null));
         status.put("mqttConnected", signaling.isConnected());
         status.put("board", board.description());
         status.put("lastRing", s.lastEnded().map(e -> {
@@ -206,6 +207,7 @@ public final class Agent implements AutoCloseable {
         callStatus.put("phase", call.phase());
         callStatus.put("sessionId", call.sessionId().orElse(null));
         callStatus.put("ownerId", call.ownerId().orElse(null));
+        callStatus.put("workerPid", call.workerPid().orElse(null));
         callStatus.put("lastEnd", call.lastEnd().orElse(null));
         callStatus.put("callsStarted", call.callsStarted());
         callStatus.put("workersStarted", call.workersStarted());

@@ -39,14 +39,14 @@ public final class Chromium implements AutoCloseable {
      * pipe, so nothing needs to cross namespaces), with fake camera and microphone and plain-IP
      * ICE candidates.
      */
-    public static Chromium launchInNamespace(String namespace) {
+    public static Chromium launchInNamespace(String namespace, String... extraArgs) {
         try {
             Path wrapper = Files.createTempFile("chromium-in-" + namespace + "-", ".sh");
             Files.writeString(wrapper, "#!/bin/sh\nexec ip netns exec " + namespace + " " + EXECUTABLE + " \"$@\"\n");
             wrapper.toFile().setExecutable(true);
             wrapper.toFile().deleteOnExit();
-            return launch(wrapper, List.of("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                    "--disable-features=WebRtcHideLocalIpsWithMdns"));
+            return launch(wrapper, Stream.concat(Stream.of("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                    "--disable-features=WebRtcHideLocalIpsWithMdns"), Stream.of(extraArgs)).toList());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -18,11 +18,11 @@ import java.util.concurrent.TimeUnit;
  * media worker over the second. The door namespace has no other interface, so the worker can
  * send media nowhere but to the phone. Needs root.
  */
-final class Namespaces implements AutoCloseable {
+public final class Namespaces implements AutoCloseable {
 
-    final String phone;
-    final String door;
-    final String rootAddress = "10.77.1.1";
+    public final String phone;
+    public final String door;
+    public final String rootAddress = "10.77.1.1";
     private final String rootLink;
     private final String doorLink;
 
@@ -34,7 +34,7 @@ final class Namespaces implements AutoCloseable {
     }
 
     /** Why the topology cannot be built here, or null if it can. */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "WebRTC end-to-end tests need root (network namespaces); run scripts/test as root";
         }
@@ -49,7 +49,7 @@ final class Namespaces implements AutoCloseable {
         return null;
     }
 
-    static Namespaces create() {
+    public static Namespaces create() {
         Namespaces ns = new Namespaces(String.valueOf(ProcessHandle.current().pid() % 100000));
         try {
             ns.build();

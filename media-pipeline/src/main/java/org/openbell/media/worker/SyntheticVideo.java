@@ -64,6 +64,7 @@ final class SyntheticVideo implements FrameFeed {
                 y.put(line * buffer.getStrideY() + x, (byte) (blink ? 235 : 16));
             }
         }
+        stamp(y, buffer.getStrideY(), System.currentTimeMillis());
         fill(buffer.getDataU(), buffer.getStrideU(), (height + 1) / 2, (byte) (128 + (n % 64) - 32));
         fill(buffer.getDataV(), buffer.getStrideV(), (height + 1) / 2, (byte) 160);
         VideoFrame frame = new VideoFrame(buffer, System.nanoTime());
@@ -71,6 +72,33 @@ final class SyntheticVideo implements FrameFeed {
             source.pushFrame(frame);
         } finally {
             frame.release();
+        }
+    }
+
+    /** Bits of the capture-time code: 2 marker bits (1, 0), then the wall-clock ms modulo 2^22. */
+    static final int STAMP_BITS = 24;
+
+    /**
+     * Writes the capture time as a row of black and white blocks along the bottom edge, which
+     * survives encoding; the owner page reads it back from decoded frames to measure
+     * glass-to-glass latency (benchmarks).
+     */
+    private void stamp(ByteBuffer y, int stride, long millis) {
+        int block = width / STAMP_BITS;
+        int top = height - block - 4;
+        if (block < 4 || top < 0) {
+            return;
+        }
+        long code = (2L << 22) | (millis & ((1 << 22) - 1));
+        for (int bit = 0; bit < STAMP_BITS; bit++) {
+            boolean one = ((code >> (STAMP_BITS - 1 - bit)) & 1) == 1;
+            byte value = (byte) (one ? 235 : 16);
+            for (int line = top; line < top + block; line++) {
+                int start = line * stride + bit * block;
+                for (int x = 0; x < block; x++) {
+                    y.put(start + x, value);
+                }
+            }
         }
     }
 

@@ -1,0 +1,126 @@
+package org.openbell.agent.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/** The agent as its own process (as on the device), measured through /proc and driven over its HTTPS API. */
+final class AgentProcess implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Process process;
+    private final String base;
+    private final HttpClient http;
+    final double startToReadyMs;
+
+    AgentProcess(Path config, String base, Path log) throws Exception {
+        this.base = base;
+        SSLContext trustAll = SSLContext.getInstance("TLS");
+        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, new SecureRandom()); // the agent's own self-signed certificate, on a veth we created
+        http = HttpClient.newBuilder().sslContext(trustAll).connectTimeout(Duration.ofSeconds(2)).build();
+        long t0 = System.nanoTime();
+        // The packaged agent as scripts/demo runs it (scripts/bench passes -Dopenbell.agentJar); else this classpath.
+        String jar = System.getProperty("openbell.agentJar");
+        List<String> launch = jar != null ? List.of("-jar", jar)
+                : List.of("-cp", System.getProperty("java.class.path"), "org.openbell.agent.Main");
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC"));
+        command.addAll(launch);
+        command.addAll(List.of("--config", config.toString()));
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the agent exited: " + Files.readString(log));
+            }
+            try {
+                if (status().path("mqttConnected").asBoolean()) {
+                    break;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the agent was not ready in 60 s: " + Files.readString(log));
+            }
+            Thread.sleep(10);
+        }
+        startToReadyMs = (System.nanoTime() - t0) / 1e6;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    JsonNode status() throws IOException, InterruptedException {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    void press() throws IOException, InterruptedException {
+        int code = http.send(HttpRequest.newBuilder(URI.create(base + "/api/simulate/press"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (code != 202) {
+            throw new IllegalStateException("press refused: HTTP " + code);
+        }
+    }
+
+    /** Resident memory of a process in MiB, from /proc. */
+    static double rssMiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        throw new IOException("no VmRSS for " + pid);
+    }
+
+    /** User + system CPU seconds used by a process so far, from /proc (clock ticks of 1/100 s). */
+    static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        List<String> fields = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
+        return (Long.parseLong(fields.get(11)) + Long.parseLong(fields.get(12))) / 100.0;
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+}

@@ -1,0 +1,219 @@
+package org.openbell.agent.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openbell.agent.e2e.Chromium;
+import org.openbell.agent.webrtc.Namespaces;
+import org.openbell.signaling.testing.MosquittoBroker;
+
+/**
+ * {@code scripts/bench}: the real stack (agent and media worker as their own processes, the
+ * embedded broker or Mosquitto, Chromium as the phone) in network namespaces, measured.
+ * Prints a table (median, p95, max) and optionally writes it as JSON ({@code --json FILE}).
+ *
+ * <p>Figures: press-to-ring (from the button's first edge in the agent, so including the 15 ms
+ * debounce, to the ring shown in the page; one machine clock), answer-to-first-frame (click to
+ * the first decoded frame), glass-to-glass (capture time drawn into each synthetic frame, read back
+ * from decoded frames), agent and worker CPU seconds per call-minute, RSS idle and in call, agent
+ * RSS growth over the rounds, agent start-to-ready.
+ */
+public final class Bench {
+
+    private static final double WAIT_MS = 30_000;
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = 20;
+        Path json = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--json" -> json = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("usage: bench [--rounds N] [--json FILE]");
+            }
+        }
+        Map<String, Object> report = run(rounds);
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        System.out.println(report.get("table"));
+        if (json != null) {
+            Map<String, Object> out = new LinkedHashMap<>(report);
+            out.remove("table");
+            mapper.writeValue(json.toFile(), out);
+            System.out.println("JSON written to " + json);
+        }
+        System.exit(0);
+    }
+
+    /** Runs the benchmark; the result has "figures" (name -> unit, n, median, p95, max), "machine", "rounds", "table". */
+    public static Map<String, Object> run(int rounds) throws Exception {
+        String unavailable = Namespaces.unavailableReason();
+        if (unavailable != null) {
+            throw new IllegalStateException(unavailable);
+        }
+        Figures figures = new Figures();
+        Path work = Files.createTempDirectory("openbell-bench-");
+        try (Namespaces ns = Namespaces.create(); MosquittoBroker mosquitto = MosquittoBroker.start();
+                Chromium chromium = Chromium.launchInNamespace(ns.phone,
+                        // Mosquitto serves plain ws://; let the HTTPS page reach it on our veth only.
+                        "--unsafely-treat-insecure-origin-as-secure=ws://" + ns.rootAddress + ":" + port(mosquitto)
+                                + ",http://" + ns.rootAddress + ":" + port(mosquitto))) {
+            embedded(ns, chromium, work, rounds, figures);
+            mosquittoRings(ns, chromium, work, mosquitto, rounds, figures);
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("when", Instant.now().toString());
+        report.put("rounds", rounds);
+        report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "os", System.getProperty("os.name") + " "
+                + System.getProperty("os.version") + " " + System.getProperty("os.arch"), "java", System.getProperty("java.version")));
+        report.put("figures", figures.summary());
+        report.put("table", figures.table());
+        return report;
+    }
+
+    private static void embedded(Namespaces ns, Chromium chromium, Path work, int rounds, Figures figures) throws Exception {
+        Path config = Files.writeString(work.resolve("embedded.yml"), """
+                hardware: {mode: simulated, button: {lockout: 0s}, chime: {duration: 100ms}}
+                embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d}
+                web: {bind: %s, port: %d}
+                media: {audio: simulated, workerCommandPrefix: [ip, netns, exec, %s]}
+                stateDir: "%s"
+                """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, freePort(0), ns.door, work.resolve("state-e")));
+        String base = "https://" + ns.rootAddress + ":" + webPort(config);
+        try (AgentProcess agent = new AgentProcess(config, base, work.resolve("agent-embedded.log"))) {
+            figures.add("agent start-to-ready", "ms", agent.startToReadyMs);
+            Page page = phone(chromium, base);
+            Thread.sleep(3000); // let the JVMs settle before measuring idle memory
+            double idleRss = AgentProcess.rssMiB(agent.pid());
+            figures.add("agent RSS idle", "MiB", idleRss);
+            for (int round = 0; round < rounds; round++) {
+                figures.add("press-to-ring (embedded broker)", "ms", ring(agent, page));
+                Object previous = page.evaluate("() => openbell.call ? openbell.call.sessionId : ''");
+                page.locator("#answer").click();
+                page.waitForFunction("prev => openbell.call && openbell.call.sessionId !== prev && openbell.call.firstFrameAt > 0",
+                        previous, new Page.WaitForFunctionOptions().setTimeout(WAIT_MS));
+                for (int i = 0; i < 100 && agent.status().path("call").path("workerPid").asLong() <= 0; i++) {
+                    Thread.sleep(20);
+                }
+                figures.add("answer-to-first-frame", "ms",
+                        ((Number) page.evaluate("() => openbell.call.firstFrameAt - openbell.answerClickedAt")).doubleValue());
+                JsonNode call = agent.status().path("call");
+                long worker = call.path("workerPid").asLong();
+                @SuppressWarnings("unchecked")
+                List<Number> g2g = (List<Number>) page.evaluate("() => openbell.call.glassToGlass(15)");
+                figures.addAll("glass-to-glass", "ms", g2g);
+                double agentCpu0 = AgentProcess.cpuSeconds(agent.pid());
+                double workerCpu0 = AgentProcess.cpuSeconds(worker);
+                long t0 = System.nanoTime();
+                Thread.sleep(3000);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                figures.add("agent CPU per call-minute", "s", (AgentProcess.cpuSeconds(agent.pid()) - agentCpu0) * 60 / seconds);
+                figures.add("worker CPU per call-minute", "s", (AgentProcess.cpuSeconds(worker) - workerCpu0) * 60 / seconds);
+                figures.add("agent RSS in call", "MiB", AgentProcess.rssMiB(agent.pid()));
+                figures.add("worker RSS in call", "MiB", AgentProcess.rssMiB(worker));
+                page.locator("#hangup").click();
+                waitIdle(agent);
+                if (round == 0) {
+                    Thread.sleep(1500);
+                    JsonNode spare = agent.status().path("call");
+                    long sparePid = ProcessHandle.of(agent.pid()).orElseThrow().descendants()
+                            .filter(p -> p.info().commandLine().orElse("").contains("WorkerMain"))
+                            .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+                    if (sparePid > 0) {
+                        figures.add("worker RSS idle (pre-warmed)", "MiB", AgentProcess.rssMiB(sparePid));
+                    }
+                    if (spare.isMissingNode()) {
+                        throw new IllegalStateException("no call status");
+                    }
+                }
+            }
+            Thread.sleep(2000);
+            figures.add("agent RSS growth over the rounds", "MiB", AgentProcess.rssMiB(agent.pid()) - idleRss);
+            page.context().close();
+        }
+    }
+
+    private static void mosquittoRings(Namespaces ns, Chromium chromium, Path work, MosquittoBroker mosquitto, int rounds,
+            Figures figures) throws Exception {
+        int ws = port(mosquitto);
+        Path config = Files.writeString(work.resolve("mosquitto.yml"), """
+                hardware: {mode: simulated, button: {lockout: 0s}, chime: {duration: 100ms}}
+                mqtt: {broker: "%s", webSocketUrl: "ws://{host}:%d/mqtt"}
+                web: {bind: %s, port: %d}
+                media: {audio: headless, workerCommandPrefix: [ip, netns, exec, %s]}
+                stateDir: "%s"
+                """.formatted(mosquitto.tcpUri(), ws, ns.rootAddress, freePort(0), ns.door, work.resolve("state-m")));
+        String base = "https://" + ns.rootAddress + ":" + webPort(config);
+        try (AgentProcess agent = new AgentProcess(config, base, work.resolve("agent-mosquitto.log"))) {
+            Page page = phone(chromium, base);
+            for (int round = 0; round < rounds; round++) {
+                figures.add("press-to-ring (Mosquitto)", "ms", ring(agent, page));
+                page.locator("#decline").click();
+                waitIdle(agent);
+            }
+            page.context().close();
+        }
+    }
+
+    /** Presses, waits for the page to show the ring, returns press (first edge) to ring shown, ms. */
+    private static double ring(AgentProcess agent, Page page) throws Exception {
+        agent.press();
+        page.locator("#ring-screen").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
+        JsonNode status = agent.status();
+        String ringId = status.path("ringId").asText();
+        page.waitForFunction("id => openbell.ringShown && openbell.ringShown.ringId === id", ringId,
+                new Page.WaitForFunctionOptions().setTimeout(WAIT_MS));
+        double shown = ((Number) page.evaluate("() => openbell.ringShown.at")).doubleValue();
+        return shown - status.path("ringAt").asLong();
+    }
+
+    private static void waitIdle(AgentProcess agent) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            JsonNode s = agent.status();
+            if (s.path("state").asText().equals("IDLE") && s.path("call").path("phase").asText().equals("idle")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the agent did not return to idle");
+    }
+
+    private static Page phone(Chromium chromium, String base) {
+        Page page = chromium.phone("bench");
+        page.navigate(base + "/?owner=bench");
+        page.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
+        return page;
+    }
+
+    private static int port(MosquittoBroker mosquitto) {
+        return Integer.parseInt(mosquitto.webSocketUri().replaceAll(".*:(\\d+)/mqtt", "$1"));
+    }
+
+    private static int webPort(Path config) throws IOException {
+        return Integer.parseInt(Files.readString(config).replaceAll("(?s).*web: \\{bind: [^,]+, port: (\\d+)}.*", "$1"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int freePort(int ignored) throws IOException {
+        return freePort();
+    }
+}
