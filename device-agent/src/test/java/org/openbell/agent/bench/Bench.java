@@ -39,15 +39,17 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         int rounds = 20;
+        int calls = 100;
         Path json = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("usage: bench [--rounds N] [--json FILE]");
+                case "--calls" -> calls = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("usage: bench [--rounds N] [--calls N] [--json FILE]");
             }
         }
-        Map<String, Object> report = run(rounds);
+        Map<String, Object> report = run(rounds, calls);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         System.out.println(report.get("table"));
         if (json != null) {
@@ -60,21 +62,25 @@ public final class Bench {
     }
 
     /** Runs the benchmark; the result has "figures" (name -> unit, n, median, p95, max), "machine", "rounds", "table". */
-    public static Map<String, Object> run(int rounds) throws Exception {
+    public static Map<String, Object> run(int rounds, int calls) throws Exception {
         String unavailable = Namespaces.unavailableReason();
         if (unavailable != null) {
             throw new IllegalStateException(unavailable);
         }
         Figures figures = new Figures();
         Path work = Files.createTempDirectory("openbell-bench-");
-        try (Namespaces ns = Namespaces.create(); MosquittoBroker mosquitto = MosquittoBroker.start();
+        try (Namespaces ns = Namespaces.create(); MosquittoBroker mosquitto = MosquittoBroker.start(ns.rootAddress);
                 Chromium chromium = Chromium.launchInNamespace(ns.phone,
                         // Mosquitto serves plain ws://; let the HTTPS page reach it on our veth only.
                         "--unsafely-treat-insecure-origin-as-secure=ws://" + ns.rootAddress + ":" + port(mosquitto)
                                 + ",http://" + ns.rootAddress + ":" + port(mosquitto))) {
-            embedded(ns, chromium, work, rounds, figures);
+            embedded(ns, chromium, work, rounds, calls, figures);
             mosquittoRings(ns, chromium, work, mosquitto, rounds, figures);
+            try (Chromium door = Chromium.launchInNamespace(ns.door)) {
+                Baseline.run(door, chromium, rounds, figures);
+            }
         }
+        Baseline.ratios(figures, figures.summary());
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("when", Instant.now().toString());
         report.put("rounds", rounds);
@@ -85,7 +91,8 @@ public final class Bench {
         return report;
     }
 
-    private static void embedded(Namespaces ns, Chromium chromium, Path work, int rounds, Figures figures) throws Exception {
+    private static void embedded(Namespaces ns, Chromium chromium, Path work, int rounds, int calls, Figures figures)
+            throws Exception {
         Path config = Files.writeString(work.resolve("embedded.yml"), """
                 hardware: {mode: simulated, button: {lockout: 0s}, chime: {duration: 100ms}}
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d}
@@ -141,8 +148,27 @@ public final class Bench {
                     }
                 }
             }
+            for (int call = rounds; call < calls; call++) {
+                ring(agent, page);
+                page.locator("#answer").click();
+                page.locator("#call-screen[data-state=connected]")
+                        .waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
+                page.locator("#hangup").click();
+                waitIdle(agent);
+            }
             Thread.sleep(2000);
-            figures.add("agent RSS growth over the rounds", "MiB", AgentProcess.rssMiB(agent.pid()) - idleRss);
+            int made = Math.max(rounds, calls);
+            figures.add("agent RSS growth after " + made + " calls", "MiB", AgentProcess.rssMiB(agent.pid()) - idleRss);
+            figures.add("agent RSS after " + made + " calls", "MiB", AgentProcess.rssMiB(agent.pid()));
+            ProcessHandle.of(agent.pid()).orElseThrow().descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains("WorkerMain")).findFirst()
+                    .ifPresent(p -> {
+                        try {
+                            figures.add("worker RSS after " + made + " calls (the spare)", "MiB", AgentProcess.rssMiB(p.pid()));
+                        } catch (IOException e) {
+                            // it was being recycled
+                        }
+                    });
             page.context().close();
         }
     }

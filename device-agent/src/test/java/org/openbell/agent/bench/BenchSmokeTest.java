@@ -20,12 +20,13 @@ class BenchSmokeTest {
         String unavailable = Namespaces.unavailableReason();
         assumeTrue(unavailable == null, unavailable);
         assumeTrue(SimulatedSound.unavailableReason() == null, SimulatedSound.unavailableReason());
-        Map<String, Object> report = Bench.run(1);
+        Map<String, Object> report = Bench.run(1, 1);
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> figures = (Map<String, Map<String, Object>>) report.get("figures");
         for (String name : List.of("agent start-to-ready", "agent RSS idle", "press-to-ring (embedded broker)",
                 "answer-to-first-frame", "glass-to-glass", "agent CPU per call-minute", "worker CPU per call-minute",
-                "agent RSS in call", "worker RSS in call", "agent RSS growth over the rounds", "press-to-ring (Mosquitto)")) {
+                "agent RSS in call", "worker RSS in call", "agent RSS growth after 1 calls", "press-to-ring (Mosquitto)",
+                "baseline offer-received-to-first-frame", "baseline glass-to-glass", "glass-to-glass ours / baseline (medians)")) {
             assertTrue(figures.containsKey(name), "missing figure " + name + " in " + figures.keySet());
             Object median = figures.get(name).get("median");
             assertTrue(median instanceof Number, name + " has no median: " + figures.get(name));

@@ -29,7 +29,10 @@ public final class MosquittoBroker implements AutoCloseable {
     private final int webSocketPort;
     private Process process;
 
-    private MosquittoBroker(Path binary, Path dir, int tcpPort, int webSocketPort) throws IOException {
+    private final String webSocketBind;
+
+    private MosquittoBroker(Path binary, Path dir, int tcpPort, int webSocketPort, String webSocketBind) throws IOException {
+        this.webSocketBind = webSocketBind;
         this.binary = binary;
         this.dir = dir;
         this.tcpPort = tcpPort;
@@ -40,8 +43,10 @@ public final class MosquittoBroker implements AutoCloseable {
                 per_listener_settings false
                 allow_anonymous true
                 listener %d 127.0.0.1
-                listener %d 127.0.0.1
+                listener %d %s
                 protocol websockets
+                # Without this, Mosquitto 2.0's websockets listener ignores its address and listens everywhere.
+                socket_domain ipv4
                 persistence true
                 persistence_location %s/
                 autosave_interval 1
@@ -52,16 +57,24 @@ public final class MosquittoBroker implements AutoCloseable {
                 log_type information
                 log_timestamp_format %%H:%%M:%%S
                 user root
-                """.formatted(tcpPort, webSocketPort, dir, dir.resolve("mosquitto.log")));
+                """.formatted(tcpPort, webSocketPort, webSocketBind, dir, dir.resolve("mosquitto.log")));
     }
 
     /** Starts a broker on free loopback ports and waits until it accepts connections. */
     public static MosquittoBroker start() {
+        return start("127.0.0.1");
+    }
+
+    /**
+     * As {@link #start()}, with the WebSocket listener on {@code webSocketBind} (an address of a
+     * network namespace link the caller created, for browsers in another namespace).
+     */
+    public static MosquittoBroker start(String webSocketBind) {
         Path binary = CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new IllegalStateException(
                 "mosquitto not found: run scripts/test (it installs it) or apt-get install mosquitto"));
         try {
             MosquittoBroker broker = new MosquittoBroker(binary, Files.createTempDirectory("openbell-mosquitto-"),
-                    freePort(), freePort());
+                    freePort(), freePort(), webSocketBind);
             broker.startAgain();
             return broker;
         } catch (IOException e) {
@@ -74,7 +87,7 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     public String webSocketUri() {
-        return "ws://127.0.0.1:" + webSocketPort + "/mqtt";
+        return "ws://" + webSocketBind + ":" + webSocketPort + "/mqtt";
     }
 
     public int tcpPort() {
@@ -92,7 +105,7 @@ public final class MosquittoBroker implements AutoCloseable {
                     .redirectOutput(dir.resolve("stdout.log").toFile())
                     .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (!accepts(tcpPort) || !accepts(webSocketPort)) {
+            while (!accepts("127.0.0.1", tcpPort) || !accepts(webSocketBind, webSocketPort)) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("mosquitto exited with " + process.exitValue() + ":\n" + log());
                 }
@@ -149,9 +162,9 @@ public final class MosquittoBroker implements AutoCloseable {
         }
     }
 
-    private static boolean accepts(int port) {
+    private static boolean accepts(String host, int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.connect(new InetSocketAddress(host, port), 200);
             return true;
         } catch (IOException e) {
             return false;
