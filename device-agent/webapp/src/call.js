@@ -185,6 +185,40 @@ export class Call {
     return results;
   }
 
+  /**
+   * Talk-back probe (benchmarks): replaces the microphone with tone bursts (250 ms every second,
+   * after a quiet second) and returns when each burst started on this machine's clock; the
+   * doorbell reports when it heard each one start (stats audioInOnsets).
+   */
+  async talkBackProbe(count = 5) {
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const context = new AudioContext();
+    await context.resume();
+    const oscillator = context.createOscillator();
+    oscillator.frequency.value = 700;
+    const gain = context.createGain();
+    gain.gain.value = 0;
+    const destination = context.createMediaStreamDestination();
+    oscillator.connect(gain).connect(destination);
+    oscillator.start();
+    const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
+    const previous = transceiver.sender.track;
+    await transceiver.sender.replaceTrack(destination.stream.getAudioTracks()[0]);
+    await sleep(1000);
+    const starts = [];
+    for (let i = 0; i < count; i++) {
+      gain.gain.setValueAtTime(0.8, context.currentTime);
+      starts.push(Date.now());
+      await sleep(250);
+      gain.gain.setValueAtTime(0, context.currentTime);
+      await sleep(750);
+    }
+    await transceiver.sender.replaceTrack(previous);
+    oscillator.stop();
+    await context.close();
+    return starts;
+  }
+
   /** The loudest frequency (Hz) of the visitor's audio over ~1.5 s, and its level (0-255); for tests and diagnostics. */
   async dominantHz() {
     if (!this.remoteAudio) {

@@ -264,5 +264,14 @@ public final class Agent implements AutoCloseable {
         public boolean simulatePress() {
             return agent.simulatePress();
         }
+
+        @Override
+        public java.util.Optional<Object> callStats() {
+            try {
+                return java.util.Optional.of(agent.calls.stats().get(3, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (Exception e) {
+                return java.util.Optional.empty();
+            }
+        }
     }
 }

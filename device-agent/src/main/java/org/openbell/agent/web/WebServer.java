@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /api/config}: what the page needs to reach the broker;</li>
  *   <li>{@code GET /api/status}: the doorbell's state;</li>
- *   <li>{@code POST /api/simulate/press}: press the simulated button (404 on real hardware).</li>
+ *   <li>{@code POST /api/simulate/press}: press the simulated button (404 on real hardware);</li>
+ *   <li>{@code GET /api/call/stats}: the media worker's stats for the call in progress (404 without one).</li>
  * </ul>
  */
 public final class WebServer implements AutoCloseable {
@@ -49,6 +50,9 @@ public final class WebServer implements AutoCloseable {
 
         /** Presses the simulated button; false when the board is real hardware. */
         boolean simulatePress();
+
+        /** Fresh media stats of the call in progress, or empty when there is none. */
+        java.util.Optional<Object> callStats();
     }
 
     private final HttpsServer server;
@@ -73,6 +77,14 @@ public final class WebServer implements AutoCloseable {
                 send(exchange, pressed ? 202 : 404, "application/json",
                         JSON.writeValueAsBytes(pressed ? Map.of("pressed", true)
                                 : Map.of("error", "not a simulated board: press the real button")));
+            });
+            server.createContext("/api/call/stats", exchange -> {
+                if (!method(exchange, "GET")) {
+                    return;
+                }
+                var stats = api.callStats();
+                send(exchange, stats.isPresent() ? 200 : 404, "application/json",
+                        JSON.writeValueAsBytes(stats.isPresent() ? stats.get() : Map.of("error", "no call in progress")));
             });
             server.createContext("/", WebServer::staticFile);
             ExecutorService executor = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("openbell-web-", 0).factory());

@@ -85,6 +85,11 @@ final class AgentProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
+    JsonNode callStats() throws IOException, InterruptedException {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/call/stats")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
     void press() throws IOException, InterruptedException {
         int code = http.send(HttpRequest.newBuilder(URI.create(base + "/api/simulate/press"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -123,6 +123,19 @@ public final class Bench {
                 @SuppressWarnings("unchecked")
                 List<Number> g2g = (List<Number>) page.evaluate("() => openbell.call.glassToGlass(15)");
                 figures.addAll("glass-to-glass", "ms", g2g);
+                @SuppressWarnings("unchecked")
+                List<Number> starts = (List<Number>) page.evaluate("() => openbell.call.talkBackProbe(4)");
+                Thread.sleep(500);
+                JsonNode onsets = agent.callStats().path("audioInOnsets");
+                for (Number start : starts) {
+                    for (JsonNode onset : onsets) {
+                        long delta = onset.asLong() - start.longValue();
+                        if (delta >= 0 && delta < 1000) {
+                            figures.add("talk-back latency owner to doorbell", "ms", delta);
+                            break;
+                        }
+                    }
+                }
                 double agentCpu0 = AgentProcess.cpuSeconds(agent.pid());
                 double workerCpu0 = AgentProcess.cpuSeconds(worker);
                 long t0 = System.nanoTime();

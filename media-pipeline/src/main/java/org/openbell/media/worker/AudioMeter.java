@@ -13,6 +13,11 @@ final class AudioMeter implements AudioTrackSink {
     private volatile double peakRms;
     private volatile double hz;
     private volatile long frames;
+    /** Wall-clock times (ms) when sound started after at least 300 ms of quiet: talk-back latency probes. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Long> onsets = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private long quietSinceMs = 0;
+    private boolean loud;
+    static final double ONSET_RMS = 1000;
 
     @Override
     public void onData(byte[] data, int bitsPerSample, int sampleRate, int channels, int frameCount) {
@@ -32,6 +37,19 @@ final class AudioMeter implements AudioTrackSink {
             previous = s;
         }
         rms = Math.sqrt(sum / frameCount);
+        long now = System.currentTimeMillis();
+        if (rms >= ONSET_RMS) {
+            if (!loud && quietSinceMs > 0 && now - quietSinceMs >= 300) {
+                onsets.addLast(now);
+                while (onsets.size() > 64) {
+                    onsets.pollFirst();
+                }
+            }
+            loud = true;
+        } else if (loud || quietSinceMs == 0) {
+            loud = false;
+            quietSinceMs = now;
+        }
         peakRms = Math.max(peakRms, rms);
         hz = crossings * sampleRate / (2.0 * frameCount);
         frames += frameCount;
@@ -51,5 +69,10 @@ final class AudioMeter implements AudioTrackSink {
 
     long frames() {
         return frames;
+    }
+
+    /** The most recent onsets (wall-clock ms), oldest first. */
+    java.util.List<Long> onsets() {
+        return java.util.List.copyOf(onsets);
     }
 }

@@ -195,7 +195,10 @@ final class CallSession implements AutoCloseable {
     }
 
     ObjectNode stats() {
-        return out.event("stats").put("session", id)
+        ObjectNode stats = out.event("stats");
+        var onsets = stats.putArray("audioInOnsets");
+        meter.onsets().forEach(onsets::add);
+        return stats.put("session", id)
                 .put("videoFramesCaptured", video.frames())
                 .put("camera", video.description())
                 .put("audioInRms", Math.round(meter.rms()))
