@@ -41,7 +41,8 @@ public final class SimulatedSound implements AutoCloseable {
     }
 
     /** Starts the private sound server in {@code dir} with a microphone hearing {@code toneHz} bursts. */
-    public static SimulatedSound start(Path dir, int toneHz) {
+    public static SimulatedSound start(Path stateDir, int toneHz) {
+        Path dir = stateDir.toAbsolutePath(); // PulseAudio wants an absolute home
         String missing = unavailableReason();
         if (missing != null) {
             throw new IllegalStateException(missing);

@@ -27,7 +27,44 @@ final class AgentProcess implements AutoCloseable {
     private final HttpClient http;
     final double startToReadyMs;
 
+    /**
+     * The JVM options the agent runs with on a device (device-agent/jvm.options, shared with
+     * scripts/demo), plus the given AOT cache flag when benchmarking the packaged jar.
+     */
+    static List<String> jvmOptions(String aotFlag) {
+        String options = System.getProperty("openbell.jvmOptions");
+        List<String> flags = new java.util.ArrayList<>();
+        if (options != null) {
+            flags.add("@" + options);
+            if (aotFlag != null) {
+                flags.add(aotFlag);
+                flags.add("-Xlog:aot=error");
+            }
+        } else {
+            flags.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC"));
+        }
+        return flags;
+    }
+
+    /** Records the JDK's ahead-of-time cache with one start and stop of the packaged agent (scripts/bench only). */
+    static String trainAotCache(Path config, String base, Path work) throws Exception {
+        if (System.getProperty("openbell.agentJar") == null || System.getProperty("openbell.jvmOptions") == null) {
+            return null;
+        }
+        Path cache = work.resolve("agent.aot");
+        try (AgentProcess training = new AgentProcess(config, base, work.resolve("agent-training.log"),
+                "-XX:AOTCacheOutput=" + cache)) {
+            training.press();
+            Thread.sleep(1000);
+        }
+        return Files.exists(cache) ? "-XX:AOTCache=" + cache : null;
+    }
+
     AgentProcess(Path config, String base, Path log) throws Exception {
+        this(config, base, log, null);
+    }
+
+    AgentProcess(Path config, String base, Path log, String aotFlag) throws Exception {
         this.base = base;
         SSLContext trustAll = SSLContext.getInstance("TLS");
         trustAll.init(null, new TrustManager[] {new X509TrustManager() {
@@ -50,8 +87,8 @@ final class AgentProcess implements AutoCloseable {
         String jar = System.getProperty("openbell.agentJar");
         List<String> launch = jar != null ? List.of("-jar", jar)
                 : List.of("-cp", System.getProperty("java.class.path"), "org.openbell.agent.Main");
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC"));
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions(aotFlag));
         command.addAll(launch);
         command.addAll(List.of("--config", config.toString()));
         process = new ProcessBuilder(command)

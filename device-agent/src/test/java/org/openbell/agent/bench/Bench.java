@@ -101,7 +101,8 @@ public final class Bench {
                 stateDir: "%s"
                 """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, freePort(0), ns.door, work.resolve("state-e")));
         String base = "https://" + ns.rootAddress + ":" + webPort(config);
-        try (AgentProcess agent = new AgentProcess(config, base, work.resolve("agent-embedded.log"))) {
+        String aot = AgentProcess.trainAotCache(config, base, work);
+        try (AgentProcess agent = new AgentProcess(config, base, work.resolve("agent-embedded.log"), aot)) {
             figures.add("agent start-to-ready", "ms", agent.startToReadyMs);
             Page page = phone(chromium, base);
             Thread.sleep(3000); // let the JVMs settle before measuring idle memory
