@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbell.agent.Agent;
+import org.openbell.agent.Closing;
 import org.openbell.agent.TestAgents;
 import org.openbell.agent.ring.RingState;
 import org.openbell.hardware.SimulatedBoard;
@@ -45,16 +46,8 @@ class OwnerPageEndToEndTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (agent != null) {
-            agent.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    static void stop() throws Exception {
+        Closing.all(chromium, agent, broker);
     }
 
     @AfterEach

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbell.agent.Agent;
+import org.openbell.agent.Closing;
 import org.openbell.agent.call.SimulatedSound;
 import org.openbell.agent.config.ConfigLoader;
 import org.openbell.agent.e2e.Chromium;
@@ -78,16 +79,8 @@ class CallEndToEndTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (agent != null) {
-            agent.close();
-        }
-        if (ns != null) {
-            ns.close();
-        }
+    static void stop() throws Exception {
+        Closing.all(chromium, agent, ns);
     }
 
     @AfterEach
