@@ -219,6 +219,70 @@ export class Call {
     return starts;
   }
 
+  /**
+   * Doorbell-to-owner talk-back probe (benchmarks): listens to the visitor's audio for `ms` and
+   * returns when sound started after at least 300 ms of quiet, on this machine's clock. The
+   * doorbell's simulated microphone reports when each of its bursts started
+   * (GET /api/simulate/microphone).
+   */
+  async listenProbe(ms = 5000) {
+    if (!this.remoteAudio) {
+      return [];
+    }
+    const context = new AudioContext();
+    await context.resume();
+    const source = context.createMediaStreamSource(new MediaStream([this.remoteAudio]));
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 256; // 5 ms at 48 kHz: the newest samples only
+    source.connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    const onsets = [];
+    let quietSince = null;
+    let loud = false;
+    await new Promise((resolve) => {
+      const timer = setInterval(() => {
+        analyser.getFloatTimeDomainData(samples);
+        let sum = 0;
+        for (const v of samples) {
+          sum += v * v;
+        }
+        const now = Date.now();
+        if (Math.sqrt(sum / samples.length) >= 0.02) {
+          if (!loud && quietSince !== null && now - quietSince >= 300) {
+            onsets.push(now);
+          }
+          loud = true;
+        } else if (loud || quietSince === null) {
+          loud = false;
+          quietSince = now;
+        }
+      }, 2);
+      setTimeout(() => {
+        clearInterval(timer);
+        resolve();
+      }, ms);
+    });
+    await context.close();
+    return onsets;
+  }
+
+  /** The visitor's audio as received here: average jitter buffer delay (ms) and concealment; diagnostics. */
+  async audioInFigures() {
+    const report = await this.pc.getStats();
+    let figures = { jitterBufferMs: 0, concealedSamples: 0, samplesReceived: 0 };
+    report.forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio' && s.jitterBufferEmittedCount > 0) {
+        figures = {
+          jitterBufferMs: (1000 * s.jitterBufferDelay) / s.jitterBufferEmittedCount,
+          targetMs: (1000 * s.jitterBufferTargetDelay) / s.jitterBufferEmittedCount,
+          concealedSamples: s.concealedSamples,
+          samplesReceived: s.totalSamplesReceived,
+        };
+      }
+    });
+    return figures;
+  }
+
   /** The loudest frequency (Hz) of the visitor's audio over ~1.5 s, and its level (0-255); for tests and diagnostics. */
   async dominantHz() {
     if (!this.remoteAudio) {

@@ -49,6 +49,7 @@ public final class Agent implements AutoCloseable {
     private volatile DeviceSignaling signaling;
     private WebServer web;
     private String webSocketUrl;
+    private SimulatedSound sound;
 
     private final Function<HardwareConfig, Board> boards;
 
@@ -105,7 +106,7 @@ public final class Agent implements AutoCloseable {
         ring.brokerConnection(false);
         MediaConfig media = config.media();
         if (media.simulatedSound()) {
-            SimulatedSound sound = own(SimulatedSound.start(config.stateDir().resolve("sound"), media.toneHz()));
+            sound = own(SimulatedSound.start(config.stateDir().resolve("sound"), media.toneHz()));
             media = media.withPulseServer(sound.server());
         }
         calls = own(new CallController(config.device().id(), media, clock, loop, Timers.on(loop),
@@ -211,6 +212,7 @@ public final class Agent implements AutoCloseable {
         callStatus.put("lastEnd", call.lastEnd().orElse(null));
         callStatus.put("callsStarted", call.callsStarted());
         callStatus.put("workersStarted", call.workersStarted());
+        callStatus.put("workerReady", calls.workerReady());
         status.put("call", callStatus);
         return status;
     }
@@ -272,6 +274,13 @@ public final class Agent implements AutoCloseable {
             } catch (Exception e) {
                 return java.util.Optional.empty();
             }
+        }
+
+        @Override
+        public java.util.Optional<Object> simulatedMicrophone() {
+            SimulatedSound sound = agent.sound;
+            return sound == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(Map.of("burstStarts", sound.burstStarts(), "underruns", sound.underruns()));
         }
     }
 }

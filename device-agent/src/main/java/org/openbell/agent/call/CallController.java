@@ -302,6 +302,11 @@ public final class CallController implements AutoCloseable {
         return snapshot;
     }
 
+    /** Whether a pre-warmed media worker is ready for the next call (any thread). */
+    public boolean workerReady() {
+        return workers.spareReady();
+    }
+
     private void update() {
         Session s = session;
         snapshot = new CallSnapshot(s == null ? "idle" : s.connected ? "connected" : "starting",

@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Supervises media worker processes: keeps one pre-warmed (libwebrtc loaded, factory created)
- * so answering costs no process start, hands it to a call, and warms the next one at once.
+ * so answering costs no process start, hands it to a call, and warms the next one when that call
+ * ends ({@link #warm()}): never during a call, where a JVM starting up would take the CPU from
+ * the live call's encoder and audio (one call at a time, so the next call cannot need it sooner).
  * Each worker serves one call and then exits, so native leaks never accumulate.
  * Used only from the call loop.
  */
@@ -20,7 +22,7 @@ final class MediaWorkers implements AutoCloseable {
     private final List<String> command;
     private final java.util.Optional<String> pulseServer;
     private final Executor loop;
-    private WorkerProcess spare;
+    private volatile WorkerProcess spare;
     private boolean closed;
     private int started;
 
@@ -71,18 +73,23 @@ final class MediaWorkers implements AutoCloseable {
         });
     }
 
-    /** The warm worker for a call (starting one if needed), and a new spare warming behind it. */
+    /** The warm worker for a call (starting one if there is none). */
     WorkerProcess take() {
         warm();
         WorkerProcess worker = spare;
         spare = null;
-        warm();
         return worker;
     }
 
     /** Workers started so far (for status and tests). */
     int started() {
         return started;
+    }
+
+    /** Whether a warm worker is waiting for the next call (readable from any thread). */
+    boolean spareReady() {
+        WorkerProcess w = spare;
+        return w != null && w.isAlive() && w.ready().isDone() && !w.ready().isCompletedExceptionally();
     }
 
     Long sparePid() {

@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The doorbell's simulated sound devices ({@code media.audio: simulated}): a private PulseAudio
- * server whose microphone hears tone bursts (250 ms on, 250 ms off) and whose speaker is a null
+ * server whose microphone hears tone bursts (250 ms every second) and whose speaker is a null
  * sink. The media worker uses it through its real sound-server audio module, so the demo and
  * the tests exercise the same audio path as a Pi with a USB sound card. Bursts rather than a
  * steady tone: the doorbell's noise suppression rightly removes a stationary sine as noise.
@@ -21,17 +25,61 @@ public final class SimulatedSound implements AutoCloseable {
     static final Path PULSEAUDIO = Path.of("/usr/bin/pulseaudio");
     static final Path PACAT = Path.of("/usr/bin/pacat");
     private static final int RATE = 48_000;
+    private static final int CHUNK_SAMPLES = RATE / 100;
+    /** A 250 ms burst every second: long quiet spells let the owner's page time each onset. */
+    private static final int PERIOD_SAMPLES = RATE;
+    private static final int BURST_SAMPLES = RATE / 4;
+    /** How far ahead of their due time samples are written. */
+    private static final int LEAD_MS = 30;
 
     private final Path dir;
     private final Process server;
     private final Process feed;
     private final Thread generator;
+    private final ConcurrentLinkedDeque<Long> burstStarts = new ConcurrentLinkedDeque<>();
+    private volatile long underruns;
 
-    private SimulatedSound(Path dir, Process server, Process feed, Thread generator) {
+    private SimulatedSound(Path dir, Process server, Process feed, int toneHz) {
         this.dir = dir;
         this.server = server;
         this.feed = feed;
-        this.generator = generator;
+        CountDownLatch streaming = new CountDownLatch(1);
+        Thread.ofPlatform().daemon().name("openbell-tone-feed").start(() -> watchFeed(feed, streaming));
+        this.generator = Thread.ofPlatform().daemon().name("openbell-tone").start(() -> {
+            OutputStream out = feed.getOutputStream();
+            try {
+                // pacat takes ~2 s to start its stream; samples written meanwhile would wait in the
+                // pipe and delay every later burst. Give it just enough silence to start on.
+                out.write(new byte[CHUNK_SAMPLES * 2 * 2]);
+                out.flush();
+                if (!streaming.await(10, TimeUnit.SECONDS)) {
+                    log.warn("Simulated sound: the microphone feed did not start in 10 s; burst times may be late");
+                }
+            } catch (IOException e) {
+                log.debug("tone feed ended: {}", e.toString());
+                return;
+            } catch (InterruptedException e) {
+                return;
+            }
+            bursts(out, toneHz);
+        });
+    }
+
+    /** Reads pacat's verbose output: says when its stream started playing, then discards its progress lines. */
+    private static void watchFeed(Process feed, CountDownLatch streaming) {
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(feed.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (streaming.getCount() > 0) {
+                    log.debug("microphone feed: {}", line);
+                    if (line.contains("Stream started")) {
+                        streaming.countDown();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.debug("microphone feed output ended: {}", e.toString());
+        }
     }
 
     /** Whether the sound server can run here; else why not. */
@@ -73,14 +121,13 @@ public final class SimulatedSound implements AutoCloseable {
                 }
                 Thread.sleep(20);
             }
-            ProcessBuilder pacat = new ProcessBuilder(PACAT.toString(), "--playback", "--device=doorbell_mic_feed",
-                    "--format=s16le", "--rate=" + RATE, "--channels=1", "--latency-msec=100")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("pacat.log").toFile());
+            ProcessBuilder pacat = new ProcessBuilder(PACAT.toString(), "--playback", "--verbose", "--device=doorbell_mic_feed",
+                    "--format=s16le", "--rate=" + RATE, "--channels=1", "--latency-msec=20")
+                    .redirectErrorStream(true);
             pacat.environment().put("PULSE_SERVER", "unix:" + socket);
             Process feed = pacat.start();
-            Thread generator = Thread.ofPlatform().daemon().name("openbell-tone").start(() -> bursts(feed.getOutputStream(), toneHz));
             log.info("Simulated sound: private sound server in {} (microphone: {} Hz tone bursts, speaker: null sink)", dir, toneHz);
-            return new SimulatedSound(dir, server, feed, generator);
+            return new SimulatedSound(dir, server, feed, toneHz);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the simulated sound server in " + dir + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -89,23 +136,58 @@ public final class SimulatedSound implements AutoCloseable {
         }
     }
 
-    /** Writes tone bursts forever; pacat's pipe paces it in real time. */
-    private static void bursts(OutputStream out, int toneHz) {
-        byte[] chunk = new byte[RATE / 100 * 2];
+    /**
+     * Writes tone bursts forever, paced by the clock rather than by pacat's pipe: samples are
+     * written {@link #LEAD_MS} ahead of their due time, so each burst enters the sound server when
+     * it is due and its start time is known to within a few ms (the talk-back benchmark needs it).
+     */
+    private void bursts(OutputStream out, int toneHz) {
+        byte[] chunk = new byte[CHUNK_SAMPLES * 2];
         long sample = 0;
+        long startNanos = System.nanoTime();
+        long startMs = System.currentTimeMillis();
         try (out) {
             while (!Thread.currentThread().isInterrupted()) {
-                for (int i = 0; i < chunk.length / 2; i++, sample++) {
-                    boolean on = (sample / (RATE / 4)) % 2 == 0;
-                    short v = on ? (short) (Math.sin(2 * Math.PI * toneHz * sample / RATE) * 12000) : 0;
-                    chunk[2 * i] = (byte) v;
-                    chunk[2 * i + 1] = (byte) (v >> 8);
+                long dueSamples = (System.nanoTime() - startNanos + LEAD_MS * 1_000_000L) * RATE / 1_000_000_000L;
+                if (dueSamples - sample > (LEAD_MS + 100) * RATE / 1000) {
+                    underruns++; // this thread was held up: skip ahead rather than play late
+                    sample = dueSamples - (long) LEAD_MS * RATE / 1000;
                 }
-                out.write(chunk);
+                while (sample < dueSamples) {
+                    for (int i = 0; i < CHUNK_SAMPLES; i++, sample++) {
+                        long inPeriod = sample % PERIOD_SAMPLES;
+                        if (inPeriod == 0) {
+                            noteBurst(startMs + sample * 1000 / RATE);
+                        }
+                        short v = inPeriod < BURST_SAMPLES ? (short) (Math.sin(2 * Math.PI * toneHz * sample / RATE) * 12000) : 0;
+                        chunk[2 * i] = (byte) v;
+                        chunk[2 * i + 1] = (byte) (v >> 8);
+                    }
+                    out.write(chunk);
+                }
+                out.flush();
+                LockSupport.parkNanos(5_000_000L);
             }
         } catch (IOException e) {
             log.debug("tone feed ended: {}", e.toString());
         }
+    }
+
+    private void noteBurst(long atMs) {
+        burstStarts.addLast(atMs);
+        while (burstStarts.size() > 64) {
+            burstStarts.pollFirst();
+        }
+    }
+
+    /** When the latest microphone bursts started (wall-clock ms, oldest first): the doorbell-to-owner talk-back probe. */
+    public List<Long> burstStarts() {
+        return List.copyOf(burstStarts);
+    }
+
+    /** How often the generator fell behind and skipped ahead (each one shifts that burst's timing). */
+    public long underruns() {
+        return underruns;
     }
 
     /** The PULSE_SERVER value for the media worker. */

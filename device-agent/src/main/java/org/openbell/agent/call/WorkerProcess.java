@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,12 +124,17 @@ final class WorkerProcess {
                     ready.complete(ms);
                     continue;
                 }
-                loop.execute(() -> {
-                    WorkerEvents e = events;
-                    if (e != null) {
-                        e.onEvent(this, event);
-                    }
-                });
+                try {
+                    loop.execute(() -> {
+                        WorkerEvents e = events;
+                        if (e != null) {
+                            e.onEvent(this, event);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    log.debug("Media worker {} event after the agent stopped: {}", pid(), event.path("ev").asText());
+                    return; // the agent is shutting down; nobody is left to tell
+                }
             }
         } catch (IOException e) {
             log.debug("Media worker {} output closed: {}", pid(), e.toString());

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/config}: what the page needs to reach the broker;</li>
  *   <li>{@code GET /api/status}: the doorbell's state;</li>
  *   <li>{@code POST /api/simulate/press}: press the simulated button (404 on real hardware);</li>
- *   <li>{@code GET /api/call/stats}: the media worker's stats for the call in progress (404 without one).</li>
+ *   <li>{@code GET /api/call/stats}: the media worker's stats for the call in progress (404 without one);</li>
+ *   <li>{@code GET /api/simulate/microphone}: when the simulated microphone's tone bursts started
+ *       (404 unless {@code media.audio: simulated}); the talk-back benchmark's reference.</li>
  * </ul>
  */
 public final class WebServer implements AutoCloseable {
@@ -53,6 +55,9 @@ public final class WebServer implements AutoCloseable {
 
         /** Fresh media stats of the call in progress, or empty when there is none. */
         java.util.Optional<Object> callStats();
+
+        /** The simulated microphone's burst start times, or empty without simulated sound. */
+        java.util.Optional<Object> simulatedMicrophone();
     }
 
     private final HttpsServer server;
@@ -85,6 +90,14 @@ public final class WebServer implements AutoCloseable {
                 var stats = api.callStats();
                 send(exchange, stats.isPresent() ? 200 : 404, "application/json",
                         JSON.writeValueAsBytes(stats.isPresent() ? stats.get() : Map.of("error", "no call in progress")));
+            });
+            server.createContext("/api/simulate/microphone", exchange -> {
+                if (!method(exchange, "GET")) {
+                    return;
+                }
+                var mic = api.simulatedMicrophone();
+                send(exchange, mic.isPresent() ? 200 : 404, "application/json",
+                        JSON.writeValueAsBytes(mic.isPresent() ? mic.get() : Map.of("error", "no simulated sound (media.audio is not simulated)")));
             });
             server.createContext("/", WebServer::staticFile);
             ExecutorService executor = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("openbell-web-", 0).factory());

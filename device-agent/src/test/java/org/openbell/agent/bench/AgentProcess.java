@@ -123,7 +123,16 @@ final class AgentProcess implements AutoCloseable {
     }
 
     JsonNode callStats() throws IOException, InterruptedException {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/call/stats")).timeout(Duration.ofSeconds(10)).build(),
+        return get("/api/call/stats");
+    }
+
+    /** When the simulated microphone's bursts started (wall-clock ms). */
+    JsonNode microphoneBursts() throws IOException, InterruptedException {
+        return get("/api/simulate/microphone").path("burstStarts");
+    }
+
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 

@@ -40,16 +40,18 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         int rounds = 20;
         int calls = 100;
+        boolean callsOnly = false;
         Path json = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
                 case "--calls" -> calls = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("usage: bench [--rounds N] [--calls N] [--json FILE]");
+                case "--calls-only" -> callsOnly = true;
+                default -> throw new IllegalArgumentException("usage: bench [--rounds N] [--calls N] [--calls-only] [--json FILE]");
             }
         }
-        Map<String, Object> report = run(rounds, calls);
+        Map<String, Object> report = run(rounds, calls, callsOnly);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         System.out.println(report.get("table"));
         if (json != null) {
@@ -62,7 +64,7 @@ public final class Bench {
     }
 
     /** Runs the benchmark; the result has "figures" (name -> unit, n, median, p95, max), "machine", "rounds", "table". */
-    public static Map<String, Object> run(int rounds, int calls) throws Exception {
+    public static Map<String, Object> run(int rounds, int calls, boolean callsOnly) throws Exception {
         String unavailable = Namespaces.unavailableReason();
         if (unavailable != null) {
             throw new IllegalStateException(unavailable);
@@ -75,9 +77,11 @@ public final class Bench {
                         "--unsafely-treat-insecure-origin-as-secure=ws://" + ns.rootAddress + ":" + port(mosquitto)
                                 + ",http://" + ns.rootAddress + ":" + port(mosquitto))) {
             embedded(ns, chromium, work, rounds, calls, figures);
-            mosquittoRings(ns, chromium, work, mosquitto, rounds, figures);
-            try (Chromium door = Chromium.launchInNamespace(ns.door)) {
-                Baseline.run(door, chromium, rounds, figures);
+            if (!callsOnly) {
+                mosquittoRings(ns, chromium, work, mosquitto, rounds, figures);
+                try (Chromium door = Chromium.launchInNamespace(ns.door)) {
+                    Baseline.run(door, chromium, rounds, figures);
+                }
             }
         }
         Baseline.ratios(figures, figures.summary());
@@ -93,13 +97,16 @@ public final class Bench {
 
     private static void embedded(Namespaces ns, Chromium chromium, Path work, int rounds, int calls, Figures figures)
             throws Exception {
+        // The doorbell's sound: the simulated microphone and speaker (a private sound server), as in the demo.
+        String audioMode = System.getenv().getOrDefault("OPENBELL_BENCH_AUDIO", "simulated");
         Path config = Files.writeString(work.resolve("embedded.yml"), """
                 hardware: {mode: simulated, button: {lockout: 0s}, chime: {duration: 100ms}}
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d}
                 web: {bind: %s, port: %d}
-                media: {audio: simulated, workerCommandPrefix: [ip, netns, exec, %s]}
+                media: {audio: %s, workerCommandPrefix: [ip, netns, exec, %s]}
                 stateDir: "%s"
-                """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, freePort(0), ns.door, work.resolve("state-e")));
+                """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, freePort(0),
+                audioMode, ns.door, work.resolve("state-e")));
         String base = "https://" + ns.rootAddress + ":" + webPort(config);
         String aot = AgentProcess.trainAotCache(config, base, work);
         try (AgentProcess agent = new AgentProcess(config, base, work.resolve("agent-embedded.log"), aot)) {
@@ -109,6 +116,10 @@ public final class Bench {
             double idleRss = AgentProcess.rssMiB(agent.pid());
             figures.add("agent RSS idle", "MiB", idleRss);
             for (int round = 0; round < rounds; round++) {
+                // A visitor arrives some seconds after the last call: the next worker is warm and its
+                // sound streams are running (a worker answered within ~1 s of its start hears the
+                // owner late at first: the sound server had not started its speaker stream yet).
+                Thread.sleep(2000);
                 figures.add("press-to-ring (embedded broker)", "ms", ring(agent, page));
                 Object previous = page.evaluate("() => openbell.call ? openbell.call.sessionId : ''");
                 page.locator("#answer").click();
@@ -127,16 +138,19 @@ public final class Bench {
                 @SuppressWarnings("unchecked")
                 List<Number> starts = (List<Number>) page.evaluate("() => openbell.call.talkBackProbe(4)");
                 Thread.sleep(500);
-                JsonNode onsets = agent.callStats().path("audioInOnsets");
-                for (Number start : starts) {
-                    for (JsonNode onset : onsets) {
-                        long delta = onset.asLong() - start.longValue();
-                        if (delta >= 0 && delta < 1000) {
-                            figures.add("talk-back latency owner to doorbell", "ms", delta);
-                            break;
-                        }
-                    }
-                }
+                JsonNode callStats = agent.callStats();
+                List<Long> heardAtDoor = new java.util.ArrayList<>();
+                callStats.path("audioInOnsets").forEach(o -> heardAtDoor.add(o.asLong()));
+                talkBack(figures, "talk-back latency owner to doorbell", starts, heardAtDoor);
+                figures.add("doorbell jitter buffer (owner audio)", "ms", callStats.path("audioInJitterBufferMs").asDouble());
+                @SuppressWarnings("unchecked")
+                List<Number> heardByOwner = (List<Number>) page.evaluate("() => openbell.call.listenProbe(4500)");
+                List<Number> bursts = new java.util.ArrayList<>();
+                agent.microphoneBursts().forEach(b -> bursts.add(b.asLong()));
+                talkBack(figures, "talk-back latency doorbell to owner", bursts,
+                        heardByOwner.stream().map(Number::longValue).toList());
+                figures.add("owner jitter buffer (doorbell audio)", "ms",
+                        ((Number) page.evaluate("async () => (await openbell.call.audioInFigures()).jitterBufferMs")).doubleValue());
                 double agentCpu0 = AgentProcess.cpuSeconds(agent.pid());
                 double workerCpu0 = AgentProcess.cpuSeconds(worker);
                 long t0 = System.nanoTime();
@@ -221,10 +235,24 @@ public final class Bench {
         return shown - status.path("ringAt").asLong();
     }
 
+    /** Pairs each sound start with the first onset heard within a second after it (the probes repeat every second). */
+    static void talkBack(Figures figures, String name, List<Number> starts, List<Long> onsets) {
+        for (Number start : starts) {
+            for (long onset : onsets) {
+                long delta = onset - start.longValue();
+                if (delta >= 0 && delta < 1000) {
+                    figures.add(name, "ms", delta);
+                    break;
+                }
+            }
+        }
+    }
+
     private static void waitIdle(AgentProcess agent) throws Exception {
         for (int i = 0; i < 600; i++) {
             JsonNode s = agent.status();
-            if (s.path("state").asText().equals("IDLE") && s.path("call").path("phase").asText().equals("idle")) {
+            if (s.path("state").asText().equals("IDLE") && s.path("call").path("phase").asText().equals("idle")
+                    && s.path("call").path("workerReady").asBoolean()) {
                 return;
             }
             Thread.sleep(50);

@@ -194,11 +194,12 @@ final class CallSession implements AutoCloseable {
         }
     }
 
-    ObjectNode stats() {
+    /** Replies (on the loop) with the call's figures: camera, speaker meter, and libwebrtc's RTP statistics. */
+    void stats(Consumer<ObjectNode> reply) {
         ObjectNode stats = out.event("stats");
         var onsets = stats.putArray("audioInOnsets");
         meter.onsets().forEach(onsets::add);
-        return stats.put("session", id)
+        stats.put("session", id)
                 .put("videoFramesCaptured", video.frames())
                 .put("camera", video.description())
                 .put("audioInRms", Math.round(meter.rms()))
@@ -206,6 +207,14 @@ final class CallSession implements AutoCloseable {
                 .put("audioInHz", Math.round(meter.hz()))
                 .put("audioInFrames", meter.frames())
                 .put("connectionState", pc.getConnectionState().name().toLowerCase(Locale.ROOT));
+        if (closed) {
+            reply.accept(stats);
+            return;
+        }
+        pc.getStats(report -> loop.execute(() -> {
+            RtpFigures.add(stats, report);
+            reply.accept(stats);
+        }));
     }
 
     private void fail(String why) {

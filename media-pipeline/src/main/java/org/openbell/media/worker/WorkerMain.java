@@ -53,6 +53,7 @@ public final class WorkerMain {
         log.info("Audio: {}", options.audio().equals("pulse") ? "sound server (PulseAudio protocol) default microphone and speaker"
                 : "headless (no sound devices: the doorbell sends silence)");
         PeerConnectionFactory factory = new PeerConnectionFactory(audio);
+        startSoundDevices(audio);
         // Warm the codec tables once so the first offer is fast.
         CallSession.videoPreferences(factory);
         ExecutorService loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("worker-loop").factory());
@@ -91,6 +92,24 @@ public final class WorkerMain {
         System.exit(0);
     }
 
+    /**
+     * Starts the speaker and microphone streams now, before any call. libwebrtc would start them
+     * when the call's audio streams appear, but a sound server can take a second or more to start
+     * a stream: the owner's audio arriving meanwhile piles up in the jitter buffer and is then
+     * heard that much late, and the microphone's backlog is sent late, for the rest of the call.
+     * A warm worker's streams carry silence until the call begins.
+     */
+    private static void startSoundDevices(AudioDeviceModuleBase audio) {
+        try {
+            audio.initPlayout();
+            audio.startPlayout();
+            audio.initRecording();
+            audio.startRecording();
+        } catch (Throwable t) { // native errors surface as Error; the call still starts the devices itself
+            log.warn("Could not start the sound devices ahead of the call: {}", t.toString());
+        }
+    }
+
     private static void handle(JsonNode request, PeerConnectionFactory factory,
             MediaOptions options, Out out,
             ExecutorService loop, CallSession[] session, CountDownLatch done) {
@@ -108,7 +127,7 @@ public final class WorkerMain {
                 case "answer" -> current(session, id).answer(request.path("sdp").asText());
                 case "candidate" -> current(session, id).candidate(request.path("sdpMid").asText(),
                         request.path("sdpMLineIndex").asInt(), request.path("candidate").asText());
-                case "stats" -> out.send(current(session, id).stats());
+                case "stats" -> current(session, id).stats(out::send);
                 case "hangup" -> current(session, id).hangup(request.path("reason").asText("normal"));
                 case "exit" -> {
                     if (session[0] != null) {
