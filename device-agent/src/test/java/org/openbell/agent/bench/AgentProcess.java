@@ -154,6 +154,24 @@ final class AgentProcess implements AutoCloseable {
         throw new IOException("no VmRSS for " + pid);
     }
 
+    /**
+     * The agent's live heap in MiB: a class histogram forces a full collection first, so what is
+     * left is what the agent still holds (the leak indicator; RSS also counts garbage not yet collected).
+     */
+    static double liveHeapMiB(long pid) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid), "GC.class_histogram").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        jcmd.waitFor();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("Total")) {
+                String[] parts = line.trim().split("\\s+");
+                return Long.parseLong(parts[2]) / (1024.0 * 1024.0);
+            }
+        }
+        throw new IOException("no class histogram from jcmd: " + out.lines().limit(3).toList());
+    }
+
     /** User + system CPU seconds used by a process so far, from /proc (clock ticks of 1/100 s). */
     static double cpuSeconds(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));

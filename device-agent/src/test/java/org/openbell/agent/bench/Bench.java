@@ -115,6 +115,8 @@ public final class Bench {
             Thread.sleep(3000); // let the JVMs settle before measuring idle memory
             double idleRss = AgentProcess.rssMiB(agent.pid());
             figures.add("agent RSS idle", "MiB", idleRss);
+            double idleHeap = AgentProcess.liveHeapMiB(agent.pid());
+            figures.add("agent live heap idle", "MiB", idleHeap);
             for (int round = 0; round < rounds; round++) {
                 // A visitor arrives some seconds after the last call: the next worker is warm and its
                 // sound streams are running (a worker answered within ~1 s of its start hears the
@@ -188,6 +190,7 @@ public final class Bench {
             int made = Math.max(rounds, calls);
             figures.add("agent RSS growth after " + made + " calls", "MiB", AgentProcess.rssMiB(agent.pid()) - idleRss);
             figures.add("agent RSS after " + made + " calls", "MiB", AgentProcess.rssMiB(agent.pid()));
+            figures.add("agent live heap growth after " + made + " calls", "MiB", AgentProcess.liveHeapMiB(agent.pid()) - idleHeap);
             ProcessHandle.of(agent.pid()).orElseThrow().descendants()
                     .filter(p -> p.info().commandLine().orElse("").contains("WorkerMain")).findFirst()
                     .ifPresent(p -> {
@@ -214,6 +217,8 @@ public final class Bench {
         String base = "https://" + ns.rootAddress + ":" + webPort(config);
         try (AgentProcess agent = new AgentProcess(config, base, work.resolve("agent-mosquitto.log"))) {
             Page page = phone(chromium, base);
+            Thread.sleep(3000); // as for the embedded broker: settled before measuring idle memory
+            figures.add("agent RSS idle (Mosquitto, no embedded broker)", "MiB", AgentProcess.rssMiB(agent.pid()));
             for (int round = 0; round < rounds; round++) {
                 figures.add("press-to-ring (Mosquitto)", "ms", ring(agent, page));
                 page.locator("#decline").click();
