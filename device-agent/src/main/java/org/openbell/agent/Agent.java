@@ -280,7 +280,7 @@ public final class Agent implements AutoCloseable {
         public java.util.Optional<Object> simulatedMicrophone() {
             SimulatedSound sound = agent.sound;
             return sound == null ? java.util.Optional.empty()
-                    : java.util.Optional.of(Map.of("burstStarts", sound.burstStarts(), "underruns", sound.underruns()));
+                    : java.util.Optional.of(Map.of("burstStarts", sound.burstStarts()));
         }
     }
 }

@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -36,13 +35,13 @@ public final class SimulatedSound implements AutoCloseable {
     private final Process server;
     private final Process feed;
     private final Thread generator;
-    private final ConcurrentLinkedDeque<Long> burstStarts = new ConcurrentLinkedDeque<>();
-    private volatile long underruns;
+    private final MicrophoneProbe probe;
 
-    private SimulatedSound(Path dir, Process server, Process feed, int toneHz) {
+    private SimulatedSound(Path dir, Process server, Process feed, MicrophoneProbe probe, int toneHz) {
         this.dir = dir;
         this.server = server;
         this.feed = feed;
+        this.probe = probe;
         CountDownLatch streaming = new CountDownLatch(1);
         Thread.ofPlatform().daemon().name("openbell-tone-feed").start(() -> watchFeed(feed, streaming));
         this.generator = Thread.ofPlatform().daemon().name("openbell-tone").start(() -> {
@@ -127,7 +126,8 @@ public final class SimulatedSound implements AutoCloseable {
             pacat.environment().put("PULSE_SERVER", "unix:" + socket);
             Process feed = pacat.start();
             log.info("Simulated sound: private sound server in {} (microphone: {} Hz tone bursts, speaker: null sink)", dir, toneHz);
-            return new SimulatedSound(dir, server, feed, toneHz);
+            MicrophoneProbe probe = MicrophoneProbe.start("unix:" + socket, "doorbell_mic_feed.monitor");
+            return new SimulatedSound(dir, server, feed, probe, toneHz);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the simulated sound server in " + dir + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -138,27 +138,23 @@ public final class SimulatedSound implements AutoCloseable {
 
     /**
      * Writes tone bursts forever, paced by the clock rather than by pacat's pipe: samples are
-     * written {@link #LEAD_MS} ahead of their due time, so each burst enters the sound server when
-     * it is due and its start time is known to within a few ms (the talk-back benchmark needs it).
+     * written {@link #LEAD_MS} ahead of their due time, so nothing queues up in front of the sound
+     * server and the microphone hears each burst when it is due.
      */
     private void bursts(OutputStream out, int toneHz) {
         byte[] chunk = new byte[CHUNK_SAMPLES * 2];
         long sample = 0;
         long startNanos = System.nanoTime();
-        long startMs = System.currentTimeMillis();
         try (out) {
             while (!Thread.currentThread().isInterrupted()) {
                 long dueSamples = (System.nanoTime() - startNanos + LEAD_MS * 1_000_000L) * RATE / 1_000_000_000L;
                 if (dueSamples - sample > (LEAD_MS + 100) * RATE / 1000) {
-                    underruns++; // this thread was held up: skip ahead rather than play late
+                    // This thread was held up: skip ahead rather than let the microphone fall behind.
                     sample = dueSamples - (long) LEAD_MS * RATE / 1000;
                 }
                 while (sample < dueSamples) {
                     for (int i = 0; i < CHUNK_SAMPLES; i++, sample++) {
                         long inPeriod = sample % PERIOD_SAMPLES;
-                        if (inPeriod == 0) {
-                            noteBurst(startMs + sample * 1000 / RATE);
-                        }
                         short v = inPeriod < BURST_SAMPLES ? (short) (Math.sin(2 * Math.PI * toneHz * sample / RATE) * 12000) : 0;
                         chunk[2 * i] = (byte) v;
                         chunk[2 * i + 1] = (byte) (v >> 8);
@@ -173,21 +169,9 @@ public final class SimulatedSound implements AutoCloseable {
         }
     }
 
-    private void noteBurst(long atMs) {
-        burstStarts.addLast(atMs);
-        while (burstStarts.size() > 64) {
-            burstStarts.pollFirst();
-        }
-    }
-
-    /** When the latest microphone bursts started (wall-clock ms, oldest first): the doorbell-to-owner talk-back probe. */
+    /** When the latest microphone bursts started, as heard at the microphone (wall-clock ms, oldest first). */
     public List<Long> burstStarts() {
-        return List.copyOf(burstStarts);
-    }
-
-    /** How often the generator fell behind and skipped ahead (each one shifts that burst's timing). */
-    public long underruns() {
-        return underruns;
+        return probe.onsets();
     }
 
     /** The PULSE_SERVER value for the media worker. */
@@ -198,6 +182,7 @@ public final class SimulatedSound implements AutoCloseable {
     @Override
     public void close() {
         generator.interrupt();
+        probe.close();
         feed.destroyForcibly();
         server.destroy();
         try {

@@ -178,6 +178,7 @@ public final class Bench {
                     }
                 }
             }
+            double warmRss = AgentProcess.rssMiB(agent.pid()); // after the measured rounds: call paths loaded and compiled
             for (int call = rounds; call < calls; call++) {
                 ring(agent, page);
                 page.locator("#answer").click();
@@ -190,6 +191,9 @@ public final class Bench {
             int made = Math.max(rounds, calls);
             figures.add("agent RSS growth after " + made + " calls", "MiB", AgentProcess.rssMiB(agent.pid()) - idleRss);
             figures.add("agent RSS after " + made + " calls", "MiB", AgentProcess.rssMiB(agent.pid()));
+            if (calls > rounds) {
+                figures.add("agent RSS growth from call " + rounds + " to " + calls, "MiB", AgentProcess.rssMiB(agent.pid()) - warmRss);
+            }
             figures.add("agent live heap growth after " + made + " calls", "MiB", AgentProcess.liveHeapMiB(agent.pid()) - idleHeap);
             ProcessHandle.of(agent.pid()).orElseThrow().descendants()
                     .filter(p -> p.info().commandLine().orElse("").contains("WorkerMain")).findFirst()
@@ -234,8 +238,14 @@ public final class Bench {
         page.locator("#ring-screen").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
         JsonNode status = agent.status();
         String ringId = status.path("ringId").asText();
-        page.waitForFunction("id => openbell.ringShown && openbell.ringShown.ringId === id", ringId,
-                new Page.WaitForFunctionOptions().setTimeout(WAIT_MS));
+        try {
+            page.waitForFunction("id => openbell.ringShown && openbell.ringShown.ringId === id", ringId,
+                    new Page.WaitForFunctionOptions().setTimeout(WAIT_MS));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("ring " + ringId + " was not shown; the page: " + page.evaluate(
+                    "() => JSON.stringify({current: openbell.current, shown: openbell.ringShown, error: openbell.lastError,"
+                            + " ended: [...openbell.ended.keys()], connection: document.getElementById('connection').dataset.state})"), e);
+        }
         double shown = ((Number) page.evaluate("() => openbell.ringShown.at")).doubleValue();
         return shown - status.path("ringAt").asLong();
     }

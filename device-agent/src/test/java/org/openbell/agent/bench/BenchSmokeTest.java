@@ -24,7 +24,10 @@ class BenchSmokeTest {
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> figures = (Map<String, Map<String, Object>>) report.get("figures");
         for (String name : List.of("agent start-to-ready", "agent RSS idle", "press-to-ring (embedded broker)",
-                "answer-to-first-frame", "glass-to-glass", "talk-back latency owner to doorbell", "agent CPU per call-minute", "worker CPU per call-minute",
+                "answer-to-first-frame", "glass-to-glass", "talk-back latency owner to doorbell", "talk-back latency doorbell to owner",
+                "doorbell jitter buffer (owner audio)", "owner jitter buffer (doorbell audio)", "agent live heap idle",
+                "agent live heap growth after 1 calls", "agent RSS idle (Mosquitto, no embedded broker)",
+                "agent CPU per call-minute", "worker CPU per call-minute",
                 "agent RSS in call", "worker RSS in call", "agent RSS growth after 1 calls", "press-to-ring (Mosquitto)",
                 "baseline offer-received-to-first-frame", "baseline glass-to-glass", "glass-to-glass ours / baseline (medians)")) {
             assertTrue(figures.containsKey(name), "missing figure " + name + " in " + figures.keySet());

@@ -144,6 +144,9 @@ public final class MqttLink implements AutoCloseable {
         options.setKeepAliveInterval((int) Math.min(65535, settings.keepAlive().toSeconds()));
         options.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().toSeconds()));
         options.setAutomaticReconnect(false);
+        if (settings.serverUri().startsWith("tcp://")) {
+            options.setSocketFactory(new NoDelaySocketFactory()); // small, latency-bound messages: no Nagle
+        }
         settings.username().ifPresent(options::setUserName);
         settings.password().ifPresent(p -> options.setPassword(p.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         settings.will().ifPresent(will -> {

@@ -42,6 +42,8 @@ public final class MosquittoBroker implements AutoCloseable {
                 # Written by the Openbell test harness.
                 per_listener_settings false
                 allow_anonymous true
+                # Small latency-bound messages (rings, ICE candidates): no Nagle delay behind unacknowledged ones.
+                set_tcp_nodelay true
                 listener %d 127.0.0.1
                 listener %d %s
                 protocol websockets
