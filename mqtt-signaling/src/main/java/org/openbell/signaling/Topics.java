@@ -22,6 +22,11 @@ public record Topics(String prefix) {
         return new Topics("openbell");
     }
 
+    /** Everything a doorbell publishes: its own subtree (the broker access list grants it this alone). */
+    public String doorbellSubtree(String deviceId) {
+        return doorbell(deviceId) + "/#";
+    }
+
     /** Retained presence of a doorbell; also its Last Will topic. */
     public String presence(String deviceId) {
         return doorbell(deviceId) + "/presence";

@@ -122,7 +122,7 @@ public final class Bench {
                 // sound streams are running (a worker answered within ~1 s of its start hears the
                 // owner late at first: the sound server had not started its speaker stream yet).
                 Thread.sleep(2000);
-                figures.add("press-to-ring (embedded broker)", "ms", ring(agent, page));
+                figures.add("press-to-ring (embedded broker)", "ms", ring(agent, page, figures, "embedded broker"));
                 Object previous = page.evaluate("() => openbell.call ? openbell.call.sessionId : ''");
                 page.locator("#answer").click();
                 page.waitForFunction("prev => openbell.call && openbell.call.sessionId !== prev && openbell.call.firstFrameAt > 0",
@@ -180,7 +180,7 @@ public final class Bench {
             }
             double warmRss = AgentProcess.rssMiB(agent.pid()); // after the measured rounds: call paths loaded and compiled
             for (int call = rounds; call < calls; call++) {
-                ring(agent, page);
+                ring(agent, page, new Figures(), "unmeasured");
                 page.locator("#answer").click();
                 page.locator("#call-screen[data-state=connected]")
                         .waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
@@ -224,7 +224,7 @@ public final class Bench {
             Thread.sleep(3000); // as for the embedded broker: settled before measuring idle memory
             figures.add("agent RSS idle (Mosquitto, no embedded broker)", "MiB", AgentProcess.rssMiB(agent.pid()));
             for (int round = 0; round < rounds; round++) {
-                figures.add("press-to-ring (Mosquitto)", "ms", ring(agent, page));
+                figures.add("press-to-ring (Mosquitto)", "ms", ring(agent, page, figures, "Mosquitto"));
                 page.locator("#decline").click();
                 waitIdle(agent);
             }
@@ -233,7 +233,7 @@ public final class Bench {
     }
 
     /** Presses, waits for the page to show the ring, returns press (first edge) to ring shown, ms. */
-    private static double ring(AgentProcess agent, Page page) throws Exception {
+    private static double ring(AgentProcess agent, Page page, Figures figures, String broker) throws Exception {
         agent.press();
         page.locator("#ring-screen").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
         JsonNode status = agent.status();
@@ -247,6 +247,8 @@ public final class Bench {
                             + " ended: [...openbell.ended.keys()], connection: document.getElementById('connection').dataset.state})"), e);
         }
         double shown = ((Number) page.evaluate("() => openbell.ringShown.at")).doubleValue();
+        double received = ((Number) page.evaluate("() => openbell.ringShown.receivedAt")).doubleValue();
+        figures.add("press-to-ring: first edge to page (" + broker + ")", "ms", received - status.path("ringAt").asLong());
         return shown - status.path("ringAt").asLong();
     }
 

@@ -31,7 +31,8 @@ public final class MosquittoBroker implements AutoCloseable {
 
     private final String webSocketBind;
 
-    private MosquittoBroker(Path binary, Path dir, int tcpPort, int webSocketPort, String webSocketBind) throws IOException {
+    private MosquittoBroker(Path binary, Path dir, int tcpPort, int webSocketPort, String webSocketBind, String access)
+            throws IOException {
         this.webSocketBind = webSocketBind;
         this.binary = binary;
         this.dir = dir;
@@ -41,7 +42,7 @@ public final class MosquittoBroker implements AutoCloseable {
         Files.writeString(config, """
                 # Written by the Openbell test harness.
                 per_listener_settings false
-                allow_anonymous true
+                %s
                 # Small latency-bound messages (rings, ICE candidates): no Nagle delay behind unacknowledged ones.
                 set_tcp_nodelay true
                 listener %d 127.0.0.1
@@ -59,7 +60,7 @@ public final class MosquittoBroker implements AutoCloseable {
                 log_type information
                 log_timestamp_format %%H:%%M:%%S
                 user root
-                """.formatted(tcpPort, webSocketPort, webSocketBind, dir, dir.resolve("mosquitto.log")));
+                """.formatted(access, tcpPort, webSocketPort, webSocketBind, dir, dir.resolve("mosquitto.log")));
     }
 
     /** Starts a broker on free loopback ports and waits until it accepts connections. */
@@ -72,16 +73,53 @@ public final class MosquittoBroker implements AutoCloseable {
      * network namespace link the caller created, for browsers in another namespace).
      */
     public static MosquittoBroker start(String webSocketBind) {
+        return start(webSocketBind, "allow_anonymous true");
+    }
+
+    /**
+     * A broker that refuses anonymous clients and checks {@code passwd} and {@code acl} (files as
+     * scripts/broker-config writes them); {@link #reload()} re-reads them.
+     */
+    public static MosquittoBroker startWithAccessControl(Path passwd, Path acl) {
+        return start("127.0.0.1", "allow_anonymous false\npassword_file " + passwd.toAbsolutePath() + "\nacl_file " + acl.toAbsolutePath());
+    }
+
+    private static MosquittoBroker start(String webSocketBind, String access) {
         Path binary = CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new IllegalStateException(
                 "mosquitto not found: run scripts/test (it installs it) or apt-get install mosquitto"));
         try {
             MosquittoBroker broker = new MosquittoBroker(binary, Files.createTempDirectory("openbell-mosquitto-"),
-                    freePort(), freePort(), webSocketBind);
+                    freePort(), freePort(), webSocketBind, access);
             broker.startAgain();
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Makes the broker re-read its password file and access list (SIGHUP), as an operator would after a change. */
+    public synchronized void reload() {
+        Path log = dir.resolve("mosquitto.log");
+        try {
+            long before = reloads(log);
+            new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start().waitFor();
+            // Mosquitto logs this, then re-reads the files, before it handles any other client packet.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (reloads(log) == before) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("mosquitto did not reload its configuration");
+                }
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long reloads(Path log) throws IOException {
+        return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains("Reloading config")).count() : 0;
     }
 
     public String tcpUri() {

@@ -1,0 +1,157 @@
+package org.openbell.signaling.access;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openbell.signaling.Topics;
+
+/**
+ * {@code scripts/broker-config}: writes a Mosquitto configuration for Openbell into a folder:
+ * {@code openbell.conf} (listeners, no anonymous clients), {@code passwd}, {@code acl} and one
+ * {@code credentials/<account>} file per doorbell and owner (mode 600). Run it again with the
+ * new list to add or remove an owner: existing passwords are kept, removed accounts disappear;
+ * then {@code kill -HUP} the broker and the change applies to connected clients at once.
+ *
+ * <pre>
+ * broker-config --out DIR --doorbell front-door [--doorbell ID ...] --owner alice=front-door[,ID...] ...
+ *               (--tls-cert FILE --tls-key FILE | --plain) [--prefix openbell] [--port 8883] [--websocket-port 8884]
+ * </pre>
+ */
+public final class BrokerConfigTool {
+
+    private BrokerConfigTool() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("openbell: broker-config: " + e.getMessage());
+            System.exit(2);
+        } catch (IOException e) {
+            System.err.println("openbell: broker-config: cannot write the configuration: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    static void run(String[] args) throws IOException {
+        Path out = null;
+        String prefix = "openbell";
+        String cert = null;
+        String key = null;
+        boolean plain = false;
+        int port = 8883;
+        int webSocketPort = 8884;
+        List<String> doorbells = new ArrayList<>();
+        Map<String, List<String>> owners = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--out" -> out = Path.of(required(args[i], value));
+                case "--prefix" -> prefix = required(args[i], value);
+                case "--doorbell" -> doorbells.add(required(args[i], value));
+                case "--owner" -> {
+                    String spec = required(args[i], value);
+                    int eq = spec.indexOf('=');
+                    if (eq <= 0 || eq == spec.length() - 1) {
+                        throw new IllegalArgumentException("--owner wants OWNER=DOORBELL[,DOORBELL...], got \"" + spec + "\"");
+                    }
+                    owners.computeIfAbsent(spec.substring(0, eq), o -> new ArrayList<>()).addAll(List.of(spec.substring(eq + 1).split(",")));
+                }
+                case "--tls-cert" -> cert = required(args[i], value);
+                case "--tls-key" -> key = required(args[i], value);
+                case "--plain" -> {
+                    plain = true;
+                    i--;
+                }
+                case "--port" -> port = Integer.parseInt(required(args[i], value));
+                case "--websocket-port" -> webSocketPort = Integer.parseInt(required(args[i], value));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+            i++;
+        }
+        if (out == null || doorbells.isEmpty()) {
+            throw new IllegalArgumentException("usage: broker-config --out DIR --doorbell ID [--owner OWNER=ID[,ID]] (--tls-cert F --tls-key F | --plain)");
+        }
+        if (!plain && (cert == null || key == null)) {
+            throw new IllegalArgumentException("TLS is required: give --tls-cert and --tls-key (or --plain, for a LAN demo only)");
+        }
+        BrokerAccess access = BrokerAccess.of(new Topics(prefix));
+        for (String d : doorbells) {
+            access = access.withDoorbell(d);
+        }
+        for (Map.Entry<String, List<String>> o : owners.entrySet()) {
+            access = access.withOwner(o.getKey(), o.getValue());
+        }
+        write(out, access, plain ? null : Path.of(cert).toAbsolutePath(), plain ? null : Path.of(key).toAbsolutePath(), port, webSocketPort);
+        System.out.println("openbell: wrote " + out.resolve("openbell.conf") + " for " + access.accounts().size()
+                + " accounts; passwords are in " + out.resolve("credentials") + "/ (reload the broker: kill -HUP <pid>)");
+    }
+
+    /** Writes the folder; keeps the passwords of accounts that already have a credentials file. */
+    static void write(Path out, BrokerAccess access, Path cert, Path key, int port, int webSocketPort) throws IOException {
+        Path credentials = Files.createDirectories(out.resolve("credentials"));
+        StringBuilder passwd = new StringBuilder();
+        for (String account : access.accounts()) {
+            Path file = credentials.resolve(account);
+            String password = Files.exists(file) ? Files.readString(file).trim() : MosquittoPasswords.newPassword();
+            writeAtomically(file, password + "\n", true);
+            passwd.append(MosquittoPasswords.entry(account, password)).append('\n');
+        }
+        try (var existing = Files.list(credentials)) {
+            for (Path file : existing.toList()) {
+                if (!access.accounts().contains(file.getFileName().toString())) {
+                    Files.delete(file); // a removed owner
+                }
+            }
+        }
+        writeAtomically(out.resolve("passwd"), passwd.toString(), false); // hashes only; the broker's user must read it
+        writeAtomically(out.resolve("acl"), access.mosquittoAcl(), false);
+        writeAtomically(out.resolve("openbell.conf"), mosquittoConf(out.toAbsolutePath(), cert, key, port, webSocketPort), false);
+    }
+
+    static String mosquittoConf(Path dir, Path cert, Path key, int port, int webSocketPort) {
+        String tls = cert == null ? "# PLAIN: no TLS. Only for a demo on a LAN you trust: credentials cross the network in clear.\n"
+                : "certfile " + cert + "\nkeyfile " + key + "\ntls_version tlsv1.2\n";
+        return """
+                # Openbell broker configuration, generated by scripts/broker-config.
+                # Each doorbell and owner has its own account; the access list confines each to its topics.
+                per_listener_settings false
+                allow_anonymous false
+                password_file %s
+                acl_file %s
+                # Rings and ICE candidates are small and latency-bound: no Nagle delay.
+                set_tcp_nodelay true
+                # Only presence is retained by Openbell; queued messages for offline owners expire.
+                max_queued_messages 100
+
+                # MQTT for doorbells
+                listener %d
+                %s
+                # MQTT over WebSockets for owners' browsers
+                listener %d
+                protocol websockets
+                %s""".formatted(dir.resolve("passwd"), dir.resolve("acl"), port, tls, webSocketPort, tls);
+    }
+
+    private static void writeAtomically(Path file, String text, boolean secret) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r-----"));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String required(String option, String value) {
+        if (value == null || value.startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
+    }
+}
