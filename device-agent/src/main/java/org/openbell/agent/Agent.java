@@ -193,6 +193,7 @@ public final class Agent implements AutoCloseable {
         status.put("presses", s.presses());
         status.put("ringAt", s.ringStartedAt().map(java.time.Instant::toEpochMilli).orElse(null));
         status.put("mqttConnected", signaling.isConnected());
+        status.put("mqttError", signaling.lastConnectFailure().orElse(null));
         status.put("board", board.description());
         status.put("lastRing", s.lastEnded().map(e -> {
             Map<String, Object> last = new LinkedHashMap<>();

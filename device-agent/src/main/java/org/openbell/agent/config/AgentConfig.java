@@ -44,6 +44,8 @@ public record AgentConfig(
     /**
      * The broker connection. An empty {@code brokerUri} means: start the embedded broker.
      * {@code webSocketUrl} is what owners' browsers connect to ({@code {host}} = the page's host).
+     * {@code caFile}: for ssl:// and wss:// brokers, the PEM certificate authority to trust instead
+     * of the JDK's trust store (the broker's host name is checked either way).
      */
     public record MqttConfig(
             Optional<String> brokerUri,
@@ -54,13 +56,14 @@ public record AgentConfig(
             Duration keepAlive,
             Duration sessionExpiry,
             Duration reconnectMin,
-            Duration reconnectMax) {
+            Duration reconnectMax,
+            Optional<Path> caFile) {
 
         @Override
         public String toString() {
             return "MqttConfig[brokerUri=" + brokerUri + ", username=" + username
                     + ", password=" + (password.isPresent() ? "***" : "none") + ", topicPrefix=" + topicPrefix
-                    + ", webSocketUrl=" + webSocketUrl + "]";
+                    + ", webSocketUrl=" + webSocketUrl + ", caFile=" + caFile + "]";
         }
     }
 

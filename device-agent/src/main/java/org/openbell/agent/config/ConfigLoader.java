@@ -241,7 +241,16 @@ public final class ConfigLoader {
                 mqtt.duration("keepAlive", Duration.ofSeconds(30)),
                 mqtt.duration("sessionExpiry", Duration.ofDays(1)),
                 mqtt.duration("reconnectMin", Duration.ofMillis(250)),
-                mqtt.duration("reconnectMax", Duration.ofSeconds(30)));
+                mqtt.duration("reconnectMax", Duration.ofSeconds(30)),
+                mqtt.optionalString("caFile").map(Path::of));
+        config.caFile().ifPresent(ca -> {
+            if (!Files.isReadable(ca)) {
+                throw mqtt.error("mqtt.caFile", "cannot read \"" + ca + "\" (a PEM file with the broker's certificate authority)");
+            }
+            if (broker.isEmpty() || !(broker.get().startsWith("ssl://") || broker.get().startsWith("wss://"))) {
+                throw mqtt.error("mqtt.caFile", "only used with an ssl:// or wss:// broker");
+            }
+        });
         if (config.reconnectMin().compareTo(config.reconnectMax()) > 0) {
             throw mqtt.error("mqtt.reconnectMin", "must not exceed mqtt.reconnectMax");
         }

@@ -77,6 +77,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                 .birth(birth);
         mqtt.username().ifPresent(settings::username);
         mqtt.password().ifPresent(settings::password);
+        mqtt.caFile().ifPresent(settings::caFile);
         MqttLink link = MqttLink.start(settings.build());
         DeviceSignaling signaling = new DeviceSignaling(deviceId, topics, clock, link);
         link.addConnectionListener(connection);
@@ -91,6 +92,11 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
 
     public boolean isConnected() {
         return link.isConnected();
+    }
+
+    /** Why the broker could not be reached last time, in plain words; empty while connected. */
+    public java.util.Optional<String> lastConnectFailure() {
+        return link.lastConnectFailure();
     }
 
     @Override

@@ -74,6 +74,8 @@ class ConfigLoaderTest {
         "mqtt: {broker: \"http://x\"}                 | at mqtt.broker",
         "mqtt: {broker: \"tcp://127.0.0.1:1883\"}     | at mqtt.webSocketUrl: required",
         "mqtt: {topicPrefix: \"a/#\"}                 | at mqtt.topicPrefix",
+        "'mqtt: {broker: \"ssl://b:8883\", webSocketUrl: \"wss://b/mqtt\", caFile: /no/such/ca.pem}' | at mqtt.caFile: cannot read",
+        "'mqtt: {broker: \"tcp://b:1883\", webSocketUrl: \"ws://b/mqtt\", caFile: /etc/hostname}' | at mqtt.caFile: only used with",
         "web: {keystore: /x.p12}                      | at web.keystorePassword",
         "device: [1, 2]                               | at device: expected a section",
         "'ring: [unclosed'                            | not valid YAML",

@@ -55,6 +55,8 @@ public final class MqttLink implements AutoCloseable {
     private final ScheduledExecutorService loop;
     private final ScheduledExecutorService pahoThreads;
     private final MqttAsyncClient client;
+    private final javax.net.ssl.SSLSocketFactory tlsSockets;
+    private volatile String lastConnectFailure;
     private final Backoff backoff;
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -76,6 +78,7 @@ public final class MqttLink implements AutoCloseable {
         this.pahoThreads = Executors.newScheduledThreadPool(8,
                 r -> Thread.ofPlatform().daemon().name("paho-" + settings.clientId() + "-" + n.incrementAndGet()).unstarted(r));
         this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence(), null, pahoThreads);
+        this.tlsSockets = settings.tls() ? TlsSockets.factory(settings.caFile()) : null;
         this.backoff = new Backoff(settings.backoffInitial(), settings.backoffMax(), new Random());
         client.setCallback(new PahoEvents());
     }
@@ -133,6 +136,11 @@ public final class MqttLink implements AutoCloseable {
         return connectedView;
     }
 
+    /** Why the latest connection attempt failed, in plain words (for status pages and diagnostics); empty once connected. */
+    public Optional<String> lastConnectFailure() {
+        return connectedView ? Optional.empty() : Optional.ofNullable(lastConnectFailure);
+    }
+
     private void connect() {
         if (closed || connected || connecting) {
             return;
@@ -146,6 +154,9 @@ public final class MqttLink implements AutoCloseable {
         options.setAutomaticReconnect(false);
         if (settings.serverUri().startsWith("tcp://")) {
             options.setSocketFactory(new NoDelaySocketFactory()); // small, latency-bound messages: no Nagle
+        } else if (settings.tls()) {
+            options.setSocketFactory(tlsSockets); // the configured CA (or the JDK's), TLS 1.2+, no Nagle
+            options.setHttpsHostnameVerificationEnabled(true); // the broker's name must match its certificate
         }
         settings.username().ifPresent(options::setUserName);
         settings.password().ifPresent(p -> options.setPassword(p.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -193,7 +204,8 @@ public final class MqttLink implements AutoCloseable {
         if (closed) {
             return;
         }
-        scheduleReconnect("connect to " + settings.serverUri() + " failed: " + describe(cause));
+        lastConnectFailure = describe(cause);
+        scheduleReconnect("connect to " + settings.serverUri() + " failed: " + lastConnectFailure);
     }
 
     private void connectionLost(Throwable cause) {
@@ -357,6 +369,10 @@ public final class MqttLink implements AutoCloseable {
     private static String describe(Throwable t) {
         if (t == null) {
             return "no cause given";
+        }
+        String tls = TlsProblems.explain(t);
+        if (tls != null) {
+            return tls;
         }
         String m = t.getMessage();
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + m)

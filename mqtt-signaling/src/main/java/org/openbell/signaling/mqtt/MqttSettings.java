@@ -13,10 +13,12 @@ import java.util.Optional;
  * @param will           the Last Will, published by the broker if the connection dies
  * @param birth          published after every successful connect, before queued messages
  * @param maxQueued      messages kept while disconnected; the oldest is dropped beyond this
+ * @param caFile         for {@code ssl://} and {@code wss://}: the PEM certificates to trust (else the
+ *                       JDK's trust store); the broker's name is always checked against its certificate
  */
 public record MqttSettings(String serverUri, String clientId, Optional<String> username, Optional<String> password,
         Duration sessionExpiry, Duration keepAlive, Duration connectTimeout, Duration backoffInitial, Duration backoffMax,
-        Optional<Outgoing> will, Optional<Outgoing> birth, int maxQueued) {
+        Optional<Outgoing> will, Optional<Outgoing> birth, int maxQueued, Optional<java.nio.file.Path> caFile) {
 
     public MqttSettings {
         Objects.requireNonNull(serverUri, "serverUri");
@@ -45,6 +47,12 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
         if (maxQueued < 1) {
             throw new IllegalArgumentException("maxQueued must be at least 1, was " + maxQueued);
         }
+        Objects.requireNonNull(caFile, "caFile");
+    }
+
+    /** Whether the connection is encrypted (ssl:// or wss://). */
+    public boolean tls() {
+        return serverUri.startsWith("ssl://") || serverUri.startsWith("wss://");
     }
 
     public static Builder builder(String serverUri, String clientId) {
@@ -86,10 +94,17 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
         private Optional<Outgoing> will = Optional.empty();
         private Optional<Outgoing> birth = Optional.empty();
         private int maxQueued = 1000;
+        private Optional<java.nio.file.Path> caFile = Optional.empty();
 
         private Builder(String serverUri, String clientId) {
             this.serverUri = serverUri;
             this.clientId = clientId;
+        }
+
+        /** The PEM file of the certificate authority (or authorities) that signed the broker's certificate. */
+        public Builder caFile(java.nio.file.Path value) {
+            caFile = Optional.of(value);
+            return this;
         }
 
         public Builder username(String value) {
@@ -140,7 +155,7 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
 
         public MqttSettings build() {
             return new MqttSettings(serverUri, clientId, username, password, sessionExpiry, keepAlive, connectTimeout,
-                    backoffInitial, backoffMax, will, birth, maxQueued);
+                    backoffInitial, backoffMax, will, birth, maxQueued, caFile);
         }
     }
 }

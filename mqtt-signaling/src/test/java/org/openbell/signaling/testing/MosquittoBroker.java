@@ -27,6 +27,7 @@ public final class MosquittoBroker implements AutoCloseable {
     private final Path config;
     private final int tcpPort;
     private final int webSocketPort;
+    private int tlsPort = -1;
     private Process process;
 
     private final String webSocketBind;
@@ -82,6 +83,31 @@ public final class MosquittoBroker implements AutoCloseable {
      */
     public static MosquittoBroker startWithAccessControl(Path passwd, Path acl) {
         return start("127.0.0.1", "allow_anonymous false\npassword_file " + passwd.toAbsolutePath() + "\nacl_file " + acl.toAbsolutePath());
+    }
+
+    /**
+     * As {@link #start()}, plus an MQTT-over-TLS listener on a free loopback port with the given
+     * PEM certificate and key ({@link #tlsUri(String)}).
+     */
+    public static MosquittoBroker startWithTls(Path certFile, Path keyFile) {
+        int port;
+        try {
+            port = freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        MosquittoBroker broker = start("127.0.0.1", "allow_anonymous true\nlistener " + port + " 127.0.0.1\ncertfile "
+                + certFile.toAbsolutePath() + "\nkeyfile " + keyFile.toAbsolutePath() + "\ntls_version tlsv1.2");
+        broker.tlsPort = port;
+        return broker;
+    }
+
+    /** The TLS listener's URI with {@code host} as the name to check the certificate against (resolving to loopback). */
+    public String tlsUri(String host) {
+        if (tlsPort < 0) {
+            throw new IllegalStateException("this broker has no TLS listener (use startWithTls)");
+        }
+        return "ssl://" + host + ":" + tlsPort;
     }
 
     private static MosquittoBroker start(String webSocketBind, String access) {
