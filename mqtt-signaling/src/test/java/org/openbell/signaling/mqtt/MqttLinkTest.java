@@ -47,7 +47,8 @@ class MqttLinkTest {
                 .build());
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    /** Polls {@code condition} for up to 20 s (shared with the TLS tests). */
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -2,13 +2,12 @@ package org.openbell.signaling.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.openbell.signaling.mqtt.MqttLinkTest.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbell.signaling.testing.MosquittoBroker;
@@ -79,15 +78,5 @@ class MqttLinkTlsTest {
     private static MqttLink link(String uri, Path caFile) {
         return MqttLink.start(MqttSettings.builder(uri, "tls-" + System.nanoTime()).caFile(caFile)
                 .backoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build());
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }
