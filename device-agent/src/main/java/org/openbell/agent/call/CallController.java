@@ -181,7 +181,10 @@ public final class CallController implements AutoCloseable {
         this.sessionIds = sessionIds;
         this.workers = workers;
         update();
-        loop.execute(workers::warm);
+        loop.execute(() -> {
+            workers.warm();
+            update();
+        });
     }
 
     /** The ring {@code ringId} was answered by {@code ownerId}: call them. */
