@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import org.openbell.agent.broker.EmbeddedBroker;
 import org.openbell.agent.call.CallController;
+import org.openbell.agent.call.IceServers;
 import org.openbell.agent.call.MediaConfig;
 import org.openbell.agent.call.SimulatedSound;
 import org.openbell.agent.config.AgentConfig;
@@ -179,7 +180,8 @@ public final class Agent implements AutoCloseable {
         page.put("brokerUrl", webSocketUrl);
         page.put("simulated", board instanceof SimulatedBoard);
         page.put("protocolVersion", 1);
-        page.put("iceServers", config.media().iceServers());
+        // Fresh TURN credentials with each page load; the shared secret never leaves the device.
+        page.put("iceServers", IceServers.issue(config.media().iceServers(), config.device().id(), java.time.Instant.now()));
         return page;
     }
 

@@ -222,7 +222,7 @@ public final class CallController implements AutoCloseable {
                 }
                 ObjectNode call = WorkerProcess.request("call", id);
                 ArrayNode servers = call.putArray("iceServers");
-                for (Map<String, Object> server : config.iceServers()) {
+                for (Map<String, Object> server : IceServers.issue(config.iceServers(), deviceId, clock.instant())) {
                     servers.add(JSON.valueToTree(server));
                 }
                 worker.send(call);

@@ -8,7 +8,8 @@ import org.openbell.media.MediaOptions;
  * Calls: how the media worker captures, which ICE servers it uses, and how it is launched.
  *
  * @param options              camera, size, frame rate, test tone, ICE port range
- * @param iceServers           STUN/TURN servers, each {@code {urls: [...], username, credential}}; none by default
+ * @param iceServers           STUN/TURN servers, each {@code {urls: [...], username, credential}} or
+ *                             {@code {urls, secret, credentialTtl}} (credentials issued per use: {@link IceServers}); none by default
  * @param workerCommandPrefix  words put before the worker's java command (e.g. {@code nice -n 5}, or a
  *                             network namespace in tests); empty by default
  * @param pulseServer          the sound server the worker uses with {@code audio: pulse} (PULSE_SERVER), if not the default

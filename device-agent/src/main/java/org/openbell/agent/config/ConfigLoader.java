@@ -193,6 +193,16 @@ public final class ConfigLoader {
             entry.put("urls", urls);
             server.optionalString("username").ifPresent(u -> entry.put("username", u));
             server.optionalString("credential").ifPresent(c -> entry.put("credential", c));
+            server.optionalString("secret").ifPresent(secret -> {
+                if (entry.containsKey("username") || entry.containsKey("credential")) {
+                    throw server.error(server.field("secret"), "give either a secret (credentials issued per call) or username and credential, not both");
+                }
+                if (secret.length() < 16) {
+                    throw server.error(server.field("secret"), "too short to be a TURN shared secret (at least 16 characters)");
+                }
+                entry.put("secret", secret);
+                entry.put("credentialTtl", server.duration("credentialTtl", org.openbell.agent.call.IceServers.DEFAULT_TTL));
+            });
             server.rejectUnknownKeys();
             iceServers.add(entry);
         }

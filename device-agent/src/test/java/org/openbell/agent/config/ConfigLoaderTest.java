@@ -82,6 +82,8 @@ class ConfigLoaderTest {
         "media: {audio: loud}                         | at media.audio: expected one of [headless, pulse, simulated]",
         "media: {video: webcam}                       | at media.video",
         "media: {iceServers: [{urls: [http://x]}]}    | at media.iceServers[0].urls",
+        "'media: {iceServers: [{urls: [\"turn:t:3478\"], secret: short}]}' | at media.iceServers[0].secret: too short",
+        "'media: {iceServers: [{urls: [\"turn:t:3478\"], username: u, credential: c, secret: 0123456789abcdef0}]}' | at media.iceServers[0].secret: give either",
         "media: {fps: 0}                              | at media.fps",
     })
     void badSettingsGiveOneClearMessageNamingTheField(String yaml, String expected) {

@@ -1,0 +1,149 @@
+package org.openbell.agent.call;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real coturn configured by scripts/turn-config, on loopback, and the credentials the doorbell
+ * issues ({@link IceServers}): fresh ones allocate a relay, expired or forged ones do not, and the
+ * relay refuses to reach loopback and private addresses. (The refused peers never see a packet:
+ * coturn answers the permission request with 403 itself.)
+ */
+class TurnRelayTest {
+
+    private static final Path TURNSERVER = Path.of("/usr/bin/turnserver");
+    private static final Path UCLIENT = Path.of("/usr/bin/turnutils_uclient");
+    private static final String SECRET = "test-secret-0123456789abcdef";
+
+    @TempDir
+    Path dir;
+    private Process server;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(Files.isExecutable(TURNSERVER) && Files.isExecutable(UCLIENT),
+                "coturn is not installed (scripts/test installs it; apt-get install coturn)");
+        port = freePort();
+        int relayBase = 40_000 + ThreadLocalRandom.current().nextInt(20_000);
+        Path conf = dir.resolve("turnserver.conf");
+        Process script = new ProcessBuilder(Path.of("..", "scripts", "turn-config").toString(), "--out", conf.toString(),
+                "--realm", "openbell.test", "--listening-ip", "127.0.0.1", "--relay-ip", "127.0.0.1", "--port", String.valueOf(port),
+                "--min-port", String.valueOf(relayBase), "--max-port", String.valueOf(relayBase + 50), "--secret", SECRET)
+                .redirectErrorStream(true).start();
+        String said = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, script.waitFor(), said);
+        assertFalse(said.contains(SECRET), "the script does not print the secret: " + said);
+        server = new ProcessBuilder(TURNSERVER.toString(), "-c", conf.toString(), "--log-file", "stdout", "--simple-log",
+                "--pidfile", dir.resolve("turn.pid").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("turn.log").toFile()).start();
+        awaitStun();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.destroy();
+            server.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void freshCredentialsAllocateARelayThatRefusesLoopbackAndPrivatePeers() throws Exception {
+        Map<String, Object> turn = issued(Instant.now());
+        String loopback = relayTo(turn, "127.0.0.1");
+        assertFalse(loopback.contains("Cannot complete Allocation"), "allocated: " + loopback);
+        assertTrue(loopback.contains("403 (Forbidden IP)"), "relaying to loopback refused: " + loopback);
+        for (String privatePeer : List.of("10.1.2.3", "192.168.1.10", "172.16.0.5", "169.254.1.1")) {
+            String said = relayTo(turn, privatePeer);
+            assertTrue(said.contains("403 (Forbidden IP)"), "relaying to " + privatePeer + " refused: " + said);
+        }
+    }
+
+    @Test
+    void expiredOrForgedCredentialsAreRefused() throws Exception {
+        Map<String, Object> expired = issued(Instant.now().minus(Duration.ofHours(3))); // issued for 2 h, 3 h ago
+        assertTrue(relayTo(expired, "127.0.0.1").contains("Cannot complete Allocation"), "expired credentials refused");
+        Map<String, Object> forged = new java.util.HashMap<>(issued(Instant.now()));
+        forged.put("credential", IceServers.credential("not-the-secret-0000", (String) forged.get("username")));
+        assertTrue(relayTo(forged, "127.0.0.1").contains("Cannot complete Allocation"), "forged credentials refused");
+    }
+
+    @Test
+    void theSecretIsNeverHandedOut() {
+        Map<String, Object> turn = issued(Instant.now());
+        assertFalse(turn.toString().contains(SECRET), turn.toString());
+        assertEquals(List.of("turn:127.0.0.1:" + port + "?transport=udp"), turn.get("urls"));
+        assertTrue(((String) turn.get("username")).endsWith(":front-door"), turn.toString());
+    }
+
+    private Map<String, Object> issued(Instant at) {
+        Map<String, Object> configured = Map.of("urls", List.of("turn:127.0.0.1:" + port + "?transport=udp"), "secret", SECRET,
+                "credentialTtl", Duration.ofHours(2));
+        return IceServers.issue(List.of(configured), "front-door", at).getFirst();
+    }
+
+    /** Allocates with {@code turn}'s credentials and asks the relay for a channel to {@code peer}; returns what the client said. */
+    private String relayTo(Map<String, Object> turn, String peer) throws Exception {
+        Process client = new ProcessBuilder(UCLIENT.toString(), "-u", (String) turn.get("username"), "-w", (String) turn.get("credential"),
+                "-p", String.valueOf(port), "-e", peer, "-r", "9", "-n", "1", "-m", "1", "-c", "127.0.0.1")
+                .redirectErrorStream(true).start();
+        if (!client.waitFor(15, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
+        }
+        return new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** Waits until the server answers a STUN Binding request on its port. */
+    private void awaitStun() throws Exception {
+        byte[] request = new byte[20];
+        request[1] = 0x01; // Binding request, no attributes
+        request[4] = 0x21;
+        request[5] = 0x12;
+        request[6] = (byte) 0xA4;
+        request[7] = 0x42;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.setSoTimeout(200);
+            while (true) {
+                socket.send(new DatagramPacket(request, request.length, InetAddress.getLoopbackAddress(), port));
+                try {
+                    socket.receive(new DatagramPacket(new byte[512], 512));
+                    return;
+                } catch (SocketTimeoutException e) {
+                    if (System.nanoTime() > deadline || !server.isAlive()) {
+                        throw new IllegalStateException("coturn did not answer: " + Files.readString(dir.resolve("turn.log")));
+                    }
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
