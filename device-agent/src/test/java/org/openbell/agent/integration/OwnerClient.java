@@ -27,12 +27,20 @@ final class OwnerClient implements AutoCloseable {
     final BlockingQueue<Message> presence = new LinkedBlockingQueue<>();
 
     OwnerClient(String brokerUri, String ownerId, String deviceId) throws InterruptedException {
+        this(brokerUri, ownerId, deviceId, null, null);
+    }
+
+    /** An owner signing in to the broker with their own account (scripts/broker-config). */
+    OwnerClient(String brokerUri, String ownerId, String deviceId, String username, String password) throws InterruptedException {
         this.ownerId = ownerId;
         this.deviceId = deviceId;
-        link = MqttLink.start(MqttSettings.builder(brokerUri, "openbell-owner-" + ownerId + "-test")
+        MqttSettings.Builder settings = MqttSettings.builder(brokerUri, "openbell-owner-" + ownerId + "-test")
                 .sessionExpiry(Duration.ofHours(1))
-                .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
-                .build());
+                .backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+        if (username != null) {
+            settings.username(username).password(password);
+        }
+        link = MqttLink.start(settings.build());
         link.subscribe(topics.rings(deviceId), 1, (topic, payload) -> rings.add(decode(payload)));
         link.subscribe(topics.presence(deviceId), 1, (topic, payload) -> presence.add(decode(payload)));
         awaitConnected(Duration.ofSeconds(20));

@@ -96,7 +96,7 @@ public final class BrokerConfigTool {
     }
 
     /** Writes the folder; keeps the passwords of accounts that already have a credentials file. */
-    static void write(Path out, BrokerAccess access, Path cert, Path key, int port, int webSocketPort) throws IOException {
+    public static void write(Path out, BrokerAccess access, Path cert, Path key, int port, int webSocketPort) throws IOException {
         Path credentials = Files.createDirectories(out.resolve("credentials"));
         StringBuilder passwd = new StringBuilder();
         for (String account : access.accounts()) {

@@ -374,6 +374,10 @@ public final class MqttLink implements AutoCloseable {
         if (tls != null) {
             return tls;
         }
+        if (t instanceof MqttException e && (e.getReasonCode() == 134 || e.getReasonCode() == 135)) {
+            return "the broker refused this account (reason " + e.getReasonCode() + ", "
+                    + (e.getReasonCode() == 134 ? "bad user name or password" : "not authorized") + "): check mqtt.username and mqtt.password";
+        }
         String m = t.getMessage();
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + m)
                 + (t.getCause() != null && t.getCause() != t ? " (" + describe(t.getCause()) + ")" : "");
