@@ -305,6 +305,10 @@ function sendToDevice(message) {
 
 function onCallMessage(message) {
   if (message.type === 'offer') {
+    if (state.call && !state.call.ended && state.call.sessionId === message.sessionId) {
+      state.call.onOffer(message.sdp); // the doorbell restarts ICE on the same call
+      return;
+    }
     if (state.call && !state.call.ended) {
       state.call.end('Replaced by a new call');
     }

@@ -60,6 +60,10 @@ export class Call {
   }
 
   async onOffer(sdp) {
+    if (this.pc.remoteDescription) {
+      await this.onRenegotiation(sdp);
+      return;
+    }
     try {
       await this.openMicrophone();
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
@@ -76,6 +80,20 @@ export class Call {
       }
     } catch (e) {
       console.error('call setup failed', e);
+      this.hangup('media-failed');
+    }
+  }
+
+  /** A new offer during the call: the doorbell restarts ICE after the network path broke. Same call, new answer. */
+  async onRenegotiation(sdp) {
+    try {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp });
+      const answer = await this.pc.createAnswer();
+      await this.pc.setLocalDescription(answer);
+      this.send({ type: 'answer', deviceId: this.deviceId, sessionId: this.sessionId, sdp: answer.sdp, at: Date.now() });
+      this.iceRestarts = (this.iceRestarts ?? 0) + 1;
+    } catch (e) {
+      console.error('renegotiation failed', e);
       this.hangup('media-failed');
     }
   }

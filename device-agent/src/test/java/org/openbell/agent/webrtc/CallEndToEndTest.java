@@ -191,6 +191,42 @@ class CallEndToEndTest {
 
     @Test
     @Order(4)
+    void aCallSurvivesThePhoneChangingItsAddress() throws Exception {
+        ringAndAnswer();
+        String session = agent.calls().snapshot().sessionId().orElseThrow();
+        try {
+            ns.renumberPhone("10.77.2.3", "10.77.2.2");
+            // The old path is dead: the doorbell restarts ICE and the page answers on the same call.
+            page.waitForFunction("() => (openbell.call.iceRestarts ?? 0) >= 1", null,
+                    new Page.WaitForFunctionOptions().setTimeout(60_000));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long before = framesDecoded();
+            while (framesDecoded() - before < 30 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue(framesDecoded() - before >= 30, "video flows again on the new path");
+            assertEquals(session, agent.calls().snapshot().sessionId().orElseThrow(), "the same call");
+            assertEquals("connected", agent.calls().snapshot().phase());
+            String pair = (String) page.evaluate("""
+                    async () => {
+                      let pair = '';
+                      const report = await openbell.call.pc.getStats();
+                      report.forEach(s => {
+                        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
+                          pair = report.get(s.localCandidateId).address + ' <-> ' + report.get(s.remoteCandidateId).address;
+                        }
+                      });
+                      return pair;
+                    }""");
+            log.info("After the ICE restart the call runs on {}", pair);
+            assertTrue(pair.startsWith("10.77.2.3"), "the new address carries the call: " + pair);
+        } finally {
+            ns.renumberPhone("10.77.2.2", "10.77.2.3");
+        }
+    }
+
+    @Test
+    @Order(5)
     void twentyCallsInARowDoNotGrowTheAgent() {
         long heapBefore = usedHeapAfterGc();
         int threadsBefore = Thread.activeCount();

@@ -87,6 +87,12 @@ public final class Namespaces implements AutoCloseable {
         ip("-n", door, "link", "set", "eth0", "up");
     }
 
+    /** Gives the phone a new address on its link to the doorbell (the phone moved networks): the old media path is gone. */
+    public void renumberPhone(String newAddress, String oldAddress) {
+        ip("-n", phone, "addr", "del", oldAddress + "/24", "dev", doorLink);
+        ip("-n", phone, "addr", "add", newAddress + "/24", "dev", doorLink);
+    }
+
     /** Words that run a command inside {@code namespace}. */
     List<String> exec(String namespace) {
         return List.of("ip", "netns", "exec", namespace);

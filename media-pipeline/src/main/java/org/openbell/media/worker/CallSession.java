@@ -29,7 +29,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.openbell.media.MediaOptions;
 import org.slf4j.Logger;
@@ -55,7 +57,13 @@ final class CallSession implements AutoCloseable {
     private final AudioTrack audioTrack;
     private final List<RTCRtpSender> senders = new ArrayList<>();
     private final AudioMeter meter = new AudioMeter();
+    private static final int MAX_ICE_RESTARTS = 3;
+    private static final java.time.Duration RESTART_AFTER_DISCONNECT = java.time.Duration.ofSeconds(2);
+    private static final java.time.Duration RESTART_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     private volatile FrameFeed video;
+    private int iceRestarts;
+    private boolean recovering;
     private AudioTrack remoteAudio;
     private boolean closed;
 
@@ -141,7 +149,11 @@ final class CallSession implements AutoCloseable {
     }
 
     private void createOffer() {
-        pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
+        createOffer(new RTCOfferOptions());
+    }
+
+    private void createOffer(RTCOfferOptions options) {
+        pc.createOffer(options, new CreateSessionDescriptionObserver() {
             @Override
             public void onSuccess(RTCSessionDescription offer) {
                 loop.execute(() -> setLocal(offer));
@@ -217,6 +229,58 @@ final class CallSession implements AutoCloseable {
         }));
     }
 
+    /**
+     * The network path broke (the phone changed networks, a NAT mapping expired). If the
+     * connection has not healed by itself after {@link #RESTART_AFTER_DISCONNECT}, restart ICE with
+     * a new offer, which the owner's app answers on the same call; try again every
+     * {@link #RESTART_TIMEOUT} (the owner may have been offline for the last offer), and give up
+     * after {@link #MAX_ICE_RESTARTS} restarts.
+     */
+    private void onConnectionState(RTCPeerConnectionState state) {
+        switch (state) {
+            case CONNECTED -> {
+                if (recovering) {
+                    log.info("Session {}: media path back after {} ICE restart(s)", id, iceRestarts);
+                }
+                recovering = false;
+                iceRestarts = 0;
+            }
+            case DISCONNECTED, FAILED -> {
+                if (!recovering) {
+                    recovering = true;
+                    recoverAfter(RESTART_AFTER_DISCONNECT);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void recoverAfter(java.time.Duration delay) {
+        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, loop).execute(this::recover);
+    }
+
+    private void recover() {
+        if (closed || !recovering) {
+            return;
+        }
+        if (pc.getConnectionState() == RTCPeerConnectionState.CONNECTED) {
+            recovering = false;
+            return;
+        }
+        if (iceRestarts >= MAX_ICE_RESTARTS) {
+            fail("the media path to the owner was lost and " + iceRestarts + " ICE restarts did not bring it back");
+            return;
+        }
+        iceRestarts++;
+        log.warn("Session {}: media path {}; restarting ICE (attempt {} of {})", id,
+                pc.getConnectionState().name().toLowerCase(Locale.ROOT), iceRestarts, MAX_ICE_RESTARTS);
+        RTCOfferOptions options = new RTCOfferOptions();
+        options.iceRestart = true;
+        createOffer(options);
+        recoverAfter(RESTART_TIMEOUT);
+    }
+
     private void fail(String why) {
         log.error("Session {}: {}", id, why);
         out.send(out.event("error").put("session", id).put("message", why));
@@ -272,9 +336,7 @@ final class CallSession implements AutoCloseable {
         @Override
         public void onConnectionChange(RTCPeerConnectionState state) {
             out.send(out.event("state").put("session", id).put("state", state.name().toLowerCase(Locale.ROOT)));
-            if (state == RTCPeerConnectionState.FAILED) {
-                loop.execute(() -> hangup("media-failed"));
-            }
+            loop.execute(() -> onConnectionState(state));
         }
 
         @Override
