@@ -43,9 +43,13 @@ ensure_packages() {
   fi
 }
 
-# Stops a stray mosquitto system service that a fresh install may have started (tests pick their own ports).
+# Stops the mosquitto and coturn system services that a fresh install may have started (tests
+# start their own on free loopback ports).
 stop_system_mosquitto() {
-  if [ "$(id -u)" -eq 0 ] && command -v systemctl >/dev/null && systemctl is-active --quiet mosquitto 2>/dev/null; then
-    systemctl stop mosquitto || true
-  fi
+  local service
+  for service in mosquitto coturn; do
+    if [ "$(id -u)" -eq 0 ] && command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
+      systemctl stop "$service" || true
+    fi
+  done
 }
