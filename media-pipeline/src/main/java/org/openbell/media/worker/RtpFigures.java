@@ -45,6 +45,14 @@ final class RtpFigures {
             } else if (s.getType() == RTCStatsType.CANDIDATE_PAIR && Boolean.TRUE.equals(a.get("nominated"))
                     && "succeeded".equals(String.valueOf(a.get("state")))) {
                 stats.put("roundTripMs", round(number(a, "currentRoundTripTime") * 1000));
+                // The path the call takes: host, srflx (through a NAT) or relay (through TURN, and how).
+                RTCStats local = report.getStats().get(String.valueOf(a.get("localCandidateId")));
+                RTCStats remote = report.getStats().get(String.valueOf(a.get("remoteCandidateId")));
+                if (local != null && remote != null) {
+                    Map<String, Object> l = local.getAttributes();
+                    stats.put("pathLocal", l.get("candidateType") + (l.get("relayProtocol") != null ? "/" + l.get("relayProtocol") : ""));
+                    stats.put("pathRemote", String.valueOf(remote.getAttributes().get("candidateType")));
+                }
             }
         }
     }

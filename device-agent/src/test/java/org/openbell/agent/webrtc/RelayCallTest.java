@@ -1,0 +1,187 @@
+package org.openbell.agent.webrtc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openbell.agent.Agent;
+import org.openbell.agent.Closing;
+import org.openbell.agent.config.ConfigLoader;
+import org.openbell.agent.e2e.Chromium;
+import org.openbell.hardware.SimulatedBoard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls through a TURN relay when the doorbell and the phone cannot reach each other directly:
+ * coturn (configured by scripts/turn-config, credentials issued per call from its shared secret)
+ * runs in the phone's namespace on 10.77.2.2; nftables there drops the doorbell's UDP except to
+ * the TURN port (the relay carries the call over UDP), then all of the doorbell's UDP (the relay
+ * carries it over TCP). The test asserts the path the doorbell's side of the call takes.
+ */
+class RelayCallTest {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayCallTest.class);
+    private static final String SECRET = "relay-test-secret-0123456789";
+    private static final double WAIT_MS = 30_000;
+
+    @TempDir
+    static Path state;
+    static Namespaces ns;
+    static Agent agent;
+    static Chromium chromium;
+    static Page page;
+    static Process turn;
+    static int turnPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String unavailable = Namespaces.unavailableReason();
+        assumeTrue(unavailable == null, unavailable);
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/turnserver")) && Files.isExecutable(Path.of("/usr/sbin/nft")),
+                "needs coturn and nftables (scripts/test installs them)");
+        ns = Namespaces.create();
+        turnPort = 3478;
+        Path conf = state.resolve("turnserver.conf");
+        Process script = new ProcessBuilder("../scripts/turn-config", "--out", conf.toString(), "--realm", "openbell.test",
+                "--listening-ip", "10.77.2.2", "--relay-ip", "10.77.2.2", "--port", String.valueOf(turnPort),
+                "--min-port", "50000", "--max-port", "50100", "--secret", SECRET, "--allow-peer", "10.77.0.0-10.77.255.255")
+                .redirectErrorStream(true).start();
+        String said = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, script.waitFor(), said);
+        turn = new ProcessBuilder("ip", "netns", "exec", ns.phone, "turnserver", "-c", conf.toString(), "--log-file", "stdout",
+                "--simple-log", "--pidfile", state.resolve("turn.pid").toString())
+                .redirectErrorStream(true).redirectOutput(state.resolve("turn.log").toFile()).start();
+        awaitTurn();
+        var config = ConfigLoader.parse("""
+                hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
+                embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d}
+                web: {bind: %s, port: 0}
+                media: {audio: headless, workerCommandPrefix: [ip, netns, exec, %s],
+                        iceServers: [{urls: ["turn:10.77.2.2:%d?transport=udp", "turn:10.77.2.2:%d?transport=tcp"], secret: "%s"}]}
+                stateDir: "%s"
+                """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, ns.door, turnPort, turnPort, SECRET,
+                state.resolve("agent")), "relay test config");
+        agent = Agent.start(config);
+        chromium = Chromium.launchInNamespace(ns.phone);
+        page = chromium.phone("owner");
+        page.navigate("https://" + ns.rootAddress + ":" + agent.webPort() + "/?owner=rita");
+        page.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (turn != null) {
+            turn.destroy();
+            turn.waitFor(5, TimeUnit.SECONDS);
+        }
+        Closing.all(chromium, agent, ns);
+    }
+
+    @AfterEach
+    void openTheFirewall() throws Exception {
+        if (agent != null && !agent.calls().snapshot().phase().equals("idle")) {
+            agent.calls().hangup();
+            awaitIdle();
+        }
+        nft("delete table inet openbelltest", true);
+    }
+
+    @Test
+    void withDirectUdpBlockedTheCallGoesThroughTheRelayOverUdp() throws Exception {
+        nft("add table inet openbelltest", false);
+        nft("add chain inet openbelltest input { type filter hook input priority 0 ; }", false);
+        nft("add rule inet openbelltest input ip saddr 10.77.2.1 udp dport != " + turnPort + " drop", false);
+        JsonNode stats = call();
+        assertEquals("relay/udp", stats.path("pathLocal").asText(), "the doorbell's side of the path: " + stats);
+    }
+
+    @Test
+    void withAllUdpBlockedTheCallGoesThroughTheRelayOverTcp() throws Exception {
+        nft("add table inet openbelltest", false);
+        nft("add chain inet openbelltest input { type filter hook input priority 0 ; }", false);
+        nft("add rule inet openbelltest input ip saddr 10.77.2.1 meta l4proto udp drop", false);
+        JsonNode stats = call();
+        assertEquals("relay/tcp", stats.path("pathLocal").asText(), "the doorbell's side of the path: " + stats);
+    }
+
+    /** Rings, answers, waits for video, and returns the doorbell's call stats. */
+    private JsonNode call() throws Exception {
+        ((SimulatedBoard) agent.board()).press();
+        page.locator("#ring-screen").waitFor(new com.microsoft.playwright.Locator.WaitForOptions()
+                .setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
+        page.locator("#answer").click();
+        page.locator("#call-screen[data-state=connected]").waitFor(new com.microsoft.playwright.Locator.WaitForOptions()
+                .setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
+        page.waitForFunction("() => openbell.call && openbell.call.firstFrameAt > 0", null,
+                new Page.WaitForFunctionOptions().setTimeout(WAIT_MS));
+        JsonNode stats = agent.calls().stats().get(10, TimeUnit.SECONDS);
+        log.info("Relayed call: doorbell side {}, owner side {}, RTT {} ms", stats.path("pathLocal"), stats.path("pathRemote"),
+                stats.path("roundTripMs"));
+        return stats;
+    }
+
+    private static void nft(String command, boolean quietly) throws Exception {
+        List<String> words = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns.phone, "nft"));
+        words.addAll(List.of(command.split(" ")));
+        Process p = new ProcessBuilder(words).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 && !quietly) {
+            throw new IllegalStateException("nft " + command + ": " + out);
+        }
+    }
+
+    private static void awaitTurn() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            Process probe = new ProcessBuilder("ip", "netns", "exec", ns.phone, "turnutils_stunclient", "-p", String.valueOf(turnPort),
+                    "10.77.2.2").redirectErrorStream(true).start();
+            // stunclient waits forever for an answer to a request sent before coturn listened.
+            String out = "(no answer in 2 s)";
+            if (probe.waitFor(2, TimeUnit.SECONDS)) {
+                out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (probe.exitValue() == 0 && out.contains("UDP reflexive addr")) {
+                    return;
+                }
+            } else {
+                probe.destroyForcibly();
+            }
+            if (System.nanoTime() > deadline || !turn.isAlive()) {
+                throw new IllegalStateException("coturn did not start: " + Files.readString(state.resolve("turn.log")) + out);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void awaitIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!agent.calls().snapshot().phase().equals("idle")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the call did not end");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
