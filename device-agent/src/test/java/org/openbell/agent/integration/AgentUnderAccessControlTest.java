@@ -70,7 +70,12 @@ class AgentUnderAccessControlTest {
             alice.decline(ring.ringId());
             RingEnded ended = alice.next(alice.rings, RingEnded.class);
             assertEquals(Optional.of("alice"), ended.by(), "the doorbell knows who declined from the topic");
+            long idleBy = System.nanoTime() + 5_000_000_000L; // ring-ended goes out just before the state returns to idle
+            while (agent.ring().snapshot().state() != RingState.IDLE && System.nanoTime() < idleBy) {
+                Thread.sleep(10);
+            }
             assertEquals(RingState.IDLE, agent.ring().snapshot().state());
+            assertEquals(Optional.of("alice"), agent.ring().snapshot().lastEnded().flatMap(RingEnded::by));
             String page = agent.pageConfig().toString();
             assertFalse(page.contains(TURN_SECRET), "the page never gets the TURN secret: " + page);
             assertTrue(page.contains(":front-door"), "the page gets issued TURN credentials: " + page);
