@@ -3,7 +3,7 @@ package org.openbell.agent.call;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import org.openbell.media.SoundOnsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,11 +17,9 @@ final class MicrophoneProbe implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MicrophoneProbe.class);
     private static final int FRAME_SAMPLES = 480; // 10 ms at 48 kHz, as the audio module reads
-    private static final double ONSET_RMS = 1000;
-    private static final long QUIET_MS = 300;
 
     private final Process recorder;
-    private final ConcurrentLinkedDeque<Long> onsets = new ConcurrentLinkedDeque<>();
+    private final SoundOnsets onsets = new SoundOnsets();
 
     private MicrophoneProbe(Process recorder) {
         this.recorder = recorder;
@@ -39,28 +37,9 @@ final class MicrophoneProbe implements AutoCloseable {
 
     private void listen() {
         byte[] frame = new byte[FRAME_SAMPLES * 2];
-        boolean loud = false;
-        long quietSince = 0;
         try (InputStream in = recorder.getInputStream()) {
             while (in.readNBytes(frame, 0, frame.length) == frame.length) {
-                double sum = 0;
-                for (int i = 0; i < frame.length; i += 2) {
-                    short v = (short) ((frame[i] & 0xff) | (frame[i + 1] << 8));
-                    sum += (double) v * v;
-                }
-                long now = System.currentTimeMillis();
-                if (Math.sqrt(sum / FRAME_SAMPLES) >= ONSET_RMS) {
-                    if (!loud && quietSince > 0 && now - quietSince >= QUIET_MS) {
-                        onsets.addLast(now);
-                        while (onsets.size() > 64) {
-                            onsets.pollFirst();
-                        }
-                    }
-                    loud = true;
-                } else if (loud || quietSince == 0) {
-                    loud = false;
-                    quietSince = now;
-                }
+                onsets.level(SoundOnsets.rms(frame, FRAME_SAMPLES, 1), System.currentTimeMillis());
             }
         } catch (IOException e) {
             log.debug("microphone probe ended: {}", e.toString());
@@ -69,7 +48,7 @@ final class MicrophoneProbe implements AutoCloseable {
 
     /** When the latest bursts started at the microphone (wall-clock ms, oldest first). */
     List<Long> onsets() {
-        return List.copyOf(onsets);
+        return onsets.onsets();
     }
 
     @Override

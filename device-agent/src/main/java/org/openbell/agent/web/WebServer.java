@@ -83,22 +83,9 @@ public final class WebServer implements AutoCloseable {
                         JSON.writeValueAsBytes(pressed ? Map.of("pressed", true)
                                 : Map.of("error", "not a simulated board: press the real button")));
             });
-            server.createContext("/api/call/stats", exchange -> {
-                if (!method(exchange, "GET")) {
-                    return;
-                }
-                var stats = api.callStats();
-                send(exchange, stats.isPresent() ? 200 : 404, "application/json",
-                        JSON.writeValueAsBytes(stats.isPresent() ? stats.get() : Map.of("error", "no call in progress")));
-            });
-            server.createContext("/api/simulate/microphone", exchange -> {
-                if (!method(exchange, "GET")) {
-                    return;
-                }
-                var mic = api.simulatedMicrophone();
-                send(exchange, mic.isPresent() ? 200 : 404, "application/json",
-                        JSON.writeValueAsBytes(mic.isPresent() ? mic.get() : Map.of("error", "no simulated sound (media.audio is not simulated)")));
-            });
+            server.createContext("/api/call/stats", exchange -> optionalJson(exchange, api::callStats, "no call in progress"));
+            server.createContext("/api/simulate/microphone", exchange -> optionalJson(exchange, api::simulatedMicrophone,
+                    "no simulated sound (media.audio is not simulated)"));
             server.createContext("/", WebServer::staticFile);
             ExecutorService executor = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("openbell-web-", 0).factory());
             server.setExecutor(executor);
@@ -123,6 +110,15 @@ public final class WebServer implements AutoCloseable {
     private static void json(HttpExchange exchange, String method, Supplier<Map<String, Object>> body) throws IOException {
         if (method(exchange, method)) {
             send(exchange, 200, "application/json", JSON.writeValueAsBytes(body.get()));
+        }
+    }
+
+    /** GET: the body when there is one, else 404 with {@code missing} as the error. */
+    private static void optionalJson(HttpExchange exchange, Supplier<java.util.Optional<Object>> body, String missing) throws IOException {
+        if (method(exchange, "GET")) {
+            var value = body.get();
+            send(exchange, value.isPresent() ? 200 : 404, "application/json",
+                    JSON.writeValueAsBytes(value.isPresent() ? value.get() : Map.of("error", missing)));
         }
     }
 

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbell.agent.webrtc.TestTurnServer;
 
 /**
  * A real coturn configured by scripts/turn-config, on loopback, and the credentials the doorbell
@@ -33,40 +31,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TurnRelayTest {
 
-    private static final Path TURNSERVER = Path.of("/usr/bin/turnserver");
     private static final Path UCLIENT = Path.of("/usr/bin/turnutils_uclient");
     private static final String SECRET = "test-secret-0123456789abcdef";
 
     @TempDir
     Path dir;
-    private Process server;
+    private TestTurnServer server;
     private int port;
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(TURNSERVER) && Files.isExecutable(UCLIENT),
-                "coturn is not installed (scripts/test installs it; apt-get install coturn)");
+        assumeTrue(TestTurnServer.unavailableReason() == null && Files.isExecutable(UCLIENT), TestTurnServer.unavailableReason());
         port = freePort();
         int relayBase = 40_000 + ThreadLocalRandom.current().nextInt(20_000);
-        Path conf = dir.resolve("turnserver.conf");
-        Process script = new ProcessBuilder(Path.of("..", "scripts", "turn-config").toString(), "--out", conf.toString(),
-                "--realm", "openbell.test", "--listening-ip", "127.0.0.1", "--relay-ip", "127.0.0.1", "--port", String.valueOf(port),
-                "--min-port", String.valueOf(relayBase), "--max-port", String.valueOf(relayBase + 50), "--secret", SECRET)
-                .redirectErrorStream(true).start();
-        String said = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, script.waitFor(), said);
-        assertFalse(said.contains(SECRET), "the script does not print the secret: " + said);
-        server = new ProcessBuilder(TURNSERVER.toString(), "-c", conf.toString(), "--log-file", "stdout", "--simple-log",
-                "--pidfile", dir.resolve("turn.pid").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("turn.log").toFile()).start();
-        awaitStun();
+        // (TestTurnServer also fails if scripts/turn-config prints the secret.)
+        server = TestTurnServer.start(dir, null, "127.0.0.1", port, SECRET, "--relay-ip", "127.0.0.1",
+                "--min-port", String.valueOf(relayBase), "--max-port", String.valueOf(relayBase + 50));
     }
 
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
-            server.destroy();
-            server.waitFor(5, TimeUnit.SECONDS);
+            server.close();
         }
     }
 
@@ -114,31 +100,6 @@ class TurnRelayTest {
             client.destroyForcibly();
         }
         return new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    }
-
-    /** Waits until the server answers a STUN Binding request on its port. */
-    private void awaitStun() throws Exception {
-        byte[] request = new byte[20];
-        request[1] = 0x01; // Binding request, no attributes
-        request[4] = 0x21;
-        request[5] = 0x12;
-        request[6] = (byte) 0xA4;
-        request[7] = 0x42;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            socket.setSoTimeout(200);
-            while (true) {
-                socket.send(new DatagramPacket(request, request.length, InetAddress.getLoopbackAddress(), port));
-                try {
-                    socket.receive(new DatagramPacket(new byte[512], 512));
-                    return;
-                } catch (SocketTimeoutException e) {
-                    if (System.nanoTime() > deadline || !server.isAlive()) {
-                        throw new IllegalStateException("coturn did not answer: " + Files.readString(dir.resolve("turn.log")));
-                    }
-                }
-            }
-        }
     }
 
     private static int freePort() throws IOException {

@@ -14,7 +14,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -52,26 +51,18 @@ class NatCallTest {
     static String tag;
     static Agent agent;
     static Chromium chromium;
-    static Process stun;
-    static final List<AutoCloseable> cleanup = new ArrayList<>();
+    static TestTurnServer stun;
 
     @BeforeAll
     static void start() throws Exception {
         String unavailable = Namespaces.unavailableReason();
         assumeTrue(unavailable == null, unavailable);
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/turnserver")) && Files.isExecutable(Path.of("/usr/sbin/nft")),
+        assumeTrue(TestTurnServer.unavailableReason() == null && Files.isExecutable(Path.of("/usr/sbin/nft")),
                 "needs coturn and nftables (scripts/test installs them)");
         tag = String.valueOf(ProcessHandle.current().pid() % 100000);
         build();
-        Path conf = state.resolve("turnserver.conf");
-        Process script = new ProcessBuilder("../scripts/turn-config", "--out", conf.toString(), "--realm", "openbell.test",
-                "--listening-ip", "10.79.2.2", "--port", "3478", "--min-port", "50200", "--max-port", "50300",
-                "--secret", "nat-test-secret-0123456789").redirectErrorStream(true).start();
-        String said = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, script.waitFor(), said);
-        stun = new ProcessBuilder("ip", "netns", "exec", phone(), "turnserver", "-c", conf.toString(), "--log-file", "stdout",
-                "--simple-log", "--pidfile", state.resolve("turn.pid").toString())
-                .redirectErrorStream(true).redirectOutput(state.resolve("turn.log").toFile()).start();
+        stun = TestTurnServer.start(state, phone(), "10.79.2.2", 3478, "nat-test-secret-0123456789",
+                "--min-port", "50200", "--max-port", "50300");
         var config = ConfigLoader.parse("""
                 hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: 10.79.1.1, webSocketPort: %d}
@@ -85,11 +76,7 @@ class NatCallTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (stun != null) {
-            stun.destroy();
-            stun.waitFor(5, TimeUnit.SECONDS);
-        }
-        Closing.all(chromium, agent);
+        Closing.all(chromium, agent, stun);
         quietly("ip", "link", "del", "obnx" + tag);
         for (String ns : List.of(phone(), router(), home())) {
             quietly("ip", "netns", "del", ns);

@@ -1,7 +1,6 @@
 package org.openbell.agent.webrtc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,28 +46,19 @@ class RelayCallTest {
     static Agent agent;
     static Chromium chromium;
     static Page page;
-    static Process turn;
+    static TestTurnServer turn;
     static int turnPort;
 
     @BeforeAll
     static void start() throws Exception {
         String unavailable = Namespaces.unavailableReason();
         assumeTrue(unavailable == null, unavailable);
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/turnserver")) && Files.isExecutable(Path.of("/usr/sbin/nft")),
+        assumeTrue(TestTurnServer.unavailableReason() == null && Files.isExecutable(Path.of("/usr/sbin/nft")),
                 "needs coturn and nftables (scripts/test installs them)");
         ns = Namespaces.create();
         turnPort = 3478;
-        Path conf = state.resolve("turnserver.conf");
-        Process script = new ProcessBuilder("../scripts/turn-config", "--out", conf.toString(), "--realm", "openbell.test",
-                "--listening-ip", "10.77.2.2", "--relay-ip", "10.77.2.2", "--port", String.valueOf(turnPort),
-                "--min-port", "50000", "--max-port", "50100", "--secret", SECRET, "--allow-peer", "10.77.0.0-10.77.255.255")
-                .redirectErrorStream(true).start();
-        String said = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, script.waitFor(), said);
-        turn = new ProcessBuilder("ip", "netns", "exec", ns.phone, "turnserver", "-c", conf.toString(), "--log-file", "stdout",
-                "--simple-log", "--pidfile", state.resolve("turn.pid").toString())
-                .redirectErrorStream(true).redirectOutput(state.resolve("turn.log").toFile()).start();
-        awaitTurn();
+        turn = TestTurnServer.start(state, ns.phone, "10.77.2.2", turnPort, SECRET, "--relay-ip", "10.77.2.2",
+                "--min-port", "50000", "--max-port", "50100", "--allow-peer", "10.77.0.0-10.77.255.255");
         var config = ConfigLoader.parse("""
                 hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d}
@@ -87,11 +77,7 @@ class RelayCallTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (turn != null) {
-            turn.destroy();
-            turn.waitFor(5, TimeUnit.SECONDS);
-        }
-        Closing.all(chromium, agent, ns);
+        Closing.all(chromium, agent, turn, ns);
     }
 
     @AfterEach
@@ -144,28 +130,6 @@ class RelayCallTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0 && !quietly) {
             throw new IllegalStateException("nft " + command + ": " + out);
-        }
-    }
-
-    private static void awaitTurn() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) {
-            Process probe = new ProcessBuilder("ip", "netns", "exec", ns.phone, "turnutils_stunclient", "-p", String.valueOf(turnPort),
-                    "10.77.2.2").redirectErrorStream(true).start();
-            // stunclient waits forever for an answer to a request sent before coturn listened.
-            String out = "(no answer in 2 s)";
-            if (probe.waitFor(2, TimeUnit.SECONDS)) {
-                out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (probe.exitValue() == 0 && out.contains("UDP reflexive addr")) {
-                    return;
-                }
-            } else {
-                probe.destroyForcibly();
-            }
-            if (System.nanoTime() > deadline || !turn.isAlive()) {
-                throw new IllegalStateException("coturn did not start: " + Files.readString(state.resolve("turn.log")) + out);
-            }
-            Thread.sleep(100);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.openbell.media.worker;
 
 import dev.onvoid.webrtc.media.audio.AudioTrackSink;
+import org.openbell.media.SoundOnsets;
 
 /**
  * The headless speaker: measures what the owner says (RMS level and, by zero crossings, the
@@ -13,43 +14,26 @@ final class AudioMeter implements AudioTrackSink {
     private volatile double peakRms;
     private volatile double hz;
     private volatile long frames;
-    /** Wall-clock times (ms) when sound started after at least 300 ms of quiet: talk-back latency probes. */
-    private final java.util.concurrent.ConcurrentLinkedDeque<Long> onsets = new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private long quietSinceMs = 0;
-    private boolean loud;
-    static final double ONSET_RMS = 1000;
+    /** When sound started after a quiet spell: talk-back latency probes. */
+    private final SoundOnsets onsets = new SoundOnsets();
 
     @Override
     public void onData(byte[] data, int bitsPerSample, int sampleRate, int channels, int frameCount) {
         if (bitsPerSample != 16 || frameCount <= 0) {
             return;
         }
-        double sum = 0;
         int crossings = 0;
         short previous = 0;
         for (int i = 0; i < frameCount; i++) {
             int at = i * channels * 2;
             short s = (short) ((data[at] & 0xff) | (data[at + 1] << 8));
-            sum += (double) s * s;
             if (i > 0 && (previous < 0) != (s < 0)) {
                 crossings++;
             }
             previous = s;
         }
-        rms = Math.sqrt(sum / frameCount);
-        long now = System.currentTimeMillis();
-        if (rms >= ONSET_RMS) {
-            if (!loud && quietSinceMs > 0 && now - quietSinceMs >= 300) {
-                onsets.addLast(now);
-                while (onsets.size() > 64) {
-                    onsets.pollFirst();
-                }
-            }
-            loud = true;
-        } else if (loud || quietSinceMs == 0) {
-            loud = false;
-            quietSinceMs = now;
-        }
+        rms = SoundOnsets.rms(data, frameCount, channels);
+        onsets.level(rms, System.currentTimeMillis());
         peakRms = Math.max(peakRms, rms);
         hz = crossings * sampleRate / (2.0 * frameCount);
         frames += frameCount;
@@ -73,6 +57,6 @@ final class AudioMeter implements AudioTrackSink {
 
     /** The most recent onsets (wall-clock ms), oldest first. */
     java.util.List<Long> onsets() {
-        return java.util.List.copyOf(onsets);
+        return onsets.onsets();
     }
 }
