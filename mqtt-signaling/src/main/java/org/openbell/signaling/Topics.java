@@ -64,6 +64,37 @@ public record Topics(String prefix) {
         return Ids.isValid(owner) ? Optional.of(owner) : Optional.empty();
     }
 
+    /** Where a doorbell asks the broker's registrar to add or remove an owner it paired. */
+    public String registryRequests(String deviceId) {
+        return doorbell(deviceId) + "/registry/requests";
+    }
+
+    /** Where the registrar answers doorbell {@code deviceId}. */
+    public String registryReplies(String deviceId) {
+        return doorbell(deviceId) + "/registry/replies";
+    }
+
+    /** What the registrar subscribes to: every doorbell's registry requests. */
+    public String registryRequestFilter() {
+        return prefix + "/" + VERSION_LEVEL + "/doorbells/+/registry/requests";
+    }
+
+    /** Every doorbell's registry replies (what the registrar may write). */
+    public String registryReplyFilter() {
+        return prefix + "/" + VERSION_LEVEL + "/doorbells/+/registry/replies";
+    }
+
+    /** The doorbell that sent a registry request on {@code topic} (only its account may write there). */
+    public Optional<String> registryRequester(String topic) {
+        String start = prefix + "/" + VERSION_LEVEL + "/doorbells/";
+        String end = "/registry/requests";
+        if (topic == null || !topic.startsWith(start) || !topic.endsWith(end)) {
+            return Optional.empty();
+        }
+        String device = topic.substring(start.length(), topic.length() - end.length());
+        return Ids.isValid(device) ? Optional.of(device) : Optional.empty();
+    }
+
     private String doorbell(String deviceId) {
         return prefix + "/" + VERSION_LEVEL + "/doorbells/" + Ids.requireValid("deviceId", deviceId);
     }

@@ -1,11 +1,7 @@
 package org.openbell.signaling.access;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,26 +91,15 @@ public final class BrokerConfigTool {
                 + " accounts; passwords are in " + out.resolve("credentials") + "/ (reload the broker: kill -HUP <pid>)");
     }
 
-    /** Writes the folder; keeps the passwords of accounts that already have a credentials file. */
+    /**
+     * Writes the folder ({@link BrokerFolder}) and {@code openbell.conf}; keeps the passwords of
+     * accounts that already have a credentials file and the owners doorbells paired.
+     */
     public static void write(Path out, BrokerAccess access, Path cert, Path key, int port, int webSocketPort) throws IOException {
-        Path credentials = Files.createDirectories(out.resolve("credentials"));
-        StringBuilder passwd = new StringBuilder();
-        for (String account : access.accounts()) {
-            Path file = credentials.resolve(account);
-            String password = Files.exists(file) ? Files.readString(file).trim() : MosquittoPasswords.newPassword();
-            writeAtomically(file, password + "\n", true);
-            passwd.append(MosquittoPasswords.entry(account, password)).append('\n');
-        }
-        try (var existing = Files.list(credentials)) {
-            for (Path file : existing.toList()) {
-                if (!access.accounts().contains(file.getFileName().toString())) {
-                    Files.delete(file); // a removed owner
-                }
-            }
-        }
-        writeAtomically(out.resolve("passwd"), passwd.toString(), false); // hashes only; the broker's user must read it
-        writeAtomically(out.resolve("acl"), access.mosquittoAcl(), false);
-        writeAtomically(out.resolve("openbell.conf"), mosquittoConf(out.toAbsolutePath(), cert, key, port, webSocketPort), false);
+        BrokerFolder folder = BrokerFolder.at(out);
+        folder.saveConfigured(access);
+        folder.render(folder.paired());
+        AtomicFiles.write(out.resolve("openbell.conf"), mosquittoConf(out.toAbsolutePath(), cert, key, port, webSocketPort), false);
     }
 
     static String mosquittoConf(Path dir, Path cert, Path key, int port, int webSocketPort) {
@@ -139,13 +124,6 @@ public final class BrokerConfigTool {
                 listener %d
                 protocol websockets
                 %s""".formatted(dir.resolve("passwd"), dir.resolve("acl"), port, tls, webSocketPort, tls);
-    }
-
-    private static void writeAtomically(Path file, String text, boolean secret) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r-----"));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String required(String option, String value) {

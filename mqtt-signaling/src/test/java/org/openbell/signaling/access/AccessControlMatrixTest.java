@@ -4,25 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,10 +66,10 @@ class AccessControlMatrixTest {
 
     @Test
     void anOwnerReadsOnlyTheDoorbellsTheyArePairedWith() throws Exception {
-        Client alice = connect("owner.alice");
+        AccountClient alice = connect("owner.alice");
         alice.subscribe("openbell/#"); // a wildcard is granted, but only permitted messages arrive
-        Client front = connect("doorbell.front");
-        Client back = connect("doorbell.back");
+        AccountClient front = connect("doorbell.front");
+        AccountClient back = connect("doorbell.back");
         back.publishExpecting(T.rings("back"), "back-ring", 0);
         back.publishExpecting(T.deviceToOwner("back", "alice"), "back-to-alice", 0); // back may write its own subtree
         front.publishExpecting(T.rings("front"), "front-ring", 0);
@@ -94,11 +82,11 @@ class AccessControlMatrixTest {
 
     @Test
     void anOwnerWritesOnlyTheirOwnCommandTopicOfTheirOwnDoorbells() throws Exception {
-        Client front = connect("doorbell.front");
+        AccountClient front = connect("doorbell.front");
         front.subscribe(T.ownerToDeviceFilter("front"));
-        Client back = connect("doorbell.back");
+        AccountClient back = connect("doorbell.back");
         back.subscribe(T.ownerToDeviceFilter("back"));
-        Client alice = connect("owner.alice");
+        AccountClient alice = connect("owner.alice");
         alice.publishExpecting(T.ownerToDevice("bob", "front"), "alice-as-bob", NOT_AUTHORIZED);
         alice.publishExpecting(T.ownerToDevice("alice", "back"), "alice-to-back", NOT_AUTHORIZED);
         alice.publishExpecting(T.rings("front"), "fake-ring", NOT_AUTHORIZED);
@@ -111,16 +99,16 @@ class AccessControlMatrixTest {
 
     @Test
     void aDoorbellCannotReadOrWriteAnotherDoorbell() throws Exception {
-        Client front = connect("doorbell.front");
+        AccountClient front = connect("doorbell.front");
         front.subscribe("openbell/#");
-        Client back = connect("doorbell.back");
+        AccountClient back = connect("doorbell.back");
         back.publishExpecting(T.presence("back"), "back-online", 0);
         back.publishExpecting(T.rings("back"), "back-ring", 0);
         front.publishExpecting(T.rings("back"), "front-as-back", NOT_AUTHORIZED);
         front.publishExpecting(T.ownerToDevice("alice", "back"), "front-as-alice", NOT_AUTHORIZED);
-        Client bob = connect("owner.bob");
+        AccountClient bob = connect("owner.bob");
         bob.publishExpecting(T.ownerToDevice("bob", "back"), "bob-to-back", 0);
-        Client alice = connect("owner.alice");
+        AccountClient alice = connect("owner.alice");
         alice.publishExpecting(T.ownerToDevice("alice", "front"), "alice-to-front", 0);
         assertEquals("alice-to-front", front.next());
         front.assertNothingMore();
@@ -128,9 +116,9 @@ class AccessControlMatrixTest {
 
     @Test
     void aRemovedOwnerLosesAccessAtOnceEvenWhileConnected() throws Exception {
-        Client alice = connect("owner.alice");
+        AccountClient alice = connect("owner.alice");
         alice.subscribe(T.rings("front"));
-        Client front = connect("doorbell.front");
+        AccountClient front = connect("doorbell.front");
         front.subscribe(T.ownerToDeviceFilter("front"));
         front.publishExpecting(T.rings("front"), "before", 0);
         assertEquals("before", alice.next());
@@ -151,10 +139,9 @@ class AccessControlMatrixTest {
         return Files.exists(file) ? Files.readString(file).trim() : "none";
     }
 
-    private Client connect(String account) throws Exception {
-        Client c = new Client(account);
-        IMqttToken token = c.mqtt.connect(options(account, password(account)));
-        token.waitForCompletion(5000);
+    private AccountClient connect(String account) throws Exception {
+        AccountClient c = new AccountClient(broker.tcpUri(), account, password(account));
+        clients.add(c.mqtt);
         return c;
     }
 
@@ -162,104 +149,10 @@ class AccessControlMatrixTest {
         try {
             MqttAsyncClient c = new MqttAsyncClient(broker.tcpUri(), "refused-" + System.nanoTime(), new MemoryPersistence());
             clients.add(c);
-            c.connect(options(user, pass)).waitForCompletion(5000);
+            c.connect(AccountClient.options(user, pass)).waitForCompletion(5000);
             fail("the broker accepted " + (user == null ? "an anonymous client" : user + " with a wrong password"));
         } catch (MqttException e) {
             assertTrue(e.getReasonCode() == 134 || e.getReasonCode() == NOT_AUTHORIZED, "refused with " + e.getReasonCode() + ": " + e);
-        }
-    }
-
-    private static MqttConnectionOptions options(String user, String pass) {
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        o.setConnectionTimeout(5);
-        if (user != null) {
-            o.setUserName(user);
-            o.setPassword(pass.getBytes(StandardCharsets.UTF_8));
-        }
-        return o;
-    }
-
-    /** One account's connection: what it receives queues up; publishes report the broker's reason code. */
-    private final class Client implements MqttCallback {
-        final MqttAsyncClient mqtt;
-        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-
-        Client(String account) throws MqttException {
-            mqtt = new MqttAsyncClient(broker.tcpUri(), account + "-" + System.nanoTime(), new MemoryPersistence());
-            mqtt.setCallback(this);
-            clients.add(mqtt);
-        }
-
-        void subscribe(String filter) throws MqttException {
-            mqtt.subscribe(new MqttSubscription[] {new MqttSubscription(filter, 1)}).waitForCompletion(5000);
-        }
-
-        void publishExpecting(String topic, String payload, int reasonCode) {
-            int code = publish(topic, payload);
-            // 16 = accepted, "no matching subscribers": as good as 0 for a permitted publish.
-            assertEquals(reasonCode, code == 16 ? 0 : code, "PUBACK for " + payload + " on " + topic);
-        }
-
-        /** A publish after the account was removed: refused, or the broker already dropped the connection. */
-        void assertRefusedOrDisconnected(String topic) {
-            int code = publish(topic, "still-here?");
-            assertTrue(code == NOT_AUTHORIZED || code == MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED
-                    || code == MqttClientException.REASON_CODE_CONNECTION_LOST, "after removal: " + code);
-        }
-
-        /** Publishes at QoS 1 and returns the broker's reason code (or the client's, if it could not send). */
-        private int publish(String topic, String payload) {
-            try {
-                IMqttToken token = mqtt.publish(topic, new MqttMessage(payload.getBytes(StandardCharsets.UTF_8), 1, false, null));
-                token.waitForCompletion(5000);
-                int[] codes = token.getReasonCodes();
-                return codes == null || codes.length == 0 ? 0 : codes[0];
-            } catch (MqttException e) {
-                return e.getReasonCode();
-            }
-        }
-
-        String next() throws InterruptedException {
-            String m = received.poll(5, TimeUnit.SECONDS);
-            if (m == null) {
-                fail("nothing arrived");
-            }
-            return m;
-        }
-
-        /**
-         * Nothing else arrives within 0.7 s. (The tests also publish a permitted message after the
-         * forbidden ones and take it with {@link #next()}: delivery is in order, so a leak would have come first.)
-         */
-        void assertNothingMore() throws InterruptedException {
-            String m = received.poll(700, TimeUnit.MILLISECONDS);
-            assertEquals(null, m, "received a message it may not read");
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 }

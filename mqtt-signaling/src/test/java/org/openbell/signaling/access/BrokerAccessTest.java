@@ -16,7 +16,7 @@ class BrokerAccessTest {
 
     @Test
     void eachDoorbellAndOwnerHasItsOwnAccount() {
-        assertEquals(List.of("doorbell.back", "doorbell.front", "owner.alice", "owner.bob"), access.accounts());
+        assertEquals(List.of("openbell-registrar", "doorbell.back", "doorbell.front", "owner.alice", "owner.bob"), access.accounts());
     }
 
     @Test
@@ -32,7 +32,10 @@ class BrokerAccessTest {
                 
                 """, alice);
         assertTrue(acl.contains("user doorbell.front\ntopic write openbell/v1/doorbells/front/#\n"
-                + "topic read openbell/v1/owners/+/doorbells/front\n"), acl);
+                + "topic read openbell/v1/owners/+/doorbells/front\n"
+                + "topic read openbell/v1/doorbells/front/registry/replies\n"), acl);
+        assertTrue(acl.contains("user openbell-registrar\ntopic read openbell/v1/doorbells/+/registry/requests\n"
+                + "topic write openbell/v1/doorbells/+/registry/replies\n"), acl);
         assertFalse(acl.contains("pattern"), "explicit rules only");
         assertFalse(acl.lines().anyMatch(l -> l.startsWith("topic") && l.contains("#") && !l.contains("/doorbells/")), acl);
     }
@@ -41,7 +44,7 @@ class BrokerAccessTest {
     void removingAnOwnerRemovesEveryRuleOfTheirs() {
         String acl = access.withoutOwner("alice").mosquittoAcl();
         assertFalse(acl.contains("alice"), acl);
-        assertEquals(List.of("doorbell.back", "doorbell.front", "owner.bob"), access.withoutOwner("alice").accounts());
+        assertEquals(List.of("openbell-registrar", "doorbell.back", "doorbell.front", "owner.bob"), access.withoutOwner("alice").accounts());
     }
 
     @Test
@@ -57,5 +60,19 @@ class BrokerAccessTest {
         assertTrue(entry.matches("owner\\.alice:\\$7\\$101\\$[A-Za-z0-9+/=]{16}\\$[A-Za-z0-9+/=]{88}"), entry);
         assertThrows(IllegalArgumentException.class, () -> MosquittoPasswords.entry("a:b", "x"));
         assertEquals(32, MosquittoPasswords.newPassword().length());
+    }
+
+    @Test
+    void aHashMatchesOnlyItsPasswordAndNothingButAHashIsAccepted() {
+        String hash = MosquittoPasswords.hash("the-password");
+        assertTrue(MosquittoPasswords.matches("the-password", hash));
+        assertFalse(MosquittoPasswords.matches("the-passworD", hash));
+        assertFalse(MosquittoPasswords.matches("the-password", hash.replace("$7$101$", "$7$102$")));
+        // What a forged request could try: a second password file line, a colon, absurd work.
+        assertFalse(MosquittoPasswords.isHash(hash + "\nowner.mallory:" + hash));
+        assertFalse(MosquittoPasswords.isHash(hash.replace("$7$101$", "$7$101:$")));
+        assertFalse(MosquittoPasswords.isHash(hash.replace("$7$101$", "$7$999999$")));
+        assertFalse(MosquittoPasswords.isHash("plain-text"));
+        assertThrows(IllegalArgumentException.class, () -> MosquittoPasswords.entryWithHash("owner.x", hash + "\nx"));
     }
 }
