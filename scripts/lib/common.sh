@@ -53,3 +53,15 @@ stop_system_mosquitto() {
     fi
   done
 }
+
+# Builds the packaged agent (device-agent/target/openbell-agent.jar and its lib/) if it is missing
+# or older than the sources, and prints its path. Needs JAVA_HOME and PATH set (find_jdk25).
+agent_jar() {
+  local jar=device-agent/target/openbell-agent.jar newest
+  newest=$(find pom.xml */pom.xml */src device-agent/webapp/src device-agent/webapp/package.json -newer "$jar" -type f -print -quit 2>/dev/null || true)
+  if [ ! -f "$jar" ] || [ -n "$newest" ]; then
+    echo "openbell: building (first run takes a few minutes)..." >&2
+    mvn -B -q -ntp -DskipTests package >&2
+  fi
+  echo "$jar"
+}

@@ -3,6 +3,7 @@ import mqtt from './vendor/mqtt.esm.js';
 import { decode, encode, topics, isValidId, ringAnswer, ringDecline } from './protocol.js';
 import { dingDong, unlock, unlocked } from './ring-sound.js';
 import { Call } from './call.js';
+import { authorization, forgetCredentials, pairThisPhone, showPhones, storedCredentials } from './pairing.js';
 
 const $ = (id) => document.getElementById(id);
 const RING_REPEAT_MS = 4000;
@@ -11,6 +12,7 @@ const HISTORY_SIZE = 10;
 const state = {
   config: null,
   ownerId: null,
+  credentials: null,      // this phone's broker account, when the doorbell pairs phones
   client: null,
   topics: null,
   current: null,          // the ring being shown: { ringId, at, expiresAt, presses }
@@ -72,10 +74,10 @@ function setPresence(value) {
 }
 
 /** GET /api/config, retried with backoff: the doorbell may be restarting or the network settling. */
-async function loadConfig() {
+async function loadConfig(credentials) {
   for (let attempt = 0; ; attempt++) {
     try {
-      const response = await fetch('/api/config', { cache: 'no-store' });
+      const response = await fetch('/api/config', { cache: 'no-store', headers: authorization(credentials) });
       if (!response.ok) {
         throw new Error(`GET /api/config: HTTP ${response.status}`);
       }
@@ -92,13 +94,38 @@ async function loadConfig() {
 async function start() {
   document.addEventListener('pointerdown', enableSound, { passive: true });
   document.addEventListener('keydown', enableSound);
-  state.ownerId = ownerIdentity();
-  $('owner-id').textContent = state.ownerId;
-  state.config = await loadConfig();
+  let credentials = storedCredentials();
+  state.config = await loadConfig(credentials);
   $('device-name').textContent = state.config.deviceName;
   document.title = `${state.config.deviceName} · Openbell`;
+  if (state.config.pairing === 'required') {
+    // Not paired, or this phone's account was removed: pair (again) before anything else.
+    const why = sessionStorage.getItem('openbell.unpaired')
+      ?? (credentials ? 'This phone is no longer paired with the doorbell.' : null);
+    sessionStorage.removeItem('openbell.unpaired');
+    forgetCredentials();
+    credentials = await pairThisPhone(state.config.deviceName, why);
+    state.config = await loadConfig(credentials);
+  }
+  if (state.config.pairing === 'paired') {
+    state.credentials = credentials;
+    state.ownerId = credentials.ownerId;
+    showPhones(credentials, () => unpaired('This phone was removed from the doorbell.'));
+  } else {
+    state.ownerId = ownerIdentity(); // an open demo broker: owners name themselves
+  }
+  $('owner-id').textContent = state.ownerId;
   state.topics = topics(state.config.topicPrefix);
   connect();
+}
+
+/** This phone lost its pairing: drop the account and start over at the pairing screen. */
+function unpaired(why) {
+  forgetCredentials();
+  state.client?.end(true);
+  location.hash = '';
+  sessionStorage.setItem('openbell.unpaired', why);
+  location.reload();
 }
 
 function connect() {
@@ -113,6 +140,7 @@ function connect() {
     reconnectPeriod: 1500,
     connectTimeout: 10_000,
     keepalive: 30,
+    ...(state.credentials ? { username: state.credentials.username, password: state.credentials.password } : {}),
   });
   state.client = client;
   client.on('connect', () => {
@@ -141,9 +169,20 @@ function connect() {
   });
   client.on('error', (error) => {
     state.lastError = String(error);
+    if (state.credentials && [134, 135].includes(error?.code)) {
+      checkStillPaired(); // refused: was this phone removed?
+    }
     console.warn('MQTT error', error?.message ?? error);
   });
   client.on('message', (topic, payload) => onMessage(topic, payload));
+}
+
+async function checkStillPaired() {
+  const response = await fetch('/api/config', { cache: 'no-store', headers: authorization(state.credentials) }).catch(() => null);
+  const config = response?.ok ? await response.json() : null;
+  if (config?.pairing === 'required') {
+    unpaired('This phone was removed from the doorbell.');
+  }
 }
 
 function onMessage(topic, payload) {

@@ -15,6 +15,9 @@ import org.openbell.agent.call.IceServers;
 import org.openbell.agent.call.MediaConfig;
 import org.openbell.agent.call.SimulatedSound;
 import org.openbell.agent.config.AgentConfig;
+import org.openbell.agent.owners.OwnerStore;
+import org.openbell.agent.owners.Pairing;
+import org.openbell.agent.owners.PairingCodes;
 import org.openbell.agent.ring.RingController;
 import org.openbell.agent.ring.RingSignals;
 import org.openbell.agent.ring.RingState;
@@ -51,6 +54,7 @@ public final class Agent implements AutoCloseable {
     private WebServer web;
     private String webSocketUrl;
     private SimulatedSound sound;
+    private Pairing pairing;
 
     private final Function<HardwareConfig, Board> boards;
 
@@ -125,6 +129,12 @@ public final class Agent implements AutoCloseable {
             }
         }, (connected, cause) -> ring.brokerConnection(connected)));
         board.button().setListener(ring::press);
+        if (config.pairingEnabled()) {
+            pairing = new Pairing(OwnerStore.open(config.stateDir().resolve("owners.json")),
+                    new PairingCodes(clock, config.pairing().codeTtl(), config.pairing().failuresPerMinute()),
+                    signaling::askRegistrar, clock);
+            log.info("Pairing on: {} phone(s) paired", pairing.owners().size());
+        }
 
         web = own(WebServer.start(config.web().bind(), config.web().port(), tls, new WebApi(this)));
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -171,8 +181,26 @@ public final class Agent implements AutoCloseable {
         return false;
     }
 
-    /** What the owner page needs to reach the broker (GET /api/config). */
+    /** Pairing phones; empty with an open (demo) broker. */
+    public java.util.Optional<Pairing> pairing() {
+        return java.util.Optional.ofNullable(pairing);
+    }
+
+    /** What the page of a paired owner (or any page, with an open broker) needs (GET /api/config). */
     public Map<String, Object> pageConfig() {
+        return pageConfig(true);
+    }
+
+    /**
+     * GET /api/config for a request with {@code authorization}: with pairing on, a page that is
+     * not a paired owner's learns only that it must pair (no broker address, no TURN credentials).
+     */
+    public Map<String, Object> pageConfig(String authorization) {
+        boolean owner = pairing == null || pairing.authenticate(authorization).isPresent();
+        return pageConfig(owner);
+    }
+
+    private Map<String, Object> pageConfig(boolean owner) {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("deviceId", config.device().id());
         page.put("deviceName", config.device().name());
@@ -180,6 +208,11 @@ public final class Agent implements AutoCloseable {
         page.put("brokerUrl", webSocketUrl);
         page.put("simulated", board instanceof SimulatedBoard);
         page.put("protocolVersion", 1);
+        page.put("pairing", pairing == null ? "off" : owner ? "paired" : "required");
+        if (!owner) {
+            page.remove("brokerUrl");
+            return page;
+        }
         // Fresh TURN credentials with each page load; the shared secret never leaves the device.
         page.put("iceServers", IceServers.issue(config.media().iceServers(), config.device().id(), java.time.Instant.now()));
         return page;
@@ -256,8 +289,13 @@ public final class Agent implements AutoCloseable {
 
     private record WebApi(Agent agent) implements WebServer.Api {
         @Override
-        public Map<String, Object> pageConfig() {
-            return agent.pageConfig();
+        public Map<String, Object> pageConfig(String authorization) {
+            return agent.pageConfig(authorization);
+        }
+
+        @Override
+        public java.util.Optional<Pairing> pairing() {
+            return agent.pairing();
         }
 
         @Override

@@ -20,6 +20,7 @@ public record AgentConfig(
         EmbeddedBrokerConfig embeddedBroker,
         WebConfig web,
         MediaConfig media,
+        PairingConfig pairing,
         Path stateDir) {
 
     public AgentConfig {
@@ -30,7 +31,21 @@ public record AgentConfig(
         Objects.requireNonNull(embeddedBroker, "embeddedBroker");
         Objects.requireNonNull(web, "web");
         Objects.requireNonNull(media, "media");
+        Objects.requireNonNull(pairing, "pairing");
         Objects.requireNonNull(stateDir, "stateDir");
+    }
+
+    /**
+     * Pairing owners' phones (with an access-controlled broker: {@code mqtt.username} set).
+     * {@code codeTtl}: how long a pairing code stays valid; {@code failuresPerMinute}: wrong codes
+     * tried per minute before every redemption is refused until the minute has passed.
+     */
+    public record PairingConfig(Duration codeTtl, int failuresPerMinute) {
+    }
+
+    /** Whether owners pair their phones (the broker has per-owner accounts), rather than an open demo broker. */
+    public boolean pairingEnabled() {
+        return mqtt.brokerUri().isPresent() && mqtt.username().isPresent();
     }
 
     /** The doorbell's identity. */

@@ -129,10 +129,18 @@ public final class ConfigLoader {
         web.rejectUnknownKeys();
 
         MediaConfig media = media(root.section("media"));
+        ConfigNode pairing = root.section("pairing");
+        Duration codeTtl = pairing.duration("codeTtl", Duration.ofMinutes(10));
+        if (codeTtl.compareTo(Duration.ofMinutes(1)) < 0 || codeTtl.compareTo(Duration.ofHours(24)) > 0) {
+            throw pairing.error("pairing.codeTtl", "expected between 1m and 24h, got " + Durations.format(codeTtl));
+        }
+        AgentConfig.PairingConfig pairingConfig = new AgentConfig.PairingConfig(codeTtl,
+                pairing.integer("failuresPerMinute", 5, 1, 100));
+        pairing.rejectUnknownKeys();
         Path stateDir = Path.of(root.string("stateDir", ".openbell"));
         root.rejectUnknownKeys();
         return new AgentConfig(deviceConfig, hardware, new AgentConfig.RingConfig(timeout), mqtt, brokerConfig, webConfig,
-                media, stateDir);
+                media, pairingConfig, stateDir);
     }
 
     private static HardwareConfig hardware(ConfigNode hw) {

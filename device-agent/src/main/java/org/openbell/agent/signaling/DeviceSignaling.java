@@ -2,7 +2,10 @@ package org.openbell.agent.signaling;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.openbell.agent.config.AgentConfig;
 import org.openbell.agent.ring.RingSignals;
@@ -19,6 +22,7 @@ import org.openbell.signaling.RingAnswer;
 import org.openbell.signaling.RingDecline;
 import org.openbell.signaling.RingEnded;
 import org.openbell.signaling.Topics;
+import org.openbell.signaling.access.RegistryMessages;
 import org.openbell.signaling.mqtt.ConnectionListener;
 import org.openbell.signaling.mqtt.MqttLink;
 import org.openbell.signaling.mqtt.MqttSettings;
@@ -37,6 +41,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeviceSignaling.class);
     static final Duration RING_ENDED_EXPIRY = Duration.ofSeconds(30);
     static final Duration CALL_EXPIRY = Duration.ofSeconds(30);
+    static final Duration REGISTRY_EXPIRY = Duration.ofSeconds(15);
 
     private final String deviceId;
     private final Topics topics;
@@ -44,6 +49,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     private final Clock clock;
     private final Rejections rejections = new Rejections();
     private final MqttLink link;
+    private final Map<String, CompletableFuture<RegistryMessages.Reply>> registryRequests = new ConcurrentHashMap<>();
 
     private DeviceSignaling(String deviceId, Topics topics, Clock clock, MqttLink link) {
         this.deviceId = deviceId;
@@ -83,6 +89,9 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         link.addConnectionListener(connection);
         link.subscribe(topics.ownerToDeviceFilter(deviceId), 1,
                 (topic, payload) -> signaling.onOwnerPayload(topic, payload, ownerMessages));
+        if (config.pairingEnabled()) {
+            link.subscribe(topics.registryReplies(deviceId), 1, (topic, payload) -> signaling.onRegistryReply(payload));
+        }
         return signaling;
     }
 
@@ -124,6 +133,38 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                 log.debug("Delivered {} to the broker", what);
             }
         });
+    }
+
+    /**
+     * Asks the broker's registrar to pair or remove an owner; completes with its reply, or
+     * exceptionally after {@link #REGISTRY_EXPIRY} (the request expires at the broker then too).
+     */
+    public CompletableFuture<RegistryMessages.Reply> askRegistrar(RegistryMessages.Request request) {
+        CompletableFuture<RegistryMessages.Reply> reply = new CompletableFuture<>();
+        registryRequests.put(request.requestId(), reply);
+        reply.orTimeout(REGISTRY_EXPIRY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((r, failure) -> registryRequests.remove(request.requestId()));
+        link.publish(Outgoing.qos1(topics.registryRequests(deviceId), RegistryMessages.encode(request))
+                .expiringAt(clock.instant().plus(REGISTRY_EXPIRY))).whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        reply.completeExceptionally(failure);
+                    }
+                });
+        return reply;
+    }
+
+    void onRegistryReply(byte[] payload) {
+        RegistryMessages.Reply reply;
+        try {
+            reply = RegistryMessages.decodeReply(payload);
+        } catch (IllegalArgumentException e) {
+            reject("bad-registry-reply", e.getMessage());
+            return;
+        }
+        CompletableFuture<RegistryMessages.Reply> pending = registryRequests.remove(reply.requestId());
+        if (pending != null) {
+            pending.complete(reply);
+        }
     }
 
     void onOwnerPayload(String topic, byte[] payload, BiConsumer<String, Message> ownerMessages) {

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /api/config}: what the page needs to reach the broker;</li>
+ *   <li>{@code /api/pairing/...} and {@code /api/owners}: pairing phones ({@link PairingRoutes});</li>
  *   <li>{@code GET /api/status}: the doorbell's state;</li>
  *   <li>{@code POST /api/simulate/press}: press the simulated button (404 on real hardware);</li>
  *   <li>{@code GET /api/call/stats}: the media worker's stats for the call in progress (404 without one);</li>
@@ -37,6 +38,7 @@ public final class WebServer implements AutoCloseable {
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
+            "mjs", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8",
             "json", "application/json",
             "svg", "image/svg+xml",
@@ -46,7 +48,11 @@ public final class WebServer implements AutoCloseable {
 
     /** What the server needs from the agent. Implementations must not block. */
     public interface Api {
-        Map<String, Object> pageConfig();
+        /** The page's configuration; TURN credentials only for a paired owner when pairing is on. */
+        Map<String, Object> pageConfig(String authorization);
+
+        /** Pairing phones, when the broker has per-owner accounts. */
+        Optional<org.openbell.agent.owners.Pairing> pairing();
 
         Map<String, Object> status();
 
@@ -72,7 +78,9 @@ public final class WebServer implements AutoCloseable {
         try {
             HttpsServer server = HttpsServer.create(new InetSocketAddress(bind, port), 64);
             server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()));
-            server.createContext("/api/config", exchange -> json(exchange, "GET", api::pageConfig));
+            server.createContext("/api/config", exchange -> json(exchange, "GET",
+                    () -> api.pageConfig(exchange.getRequestHeaders().getFirst("Authorization"))));
+            new PairingRoutes(api.pairing()).register(server);
             server.createContext("/api/status", exchange -> json(exchange, "GET", api::status));
             server.createContext("/api/simulate/press", exchange -> {
                 if (!method(exchange, "POST")) {
@@ -120,6 +128,10 @@ public final class WebServer implements AutoCloseable {
             send(exchange, value.isPresent() ? 200 : 404, "application/json",
                     JSON.writeValueAsBytes(value.isPresent() ? value.get() : Map.of("error", missing)));
         }
+    }
+
+    static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+        send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
     }
 
     private static boolean method(HttpExchange exchange, String method) throws IOException {

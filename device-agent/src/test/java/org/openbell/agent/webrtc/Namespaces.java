@@ -111,7 +111,7 @@ public final class Namespaces implements AutoCloseable {
         run(command.toArray(String[]::new));
     }
 
-    private static void run(String... words) {
+    static void run(String... words) {
         List<String> command = List.of(words);
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

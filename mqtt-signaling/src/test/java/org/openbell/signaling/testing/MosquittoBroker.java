@@ -31,10 +31,19 @@ public final class MosquittoBroker implements AutoCloseable {
     private Process process;
 
     private final String webSocketBind;
+    private final String tcpBind;
+    private final String namespace;
 
     private MosquittoBroker(Path binary, Path dir, int tcpPort, int webSocketPort, String webSocketBind, String access)
             throws IOException {
+        this(binary, dir, tcpPort, webSocketPort, "127.0.0.1", webSocketBind, access, null);
+    }
+
+    private MosquittoBroker(Path binary, Path dir, int tcpPort, int webSocketPort, String tcpBind, String webSocketBind,
+            String access, String namespace) throws IOException {
         this.webSocketBind = webSocketBind;
+        this.tcpBind = tcpBind;
+        this.namespace = namespace;
         this.binary = binary;
         this.dir = dir;
         this.tcpPort = tcpPort;
@@ -46,7 +55,7 @@ public final class MosquittoBroker implements AutoCloseable {
                 %s
                 # Small latency-bound messages (rings, ICE candidates): no Nagle delay behind unacknowledged ones.
                 set_tcp_nodelay true
-                listener %d 127.0.0.1
+                listener %d %s
                 listener %d %s
                 protocol websockets
                 # Without this, Mosquitto 2.0's websockets listener ignores its address and listens everywhere.
@@ -61,7 +70,7 @@ public final class MosquittoBroker implements AutoCloseable {
                 log_type information
                 log_timestamp_format %%H:%%M:%%S
                 user root
-                """.formatted(access, tcpPort, webSocketPort, webSocketBind, dir, dir.resolve("mosquitto.log")));
+                """.formatted(access, tcpPort, tcpBind, webSocketPort, webSocketBind, dir, dir.resolve("mosquitto.log")));
     }
 
     /** Starts a broker on free loopback ports and waits until it accepts connections. */
@@ -110,11 +119,29 @@ public final class MosquittoBroker implements AutoCloseable {
         return "ssl://" + host + ":" + tlsPort;
     }
 
-    private static MosquittoBroker start(String webSocketBind, String access) {
-        Path binary = CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new IllegalStateException(
-                "mosquitto not found: run scripts/test (it installs it) or apt-get install mosquitto"));
+    /**
+     * An open broker inside network namespace {@code namespace}, both listeners on {@code bind} (an
+     * address of that namespace the test's own namespace can route to), standard ports 1883 and 8080.
+     */
+    public static MosquittoBroker startInNamespace(String namespace, String bind) {
         try {
-            MosquittoBroker broker = new MosquittoBroker(binary, Files.createTempDirectory("openbell-mosquitto-"),
+            MosquittoBroker broker = new MosquittoBroker(binary(), Files.createTempDirectory("openbell-mosquitto-"), 1883, 8080,
+                    bind, bind, "allow_anonymous true", namespace);
+            broker.startAgain();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path binary() {
+        return CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new IllegalStateException(
+                "mosquitto not found: run scripts/test (it installs it) or apt-get install mosquitto"));
+    }
+
+    private static MosquittoBroker start(String webSocketBind, String access) {
+        try {
+            MosquittoBroker broker = new MosquittoBroker(binary(), Files.createTempDirectory("openbell-mosquitto-"),
                     freePort(), freePort(), webSocketBind, access);
             broker.startAgain();
             return broker;
@@ -149,7 +176,7 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     public String tcpUri() {
-        return "tcp://127.0.0.1:" + tcpPort;
+        return "tcp://" + tcpBind + ":" + tcpPort;
     }
 
     public String webSocketUri() {
@@ -166,12 +193,17 @@ public final class MosquittoBroker implements AutoCloseable {
             return;
         }
         try {
-            process = new ProcessBuilder(binary.toString(), "-c", config.toString())
+            List<String> command = new java.util.ArrayList<>();
+            if (namespace != null) {
+                command.addAll(List.of("ip", "netns", "exec", namespace));
+            }
+            command.addAll(List.of(binary.toString(), "-c", config.toString()));
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("stdout.log").toFile())
                     .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (!accepts("127.0.0.1", tcpPort) || !accepts(webSocketBind, webSocketPort)) {
+            while (!accepts(tcpBind, tcpPort) || !accepts(webSocketBind, webSocketPort)) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("mosquitto exited with " + process.exitValue() + ":\n" + log());
                 }

@@ -1,0 +1,158 @@
+// Pairing this phone with the doorbell, and the phones panel (docs/pairing.md).
+// The phone's own broker account (owner.<id> and its password) is kept in this origin's
+// localStorage only; the doorbell keeps a hash. Pairing links carry the code in the fragment
+// (#pair=...), which browsers never send to a server.
+import qrcode from './vendor/qrcode.mjs';
+
+const $ = (id) => document.getElementById(id);
+const KEY = 'openbell.owner';
+
+/** { ownerId, username, password } or null. */
+export function storedCredentials() {
+  try {
+    const value = JSON.parse(localStorage.getItem(KEY));
+    return value && value.ownerId && value.username && value.password ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export function forgetCredentials() {
+  localStorage.removeItem(KEY);
+}
+
+export function authorization(credentials) {
+  if (!credentials) {
+    return {};
+  }
+  const bytes = new TextEncoder().encode(`${credentials.username}:${credentials.password}`);
+  return { Authorization: `Basic ${btoa(String.fromCharCode(...bytes))}` };
+}
+
+/** The code in a pairing link (#pair=ABCD-EFGH-JK), if the page was opened with one. */
+function codeFromLink() {
+  const match = /(?:^#|&)pair=([A-Za-z0-9-]{1,32})/.exec(location.hash);
+  return match ? match[1] : '';
+}
+
+/**
+ * Shows the pairing screen until this phone is paired; resolves with its credentials.
+ * `why` explains why pairing is needed again (e.g. this phone was removed).
+ */
+export function pairThisPhone(deviceName, why) {
+  const screen = $('pair-screen');
+  screen.hidden = false;
+  $('pair-doorbell').textContent = deviceName;
+  $('pair-why').hidden = !why;
+  $('pair-why').textContent = why ?? '';
+  $('pair-code').value = codeFromLink();
+  if (!$('pair-name').value) {
+    $('pair-name').value = guessName();
+  }
+  return new Promise((resolve) => {
+    $('pair-form').onsubmit = async (event) => {
+      event.preventDefault();
+      const button = $('pair-submit');
+      button.disabled = true;
+      $('pair-error').hidden = true;
+      try {
+        const response = await fetch('/api/pairing/redeem', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ code: $('pair-code').value, name: $('pair-name').value }),
+        });
+        const body = await response.json().catch(() => ({}));
+        if (!response.ok) {
+          throw new Error(body.error ?? `HTTP ${response.status}`);
+        }
+        const credentials = { ownerId: body.ownerId, username: body.username, password: body.password };
+        localStorage.setItem(KEY, JSON.stringify(credentials));
+        history.replaceState(null, '', location.pathname + location.search); // the code is used up: drop it
+        screen.hidden = true;
+        resolve(credentials);
+      } catch (e) {
+        $('pair-error').textContent = `Not paired: ${e.message}`;
+        $('pair-error').hidden = false;
+      } finally {
+        button.disabled = false;
+      }
+    };
+  });
+}
+
+function guessName() {
+  const platform = navigator.userAgentData?.platform || (/iPhone|iPad/.test(navigator.userAgent) ? 'iPhone'
+    : /Android/.test(navigator.userAgent) ? 'Android phone' : 'Browser');
+  return `${platform}`.slice(0, 40);
+}
+
+/** The "Phones" card of a paired owner: who is paired, remove one, add one with a code and QR. */
+export function showPhones(credentials, onRemovedSelf) {
+  $('phones').hidden = false;
+  $('add-phone').onclick = () => addPhone(credentials);
+  $('print-code').onclick = () => window.print();
+  refreshPhones(credentials, onRemovedSelf);
+}
+
+async function refreshPhones(credentials, onRemovedSelf) {
+  const list = $('phone-list');
+  try {
+    const response = await fetch('/api/owners', { headers: authorization(credentials), cache: 'no-store' });
+    const body = await response.json();
+    if (!response.ok) {
+      throw new Error(body.error ?? `HTTP ${response.status}`);
+    }
+    list.replaceChildren(...body.owners.map((owner) => {
+      const item = document.createElement('li');
+      item.dataset.ownerId = owner.id;
+      const name = document.createElement('span');
+      name.textContent = owner.you ? `${owner.name} (this phone)` : owner.name;
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.className = 'link';
+      remove.textContent = 'Remove';
+      remove.onclick = async () => {
+        if (!confirm(`Remove ${owner.name}? It stops ringing at once and must be paired again.`)) {
+          return;
+        }
+        const result = await fetch(`/api/owners/${encodeURIComponent(owner.id)}`, { method: 'DELETE', headers: authorization(credentials) });
+        const detail = await result.json().catch(() => ({}));
+        if (!result.ok) {
+          alert(`Not removed: ${detail.error ?? result.status}`);
+        } else if (owner.you) {
+          onRemovedSelf();
+          return;
+        }
+        refreshPhones(credentials, onRemovedSelf);
+      };
+      item.append(name, remove);
+      return item;
+    }));
+  } catch (e) {
+    list.replaceChildren(Object.assign(document.createElement('li'), { className: 'muted', textContent: `Cannot list phones: ${e.message}` }));
+  }
+}
+
+async function addPhone(credentials) {
+  const panel = $('new-code');
+  try {
+    const response = await fetch('/api/pairing/codes', { method: 'POST', headers: authorization(credentials) });
+    const body = await response.json();
+    if (!response.ok) {
+      throw new Error(body.error ?? `HTTP ${response.status}`);
+    }
+    const link = `${location.origin}/#pair=${body.code}`;
+    $('code-text').textContent = body.code;
+    $('code-link').textContent = link;
+    $('code-link').href = link;
+    $('code-expiry').textContent = new Date(body.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const qr = qrcode(0, 'M');
+    qr.addData(link);
+    qr.make();
+    $('code-qr').innerHTML = qr.createSvgTag({ cellSize: 5, margin: 2, scalable: true });
+    panel.hidden = false;
+  } catch (e) {
+    $('code-text').textContent = `No code: ${e.message}`;
+    panel.hidden = false;
+  }
+}
