@@ -110,7 +110,7 @@ class InternetCallTest {
     @Test
     @Order(1)
     void onTheSameLanTheCallGoesHostToHost() throws Exception {
-        Path path = call(atHome, "lan-owner", p -> p.remoteType().equals("host"));
+        Route path = call(atHome, "lan-owner", p -> p.remoteType().equals("host"));
         assertEquals("host " + InternetTopology.DOOR, path.remote(), "the phone reaches the doorbell's own address: " + path);
         assertTrue(path.doorRemote().equals("host") || path.doorRemote().equals("prflx"), path.toString());
     }
@@ -118,7 +118,7 @@ class InternetCallTest {
     @Test
     @Order(2)
     void awayTheCallGoesThroughBothNatsMappings() throws Exception {
-        Path path = call(away, "away-owner", p -> p.remoteType().matches("srflx|prflx") && p.localType().matches("host|srflx|prflx"));
+        Route path = call(away, "away-owner", p -> p.remoteType().matches("srflx|prflx") && p.localType().matches("host|srflx|prflx"));
         assertTrue(path.remote().matches("(srflx|prflx) " + InternetTopology.HOME_PUBLIC.replace(".", "\\.")),
                 "the phone reaches the doorbell at its home router's public address: " + path);
         assertTrue(path.doorRemote().matches("srflx|prflx"), "the doorbell reaches the phone at its router's mapping: " + path);
@@ -130,7 +130,7 @@ class InternetCallTest {
         net.forwardRule(net.internet, "ip saddr " + InternetTopology.PHONE_PUBLIC + " ip daddr " + InternetTopology.HOME_PUBLIC + " meta l4proto udp drop");
         net.forwardRule(net.internet, "ip saddr " + InternetTopology.HOME_PUBLIC + " ip daddr " + InternetTopology.PHONE_PUBLIC + " meta l4proto udp drop");
         try {
-            Path path = call(away, "relay-owner", p -> p.localType().equals("relay") || p.remoteType().equals("relay"));
+            Route path = call(away, "relay-owner", p -> p.localType().equals("relay") || p.remoteType().equals("relay"));
             assertTrue(path.local().startsWith("relay") || path.remote().startsWith("relay"), path.toString());
             assertTrue(!path.local().startsWith("relay") || path.relayProtocol().equals("udp"), "TURN over UDP: " + path);
         } finally {
@@ -144,7 +144,7 @@ class InternetCallTest {
         net.forwardRule(net.phoneRouter, "meta l4proto udp drop");
         net.forwardRule(net.phoneRouter, "tcp dport 3478 drop");
         try {
-            Path path = call(away, "tls-owner", p -> p.localType().equals("relay"));
+            Route path = call(away, "tls-owner", p -> p.localType().equals("relay"));
             assertEquals("tls", path.relayProtocol(), "the phone reaches the relay over TLS: " + path);
         } finally {
             net.clearRules(net.phoneRouter);
@@ -152,7 +152,7 @@ class InternetCallTest {
     }
 
     /** The selected path of a call, as the phone (Chromium) and the doorbell (worker stats) see it. */
-    record Path(String local, String remote, String relayProtocol, String doorLocal, String doorRemote) {
+    record Route(String local, String remote, String relayProtocol, String doorLocal, String doorRemote) {
         String localType() {
             return local.split(" ")[0];
         }
@@ -163,7 +163,7 @@ class InternetCallTest {
     }
 
     /** Rings {@code chromium}'s page, answers, waits for video and until the selected path satisfies {@code settled}. */
-    private Path call(Chromium chromium, String owner, Predicate<Path> settled) throws Exception {
+    private Route call(Chromium chromium, String owner, Predicate<Route> settled) throws Exception {
         Page page = chromium.phone(owner);
         try {
             page.navigate("https://" + InternetTopology.AGENT + ":" + agent.webPort() + "/?owner=" + owner);
@@ -173,7 +173,7 @@ class InternetCallTest {
             page.locator("#answer").click();
             page.waitForFunction("() => openbell.call && openbell.call.firstFrameAt > 0", null,
                     new Page.WaitForFunctionOptions().setTimeout(WAIT_MS));
-            Path path = null;
+            Route path = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while (System.nanoTime() < deadline) {
                 path = path(page);
@@ -191,7 +191,7 @@ class InternetCallTest {
     }
 
     @SuppressWarnings("unchecked")
-    private Path path(Page page) throws Exception {
+    private Route path(Page page) throws Exception {
         Map<String, Object> seen = (Map<String, Object>) page.evaluate("""
                 async () => {
                   const seen = { local: '', remote: '', relayProtocol: '' };
@@ -209,7 +209,7 @@ class InternetCallTest {
                   return seen;
                 }""");
         JsonNode door = agent.calls().stats().get(10, TimeUnit.SECONDS);
-        return new Path(String.valueOf(seen.get("local")), String.valueOf(seen.get("remote")), String.valueOf(seen.get("relayProtocol")),
+        return new Route(String.valueOf(seen.get("local")), String.valueOf(seen.get("remote")), String.valueOf(seen.get("relayProtocol")),
                 door.path("pathLocal").asText(), door.path("pathRemote").asText());
     }
 }

@@ -15,8 +15,8 @@ import java.util.List;
  *   (media worker)  (Chromium)                                    (Chromium)
  * </pre>
  *
- * Both routers masquerade (nftables), like home routers and mobile networks: endpoint-independent
- * mappings, so STUN finds a path ("cone"). The agent reaches the broker through the home router.
+ * Both routers masquerade (nftables) and drop unsolicited packets from outside, like home routers:
+ * endpoint-independent mappings, so STUN finds a path ("cone"). The agent reaches the broker through the home router.
  * The away phone also has a side link to the test's namespace (10.79.1.2 to 10.79.1.1), used only
  * to load the owner page from the agent at 192.168.79.10 (as a page kept open or served from
  * elsewhere would be); media cannot use it: no other route leads there.
@@ -124,6 +124,13 @@ final class InternetTopology implements AutoCloseable {
         in(ns, "nft", "add", "table", "ip", "nat");
         in(ns, "nft", "add", "chain", "ip", "nat", "postrouting", "{ type nat hook postrouting priority 100 ; }");
         in(ns, "nft", "add", "rule", "ip", "nat", "postrouting", "oifname", "wan", "masquerade");
+        // Like any home router's firewall: unsolicited packets from outside are dropped, before
+        // their connection-tracking entry is confirmed. (Delivered to the router instead, each would
+        // leave an entry that makes the NAT pick another port for the phone's own packets to that
+        // peer: no longer a cone NAT, and hole punching fails.)
+        in(ns, "nft", "add", "table", "inet", "firewall");
+        in(ns, "nft", "add", "chain", "inet", "firewall", "input", "{ type filter hook input priority 0 ; }");
+        in(ns, "nft", "add", "rule", "inet", "firewall", "input", "iifname", "wan", "ct", "state", "new", "drop");
     }
 
     private void lanPort(String ns, String name, String address) {
