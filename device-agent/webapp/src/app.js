@@ -4,6 +4,7 @@ import { decode, encode, topics, isValidId, ringAnswer, ringDecline } from './pr
 import { dingDong, unlock, unlocked } from './ring-sound.js';
 import { Call } from './call.js';
 import { authorization, forgetCredentials, pairThisPhone, showPhones, storedCredentials } from './pairing.js';
+import { importFromLink, rememberDoorbell, rememberedDoorbell, showAwayLink } from './away.js';
 
 const $ = (id) => document.getElementById(id);
 const RING_REPEAT_MS = 4000;
@@ -13,6 +14,7 @@ const state = {
   config: null,
   ownerId: null,
   credentials: null,      // this phone's broker account, when the doorbell pairs phones
+  hosted: false,          // a copy of the app away from the doorbell: no /api, settings from an #import link
   client: null,
   topics: null,
   current: null,          // the ring being shown: { ringId, at, expiresAt, presses }
@@ -73,11 +75,18 @@ function setPresence(value) {
   presence.textContent = { online: 'Doorbell online', offline: 'Doorbell offline', unknown: 'Doorbell status unknown' }[value];
 }
 
-/** GET /api/config, retried with backoff: the doorbell may be restarting or the network settling. */
+/**
+ * GET /api/config, retried with backoff: the doorbell may be restarting or the network settling.
+ * Null when this page is not served by a doorbell (a hosted copy: no /api here).
+ */
 async function loadConfig(credentials) {
   for (let attempt = 0; ; attempt++) {
     try {
       const response = await fetch('/api/config', { cache: 'no-store', headers: authorization(credentials) });
+      const json = (response.headers.get('Content-Type') ?? '').startsWith('application/json');
+      if (response.status === 404 || (response.ok && !json)) {
+        return null;
+      }
       if (!response.ok) {
         throw new Error(`GET /api/config: HTTP ${response.status}`);
       }
@@ -94,8 +103,13 @@ async function loadConfig(credentials) {
 async function start() {
   document.addEventListener('pointerdown', enableSound, { passive: true });
   document.addEventListener('keydown', enableSound);
+  importFromLink();
   let credentials = storedCredentials();
   state.config = await loadConfig(credentials);
+  if (state.config === null) {
+    startHosted(credentials);
+    return;
+  }
   $('device-name').textContent = state.config.deviceName;
   document.title = `${state.config.deviceName} · Openbell`;
   if (state.config.pairing === 'required') {
@@ -114,8 +128,32 @@ async function start() {
   } else {
     state.ownerId = ownerIdentity(); // an open demo broker: owners name themselves
   }
+  const doorbell = rememberDoorbell(state.config);
+  if (state.config.ownerAppUrl) {
+    showAwayLink(state.config.ownerAppUrl, doorbell);
+  }
   $('owner-id').textContent = state.ownerId;
   state.topics = topics(state.config.topicPrefix);
+  connect();
+}
+
+/** A copy of the app away from the doorbell: the settings the doorbell's page handed over. */
+function startHosted(credentials) {
+  state.hosted = true;
+  const doorbell = rememberedDoorbell();
+  if (!doorbell) {
+    setConnection('disconnected', 'not set up');
+    $('hosted-note').textContent = 'This copy of the owner app is not set up yet. At home, open the doorbell\'s page and use the link under "Away from home".';
+    $('hosted-note').hidden = false;
+    return;
+  }
+  state.config = { ...doorbell, pairing: credentials ? 'paired' : 'off' };
+  $('device-name').textContent = doorbell.deviceName;
+  document.title = `${doorbell.deviceName} · Openbell`;
+  state.credentials = credentials;
+  state.ownerId = credentials ? credentials.ownerId : ownerIdentity();
+  $('owner-id').textContent = state.ownerId;
+  state.topics = topics(doorbell.topicPrefix);
   connect();
 }
 
@@ -123,6 +161,12 @@ async function start() {
 function unpaired(why) {
   forgetCredentials();
   state.client?.end(true);
+  if (state.hosted) {
+    setConnection('disconnected', 'not paired');
+    $('hosted-note').textContent = `${why} Pair it again at home, on the doorbell's page.`;
+    $('hosted-note').hidden = false;
+    return;
+  }
   location.hash = '';
   sessionStorage.setItem('openbell.unpaired', why);
   location.reload();
@@ -178,6 +222,10 @@ function connect() {
 }
 
 async function checkStillPaired() {
+  if (state.hosted) {
+    unpaired('The broker refused this phone\'s account: it was removed from the doorbell.');
+    return;
+  }
   const response = await fetch('/api/config', { cache: 'no-store', headers: authorization(state.credentials) }).catch(() => null);
   const config = response?.ok ? await response.json() : null;
   if (config?.pairing === 'required') {
@@ -355,7 +403,8 @@ function onCallMessage(message) {
       deviceId: message.deviceId,
       sessionId: message.sessionId,
       send: sendToDevice,
-      iceServers: state.config.iceServers ?? [],
+      // The offer carries this call's servers and TURN credentials; /api/config's are the fallback.
+      iceServers: message.iceServers ?? state.config.iceServers ?? [],
       onEnded: (text) => showCallEnded(text),
     });
     state.call.onOffer(message.sdp);

@@ -2,7 +2,7 @@
 // The phone's own broker account (owner.<id> and its password) is kept in this origin's
 // localStorage only; the doorbell keeps a hash. Pairing links carry the code in the fragment
 // (#pair=...), which browsers never send to a server.
-import qrcode from './vendor/qrcode.mjs';
+import qrcode from './vendor/qrcode.js';
 
 const $ = (id) => document.getElementById(id);
 const KEY = 'openbell.owner';
@@ -15,6 +15,10 @@ export function storedCredentials() {
   } catch {
     return null;
   }
+}
+
+export function storeCredentials(credentials) {
+  localStorage.setItem(KEY, JSON.stringify({ ownerId: credentials.ownerId, username: credentials.username, password: credentials.password }));
 }
 
 export function forgetCredentials() {
@@ -66,7 +70,7 @@ export function pairThisPhone(deviceName, why) {
           throw new Error(body.error ?? `HTTP ${response.status}`);
         }
         const credentials = { ownerId: body.ownerId, username: body.username, password: body.password };
-        localStorage.setItem(KEY, JSON.stringify(credentials));
+        storeCredentials(credentials);
         history.replaceState(null, '', location.pathname + location.search); // the code is used up: drop it
         screen.hidden = true;
         resolve(credentials);

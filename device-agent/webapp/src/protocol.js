@@ -39,6 +39,7 @@ const sdp = (name) => ({ name, kind: 'sdp', required: true });
 const token = (name) => ({ name, kind: 'token', required: true });
 const line = (name) => ({ name, kind: 'line', required: true });
 const index = (name) => ({ name, kind: 'index', required: true });
+const optionalIceServers = (name) => ({ name, kind: 'ice-servers', required: false });
 
 export const MAX_SDP_CHARS = 32768;
 export const MAX_CANDIDATE_CHARS = 1024;
@@ -53,7 +54,7 @@ export const SCHEMAS = Object.freeze({
     choice('outcome', ['answered', 'declined', 'timed-out']), optionalId('by')],
   'ring-answer': [id('deviceId'), id('ringId'), time('at')],
   'ring-decline': [id('deviceId'), id('ringId'), time('at')],
-  offer: [id('deviceId'), id('sessionId'), id('ringId'), sdp('sdp'), time('at')],
+  offer: [id('deviceId'), id('sessionId'), id('ringId'), sdp('sdp'), time('at'), optionalIceServers('iceServers')],
   answer: [id('deviceId'), id('sessionId'), sdp('sdp'), time('at')],
   candidate: [id('deviceId'), id('sessionId'), line('candidate'), token('sdpMid'), index('sdpMLineIndex'), time('at')],
   hangup: [id('deviceId'), id('sessionId'), choice('reason', ['normal', 'media-failed', 'timeout', 'busy']), time('at')],
@@ -80,9 +81,28 @@ function problem(field, value) {
         ? null : 'must be an ICE candidate line (candidate:...)';
     case 'index':
       return Number.isInteger(value) && value >= 0 && value <= 255 ? null : 'must be an integer from 0 to 255';
+    case 'ice-servers':
+      return isIceServers(value) ? null
+        : 'must be 1-4 objects {urls: [1-4 stun:/turn:/turns: URLs], username?, credential?} (printable, at most 256 characters)';
     default:
       return 'unknown field kind';
   }
+}
+
+const ICE_URL = /^(stun|turn|turns):[\x21-\x7e]{1,250}$/;
+const ICE_SECRET = /^[\x20-\x7e]{1,256}$/;
+
+function isIceServers(value) {
+  if (!Array.isArray(value) || value.length < 1 || value.length > 4) {
+    return false;
+  }
+  return value.every((server) => server !== null && typeof server === 'object' && !Array.isArray(server)
+    && Object.keys(server).every((key) => ['urls', 'username', 'credential'].includes(key))
+    && Array.isArray(server.urls) && server.urls.length >= 1 && server.urls.length <= 4
+    && server.urls.every((url) => typeof url === 'string' && ICE_URL.test(url))
+    && (server.username === undefined || (typeof server.username === 'string' && ICE_SECRET.test(server.username)))
+    && (server.credential === undefined || (typeof server.credential === 'string' && ICE_SECRET.test(server.credential)
+      && server.username !== undefined)));
 }
 
 const encoder = new TextEncoder();

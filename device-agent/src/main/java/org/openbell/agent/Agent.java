@@ -213,6 +213,7 @@ public final class Agent implements AutoCloseable {
             page.remove("brokerUrl");
             return page;
         }
+        config.web().ownerAppUrl().ifPresent(url -> page.put("ownerAppUrl", url));
         // Fresh TURN credentials with each page load; the shared secret never leaves the device.
         page.put("iceServers", IceServers.issue(config.media().iceServers(), config.device().id(), java.time.Instant.now()));
         return page;

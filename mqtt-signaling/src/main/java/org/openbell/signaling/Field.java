@@ -7,7 +7,7 @@ import java.util.List;
 /** One field of a message schema and the check of its JSON value (rule 9 of docs/protocol.md). */
 record Field(String name, Kind kind, boolean required, List<String> choices) {
 
-    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX }
+    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX, ICE_SERVERS }
 
     static Field id(String name) {
         return new Field(name, Kind.ID, true, List.of());
@@ -41,6 +41,10 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
         return new Field(name, Kind.INDEX, true, List.of());
     }
 
+    static Field optionalIceServers(String name) {
+        return new Field(name, Kind.ICE_SERVERS, false, List.of());
+    }
+
     static Field optionalChoice(String name, List<String> choices) {
         return new Field(name, Kind.CHOICE, false, List.copyOf(choices));
     }
@@ -68,7 +72,51 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
                     : "must be an ICE candidate line (candidate:...), at most " + Sdp.MAX_CANDIDATE_CHARS + " characters";
             case INDEX -> value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= 0 && value.intValue() <= 255 ? null
                     : "must be an integer from 0 to 255";
+            case ICE_SERVERS -> iceServers(value) != null ? null
+                    : "must be 1-" + IceServer.MAX_SERVERS + " objects {urls: [1-" + IceServer.MAX_URLS
+                    + " stun:/turn:/turns: URLs], username?, credential?} (printable, at most 256 characters)";
         };
+    }
+
+    /** The servers {@code value} holds, or null if it is not a valid iceServers array. */
+    static List<IceServer> iceServers(JsonNode value) {
+        if (!value.isArray() || value.isEmpty() || value.size() > IceServer.MAX_SERVERS) {
+            return null;
+        }
+        List<IceServer> servers = new java.util.ArrayList<>();
+        for (JsonNode server : value) {
+            if (!server.isObject()) {
+                return null;
+            }
+            for (java.util.Iterator<String> names = server.fieldNames(); names.hasNext();) {
+                if (!List.of("urls", "username", "credential").contains(names.next())) {
+                    return null;
+                }
+            }
+            JsonNode urls = server.get("urls");
+            if (urls == null || !urls.isArray()) {
+                return null;
+            }
+            List<String> list = new java.util.ArrayList<>();
+            for (JsonNode url : urls) {
+                if (!url.isTextual()) {
+                    return null;
+                }
+                list.add(url.textValue());
+            }
+            JsonNode username = server.get("username");
+            JsonNode credential = server.get("credential");
+            if (username != null && !username.isTextual() || credential != null && !credential.isTextual()) {
+                return null;
+            }
+            try {
+                servers.add(new IceServer(list, java.util.Optional.ofNullable(username).map(JsonNode::textValue),
+                        java.util.Optional.ofNullable(credential).map(JsonNode::textValue)));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return servers;
     }
 
     static Instant instant(JsonNode node) {

@@ -42,7 +42,7 @@ public final class MessageCodec {
             Map.entry(MessageType.RING_ANSWER, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"))),
             Map.entry(MessageType.RING_DECLINE, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"))),
             Map.entry(MessageType.OFFER, List.of(Field.id("deviceId"), Field.id("sessionId"), Field.id("ringId"),
-                    Field.sdp("sdp"), Field.time("at"))),
+                    Field.sdp("sdp"), Field.time("at"), Field.optionalIceServers("iceServers"))),
             Map.entry(MessageType.ANSWER, List.of(Field.id("deviceId"), Field.id("sessionId"), Field.sdp("sdp"),
                     Field.time("at"))),
             Map.entry(MessageType.CANDIDATE, List.of(Field.id("deviceId"), Field.id("sessionId"), Field.line("candidate"),
@@ -99,6 +99,15 @@ public final class MessageCodec {
                 node.put("ringId", o.ringId());
                 node.put("sdp", o.sdp());
                 node.put("at", o.at().toEpochMilli());
+                if (!o.iceServers().isEmpty()) {
+                    var servers = node.putArray("iceServers");
+                    for (IceServer server : o.iceServers()) {
+                        var s = servers.addObject();
+                        server.urls().forEach(s.putArray("urls")::add);
+                        server.username().ifPresent(u -> s.put("username", u));
+                        server.credential().ifPresent(c -> s.put("credential", c));
+                    }
+                }
             }
             case Answer a -> {
                 node.put("sessionId", a.sessionId());
@@ -228,7 +237,7 @@ public final class MessageCodec {
             case RING_ANSWER -> new RingAnswer(deviceId, json.get("ringId").textValue(), Field.instant(json.get("at")));
             case RING_DECLINE -> new RingDecline(deviceId, json.get("ringId").textValue(), Field.instant(json.get("at")));
             case OFFER -> new Offer(deviceId, text(json, "sessionId"), text(json, "ringId"), text(json, "sdp"),
-                    Field.instant(json.get("at")));
+                    Field.instant(json.get("at")), json.has("iceServers") ? Field.iceServers(json.get("iceServers")) : List.of());
             case ANSWER -> new Answer(deviceId, text(json, "sessionId"), text(json, "sdp"), Field.instant(json.get("at")));
             case CANDIDATE -> new Candidate(deviceId, text(json, "sessionId"), text(json, "candidate"), text(json, "sdpMid"),
                     json.get("sdpMLineIndex").intValue(), Field.instant(json.get("at")));

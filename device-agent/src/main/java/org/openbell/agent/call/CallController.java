@@ -86,7 +86,10 @@ public final class CallController implements AutoCloseable {
             switch (event.path("ev").asText()) {
                 case "offer" -> {
                     log.info("Call {}: offer ready {} ms after the answer", id, (System.nanoTime() - startedNanos) / 1_000_000);
-                    send(new Offer(deviceId, id, ringId, event.path("sdp").asText(), clock.instant()));
+                    // The owner's servers come with the offer (fresh TURN credentials for this call), so a page
+                    // loaded away from the doorbell, without /api/config, can still use the relay.
+                    send(new Offer(deviceId, id, ringId, event.path("sdp").asText(), clock.instant(),
+                            IceServers.forOwner(config.iceServers(), deviceId, clock.instant())));
                     offerSent = true;
                     early.forEach(this::send);
                     early.clear();

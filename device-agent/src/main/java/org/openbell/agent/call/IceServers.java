@@ -52,6 +52,15 @@ public final class IceServers {
         return servers;
     }
 
+    /** As {@link #issue}, as protocol values for an {@code offer} (at most 4: the protocol's limit). */
+    @SuppressWarnings("unchecked")
+    public static List<org.openbell.signaling.IceServer> forOwner(List<Map<String, Object>> configured, String deviceId, Instant now) {
+        return issue(configured, deviceId, now).stream().limit(4).map(server -> new org.openbell.signaling.IceServer(
+                List.copyOf((List<String>) server.get("urls")),
+                java.util.Optional.ofNullable((String) server.get("username")),
+                java.util.Optional.ofNullable((String) server.get("credential")))).toList();
+    }
+
     /** coturn's shared-secret credential for {@code username}: base64(HMAC-SHA1(secret, username)). */
     static String credential(String secret, String username) {
         try {

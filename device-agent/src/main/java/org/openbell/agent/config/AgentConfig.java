@@ -82,12 +82,17 @@ public record AgentConfig(
         }
     }
 
-    /** The HTTPS server for the owner app. No keystore: a self-signed one is generated. */
-    public record WebConfig(String bind, int port, Optional<Path> keystore, Optional<String> keystorePassword) {
+    /**
+     * The HTTPS server for the owner app. No keystore: a self-signed one is generated.
+     * {@code ownerAppUrl}: where a copy of the owner app is hosted for use away from home (the
+     * doorbell's page offers a link to it with the phone's settings).
+     */
+    public record WebConfig(String bind, int port, Optional<Path> keystore, Optional<String> keystorePassword,
+            Optional<String> ownerAppUrl) {
 
         @Override
         public String toString() {
-            return "WebConfig[bind=" + bind + ", port=" + port + ", keystore=" + keystore + "]";
+            return "WebConfig[bind=" + bind + ", port=" + port + ", keystore=" + keystore + ", ownerAppUrl=" + ownerAppUrl + "]";
         }
     }
 }

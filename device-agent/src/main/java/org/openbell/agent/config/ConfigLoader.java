@@ -122,7 +122,11 @@ public final class ConfigLoader {
                 web.string("bind", "0.0.0.0"),
                 web.integer("port", 8443, 0, 65535),
                 web.optionalString("keystore").map(Path::of),
-                web.optionalString("keystorePassword"));
+                web.optionalString("keystorePassword"),
+                web.optionalString("ownerAppUrl"));
+        if (webConfig.ownerAppUrl().isPresent() && !webConfig.ownerAppUrl().get().matches("https?://[^\\s#]+")) {
+            throw web.error("web.ownerAppUrl", "expected an https:// URL without a #fragment, got \"" + webConfig.ownerAppUrl().get() + "\"");
+        }
         if (webConfig.keystore().isPresent() && webConfig.keystorePassword().isEmpty()) {
             throw web.error("web.keystorePassword", "required when web.keystore is set");
         }
@@ -194,8 +198,8 @@ public final class ConfigLoader {
         List<Map<String, Object>> iceServers = new ArrayList<>();
         for (ConfigNode server : media.sections("iceServers")) {
             List<String> urls = server.strings("urls");
-            if (urls.isEmpty() || !urls.stream().allMatch(u -> u.matches("(stun|turn|turns):.+"))) {
-                throw server.error(server.field("urls"), "expected stun:, turn: or turns: URLs, got " + urls);
+            if (urls.isEmpty() || urls.size() > 4 || !urls.stream().allMatch(u -> u.matches("(stun|turn|turns):[\\x21-\\x7e]{1,250}"))) {
+                throw server.error(server.field("urls"), "expected 1-4 stun:, turn: or turns: URLs without spaces, got " + urls);
             }
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("urls", urls);
@@ -213,6 +217,9 @@ public final class ConfigLoader {
             });
             server.rejectUnknownKeys();
             iceServers.add(entry);
+        }
+        if (iceServers.size() > 4) {
+            throw media.error("media.iceServers", "at most 4 servers (the owner gets them with each call's offer), got " + iceServers.size());
         }
         List<String> prefix = media.strings("workerCommandPrefix");
         java.util.Optional<String> pulseServer = media.optionalString("pulseServer");

@@ -87,8 +87,11 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         MqttLink link = MqttLink.start(settings.build());
         DeviceSignaling signaling = new DeviceSignaling(deviceId, topics, clock, link);
         link.addConnectionListener(connection);
+        // Owner commands are live events: one left retained on the broker (which Mosquitto's access
+        // list cannot forbid) would come back at every reconnect, so replayed ones are refused.
         link.subscribe(topics.ownerToDeviceFilter(deviceId), 1,
-                (topic, payload) -> signaling.onOwnerPayload(topic, payload, ownerMessages));
+                (topic, payload) -> signaling.onOwnerPayload(topic, payload, ownerMessages),
+                (topic, payload) -> signaling.reject("retained", "a retained message on " + topic + " (owner commands are never retained)"));
         if (config.pairingEnabled()) {
             link.subscribe(topics.registryReplies(deviceId), 1, (topic, payload) -> signaling.onRegistryReply(payload));
         }
@@ -195,7 +198,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         ownerMessages.accept(owner.get(), message);
     }
 
-    private void reject(String reason, String detail) {
+    void reject(String reason, String detail) {
         rejections.count(reason);
         log.warn("Rejected a message ({}): {}", reason, detail);
     }

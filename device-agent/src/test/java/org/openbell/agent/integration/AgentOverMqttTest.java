@@ -26,6 +26,7 @@ import org.openbell.hardware.StatusLed;
 import org.openbell.signaling.Presence;
 import org.openbell.signaling.Ring;
 import org.openbell.signaling.RingAnswer;
+import org.openbell.signaling.RingDecline;
 import org.openbell.signaling.RingEnded;
 import org.openbell.signaling.testing.MosquittoBroker;
 
@@ -215,6 +216,24 @@ class AgentOverMqttTest {
             press();
             Ring next = mallory.next(mallory.rings, Ring.class);
             assertTrue(!next.ringId().equals(id), "the doorbell still rings after all that");
+        }
+    }
+
+    @Test
+    void aCommandLeftRetainedIsNotActedOnWhenTheDoorbellConnects() throws Exception {
+        try (OwnerClient mallory = new OwnerClient(broker.tcpUri(), "mallory", "front-door")) {
+            // Left on the broker before the doorbell comes up: a decline of whatever ring it will make.
+            mallory.sendRetained(mallory.codec.encode(new RingDecline("front-door", "r-left-behind", Instant.now())));
+            startAgent(Duration.ofSeconds(30));
+            awaitConnected();
+            for (int i = 0; i < 200 && !agent.signaling().rejections().snapshot().containsKey("retained"); i++) {
+                Thread.sleep(25);
+            }
+            assertEquals(Map.of("retained", 1L), agent.signaling().rejections().snapshot());
+            press();
+            mallory.next(mallory.rings, Ring.class);
+            assertEquals(RingState.RINGING, agent.ring().snapshot().state());
+            mallory.clearRetained();
         }
     }
 

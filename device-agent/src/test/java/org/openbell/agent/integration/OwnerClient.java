@@ -92,6 +92,16 @@ final class OwnerClient implements AutoCloseable {
         link.publish(Outgoing.qos1(topic, payload)).get(10, TimeUnit.SECONDS);
     }
 
+    /** Leaves {@code payload} retained on this owner's command topic. */
+    void sendRetained(byte[] payload) throws Exception {
+        link.publish(Outgoing.qos1(topics.ownerToDevice(ownerId, deviceId), payload).asRetained()).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Removes a retained message from this owner's command topic (an empty retained payload). */
+    void clearRetained() throws Exception {
+        sendRetained(new byte[0]);
+    }
+
     @Override
     public void close() {
         link.close();

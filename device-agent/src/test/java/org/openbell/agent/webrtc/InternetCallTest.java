@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls across an internet of namespaces ({@link InternetTopology}): the doorbell at home behind
- * a NAT router, the broker and coturn on the internet, one phone on the home LAN and one away
- * behind its own NAT. Each call must take the path a real one would, read from both ends' stats:
+ * a NAT router, the broker, coturn and a copy of the owner app on the internet, one phone on the
+ * home LAN and one away behind its own NAT. The away phone uses the hosted copy, set up by the
+ * link the doorbell's page gives ("Away from home"), and gets its TURN credentials with each offer.
+ * Each call must take the path a real one would, read from both ends' stats:
  * host on the same LAN; server-reflexive through the two NATs; relayed when UDP between the two
  * homes is blocked (TURN over UDP); relayed over TLS when the away phone's network blocks all UDP
  * and plain TCP to the relay.
@@ -59,6 +61,8 @@ class InternetCallTest {
     static Agent agent;
     static Chromium away;
     static Chromium atHome;
+    static Process appHost;
+    static String awayLink;
 
     @BeforeAll
     static void start() throws Exception {
@@ -78,7 +82,7 @@ class InternetCallTest {
         agent = Agent.start(ConfigLoader.parse("""
                 hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
                 mqtt: {broker: "%s", webSocketUrl: "ws://%s:8080/mqtt", reconnectMin: 100ms, reconnectMax: 1s}
-                web: {bind: %s, port: 0}
+                web: {bind: %s, port: 0, ownerAppUrl: "http://%s:8000/"}
                 media:
                   audio: headless
                   workerCommandPrefix: [ip, netns, exec, %s]
@@ -87,15 +91,52 @@ class InternetCallTest {
                     - urls: ["turn:%s:3478?transport=udp", "turn:%s:3478?transport=tcp", "turns:%s:5349?transport=tcp"]
                       secret: %s
                 stateDir: "%s"
-                """.formatted(broker.tcpUri(), turnHost, InternetTopology.AGENT, net.door, turnHost, turnHost, turnHost, turnHost,
+                """.formatted(broker.tcpUri(), turnHost, InternetTopology.AGENT, turnHost, net.door, turnHost, turnHost, turnHost, turnHost,
                 SECRET, state.resolve("agent")), "internet test config"));
-        // The relay's certificate is from a throwaway authority the browser does not know.
-        away = Chromium.launchInNamespace(net.phone, "--ignore-certificate-errors");
+        appHost = hostOwnerApp(state.resolve("hosted-app"));
+        // The relay's certificate is from a throwaway authority the browser does not know; the hosted
+        // copy is plain HTTP here (a real one has a certificate), so it is declared a secure context.
+        away = Chromium.launchInNamespace(net.phone, "--ignore-certificate-errors",
+                "--unsafely-treat-insecure-origin-as-secure=http://" + turnHost + ":8000");
         atHome = Chromium.launchInNamespace(net.lanPhone);
+        Page home = atHome.phone("setup");
+        home.navigate("https://" + InternetTopology.AGENT + ":" + agent.webPort() + "/");
+        awayLink = home.locator("#away-link").getAttribute("href", new Locator.GetAttributeOptions().setTimeout(WAIT_MS));
+        home.context().close();
+        assertTrue(awayLink.startsWith("http://" + turnHost + ":8000/#import="), awayLink);
+    }
+
+    /** The owner app's files, served from the internet namespace by the JDK's simple web server. */
+    private static Process hostOwnerApp(Path dir) throws Exception {
+        Path built = Path.of("target/classes/webapp");
+        try (var files = Files.walk(built)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("demo")).toList()) {
+                Path target = dir.resolve(built.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        Process server = new ProcessBuilder("ip", "netns", "exec", net.internet,
+                Path.of(System.getProperty("java.home"), "bin", "jwebserver").toString(),
+                "-b", InternetTopology.INTERNET_HOME_SIDE, "-p", "8000", "-d", dir.toAbsolutePath().toString(), "-o", "none")
+                .redirectErrorStream(true).redirectOutput(dir.resolveSibling("app-host.log").toFile()).start();
+        for (int i = 0; i < 100; i++) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(InternetTopology.INTERNET_HOME_SIDE, 8000), 200);
+                return server;
+            } catch (java.io.IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        server.destroyForcibly();
+        throw new IllegalStateException("the hosted owner app did not start: " + Files.readString(dir.resolveSibling("app-host.log")));
     }
 
     @AfterAll
     static void stop() throws Exception {
+        if (appHost != null) {
+            appHost.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
         Closing.all(away, atHome, agent, turn, broker, net);
     }
 
@@ -166,8 +207,9 @@ class InternetCallTest {
     private Route call(Chromium chromium, String owner, Predicate<Route> settled) throws Exception {
         Page page = chromium.phone(owner);
         try {
-            page.navigate("https://" + InternetTopology.AGENT + ":" + agent.webPort() + "/?owner=" + owner);
+            page.navigate(chromium == away ? awayLink : "https://" + InternetTopology.AGENT + ":" + agent.webPort() + "/?owner=" + owner);
             page.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
+            assertEquals(chromium == away, page.evaluate("openbell.hosted"), "the away phone runs the hosted copy");
             ((SimulatedBoard) agent.board()).press();
             page.locator("#ring-screen").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
             page.locator("#answer").click();

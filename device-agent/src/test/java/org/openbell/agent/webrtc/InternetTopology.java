@@ -37,7 +37,6 @@ final class InternetTopology implements AutoCloseable {
     final String phoneRouter;
     final String phone;
     private final String rootLan;
-    private final String rootSide;
 
     private InternetTopology(String tag) {
         internet = "obin" + tag;
@@ -47,7 +46,6 @@ final class InternetTopology implements AutoCloseable {
         phoneRouter = "obpr" + tag;
         phone = "obap" + tag;
         rootLan = "obl" + tag;
-        rootSide = "obs" + tag;
     }
 
     static InternetTopology create() {
@@ -93,14 +91,6 @@ final class InternetTopology implements AutoCloseable {
         link(phoneRouter, "lan", "10.80.1.1/24", phone, "eth0", "10.80.1.2/24");
         router(phoneRouter, "100.64.80.1");
         ip("-n", phone, "route", "add", "default", "via", "10.80.1.1");
-        // The away phone's side link, for loading the page only.
-        ip("link", "add", rootSide, "type", "veth", "peer", "name", "side", "netns", phone);
-        Namespaces.run("sysctl", "-q", "-w", "net.ipv6.conf." + rootSide + ".disable_ipv6=1");
-        ip("addr", "add", "10.79.1.1/24", "dev", rootSide);
-        ip("link", "set", rootSide, "up");
-        ip("-n", phone, "addr", "add", "10.79.1.2/24", "dev", "side");
-        ip("-n", phone, "link", "set", "side", "up");
-        ip("-n", phone, "route", "add", AGENT + "/32", "via", "10.79.1.1");
     }
 
     /** nftables in {@code namespace}: a forward-chain rule (e.g. "ip daddr X udp dport != 3478 drop"). */
@@ -178,7 +168,6 @@ final class InternetTopology implements AutoCloseable {
     public void close() {
         quietly("route", "del", "100.64.0.0/16");
         quietly("link", "del", rootLan);
-        quietly("link", "del", rootSide);
         for (String ns : List.of(internet, homeRouter, door, lanPhone, phoneRouter, phone)) {
             quietly("netns", "del", ns);
         }

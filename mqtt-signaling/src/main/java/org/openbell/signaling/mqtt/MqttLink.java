@@ -44,7 +44,8 @@ public final class MqttLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MqttLink.class);
 
-    private record Subscription(String filter, int qos, MessageHandler handler) {
+    /** {@code retained} receives the messages the broker replays from its retained store on subscribing (null: {@code handler} does). */
+    private record Subscription(String filter, int qos, MessageHandler handler, MessageHandler retained) {
     }
 
     private record Pending(Outgoing message, CompletableFuture<Void> done) {
@@ -96,7 +97,16 @@ public final class MqttLink implements AutoCloseable {
 
     /** Subscribes now (if connected) and again after every reconnect. */
     public void subscribe(String filter, int qos, MessageHandler handler) {
-        Subscription subscription = new Subscription(filter, qos, handler);
+        subscribe(filter, qos, handler, null);
+    }
+
+    /**
+     * As {@link #subscribe(String, int, MessageHandler)}, with messages the broker replays from its
+     * retained store (not live ones) going to {@code retained} instead: for topics where only live
+     * events are valid, so that a message someone left retained is not acted on at every reconnect.
+     */
+    public void subscribe(String filter, int qos, MessageHandler handler, MessageHandler retained) {
+        Subscription subscription = new Subscription(filter, qos, handler, retained);
         loop.execute(() -> {
             subscriptions.add(subscription);
             if (connected) {
@@ -331,13 +341,13 @@ public final class MqttLink implements AutoCloseable {
                 "not delivered before " + pending.message().expiresAt().orElseThrow() + ": " + pending.message().topic()));
     }
 
-    private void deliver(String topic, byte[] payload) {
+    private void deliver(String topic, byte[] payload, boolean retained) {
         boolean matched = false;
         for (Subscription s : subscriptions) {
             if (TopicFilter.matches(s.filter(), topic)) {
                 matched = true;
                 try {
-                    s.handler().onMessage(topic, payload);
+                    (retained && s.retained() != null ? s.retained() : s.handler()).onMessage(topic, payload);
                 } catch (RuntimeException e) {
                     log.error("Handler for {} failed on a message to {}: {}", s.filter(), topic, e.toString(), e);
                 }
@@ -452,7 +462,8 @@ public final class MqttLink implements AutoCloseable {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             byte[] payload = message.getPayload();
-            onLoop(() -> deliver(topic, payload));
+            boolean retained = message.isRetained();
+            onLoop(() -> deliver(topic, payload, retained));
         }
 
         @Override

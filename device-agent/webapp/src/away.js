@@ -1,0 +1,65 @@
+// Using the owner app away from home: a copy of the app hosted next to the broker (see the README,
+// "Remote access") cannot ask the doorbell for /api/config, so the doorbell's page hands this
+// phone's settings over in a link: <ownerAppUrl>#import=<base64url JSON>. The fragment is never
+// sent to any server; the hosted copy stores it and drops it from the address.
+import { storedCredentials, storeCredentials } from './pairing.js';
+
+const $ = (id) => document.getElementById(id);
+const KEY = 'openbell.doorbell';
+
+/** What a page needs of the doorbell, saved whenever the doorbell's own page loads. */
+export function rememberDoorbell(config) {
+  const doorbell = {
+    deviceId: config.deviceId,
+    deviceName: config.deviceName,
+    topicPrefix: config.topicPrefix,
+    brokerUrl: config.brokerUrl.replace('{host}', location.hostname),
+    protocolVersion: config.protocolVersion,
+  };
+  localStorage.setItem(KEY, JSON.stringify(doorbell));
+  return doorbell;
+}
+
+export function rememberedDoorbell() {
+  try {
+    const value = JSON.parse(localStorage.getItem(KEY));
+    return value && value.deviceId && value.brokerUrl && value.topicPrefix ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Takes the settings out of an #import= link, if the page was opened with one. */
+export function importFromLink() {
+  const match = /(?:^#|&)import=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (!match) {
+    return false;
+  }
+  history.replaceState(null, '', location.pathname + location.search);
+  try {
+    const json = new TextDecoder().decode(Uint8Array.from(atob(match[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+    const { doorbell, owner } = JSON.parse(json);
+    if (!doorbell?.deviceId || !doorbell?.brokerUrl || !doorbell?.topicPrefix) {
+      throw new Error('incomplete');
+    }
+    localStorage.setItem(KEY, JSON.stringify(doorbell));
+    if (owner) {
+      storeCredentials(owner);
+    }
+    return true;
+  } catch (e) {
+    console.warn('ignoring a broken #import link', e);
+    return false;
+  }
+}
+
+/** The "Away from home" card on the doorbell's own page: the link to the hosted copy, with this phone's settings. */
+export function showAwayLink(ownerAppUrl, doorbell) {
+  const payload = JSON.stringify({ doorbell, owner: storedCredentials() });
+  const encoded = btoa(String.fromCharCode(...new TextEncoder().encode(payload)))
+    .replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const url = new URL(ownerAppUrl);
+  url.hash = `import=${encoded}`;
+  $('away-link').href = url.href;
+  $('away').hidden = false;
+}
