@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.APIResponse;
@@ -16,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -41,6 +46,7 @@ import org.openbell.signaling.access.BrokerFolder;
 import org.openbell.signaling.access.Registrar;
 import org.openbell.signaling.mqtt.MqttSettings;
 import org.openbell.signaling.testing.MosquittoBroker;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pairing, end to end: a real Mosquitto under the generated access list (no owners configured),
@@ -63,9 +69,13 @@ class PairingEndToEndTest {
     static Agent agent;
     static Chromium chromium;
     static String base;
+    static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    static final List<String> secrets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
         Path folder = dir.resolve("broker");
         BrokerConfigTool.write(folder, BrokerAccess.of(Topics.defaults()).withDoorbell("front-door"), null, null, 1883, 8884);
         broker = MosquittoBroker.startWithAccessControl(folder.resolve("passwd"), folder.resolve("acl"));
@@ -94,6 +104,17 @@ class PairingEndToEndTest {
     @AfterAll
     static void stop() throws Exception {
         Closing.all(chromium, agent, registrar, broker);
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+        // No pairing code, phone password or password hash in any line the agent or registrar logged.
+        assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("Paired a phone")), "captured the pairing lines");
+        for (ILoggingEvent event : logs.list) {
+            String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+                    : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            for (String secret : secrets) {
+                assertFalse(line.contains(secret), "a secret in the log: " + line);
+            }
+            assertFalse(line.contains("$7$"), "a password hash in the log: " + line);
+        }
     }
 
     @Test
@@ -116,6 +137,7 @@ class PairingEndToEndTest {
         alice.locator("#pair-submit").click();
         alice.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
         String aliceId = alice.locator("#owner-id").textContent();
+        secrets.add((String) alice.evaluate("JSON.parse(localStorage.getItem('openbell.owner')).password"));
         assertTrue(aliceId.matches("alice-s-phone-[a-z0-9]{8}"), aliceId);
         assertFalse(alice.url().contains(code), "the used code is dropped from the address");
         assertTrue(Files.readString(dir.resolve("broker/passwd")).contains("owner." + aliceId + ":$7$"), "the registrar added her account");
@@ -138,6 +160,8 @@ class PairingEndToEndTest {
         String bobCode = alice.locator("#code-text").textContent();
         assertTrue(alice.locator("#code-link").textContent().endsWith("/#pair=" + bobCode));
         alice.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/add-a-phone.png")).setFullPage(true));
+        secrets.add(bobCode);
+        secrets.add(bobCode.replace("-", ""));
         JsonNode bob = json(redeem(alice, bobCode, "Bob"));
         String bobAuth = basic(bob.path("username").asText(), bob.path("password").asText());
         JsonNode owners = json(alice.request().get(base + "/api/owners", RequestOptions.create().setHeader("Authorization", bobAuth)));
@@ -222,7 +246,10 @@ class PairingEndToEndTest {
         }
         APIResponse response = page.request().post(base + "/api/pairing/codes", options);
         assertEquals(201, response.status(), response.text());
-        return json(response).path("code").asText();
+        String code = json(response).path("code").asText();
+        secrets.add(code);
+        secrets.add(code.replace("-", ""));
+        return code;
     }
 
     private static APIResponse redeem(Page page, String code, String name) {
@@ -239,6 +266,9 @@ class PairingEndToEndTest {
     }
 
     private static String basic(String user, String password) {
+        if (password.length() >= 16) { // the phones' real passwords (32 characters), not the test's "x"
+            secrets.add(password);
+        }
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
