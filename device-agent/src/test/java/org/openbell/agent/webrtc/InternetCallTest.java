@@ -66,10 +66,8 @@ class InternetCallTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String unavailable = Namespaces.unavailableReason();
+        String unavailable = TestTurnServer.topologyUnavailableReason();
         assumeTrue(unavailable == null, unavailable);
-        assumeTrue(TestTurnServer.unavailableReason() == null && Files.isExecutable(Path.of("/usr/sbin/nft")),
-                "needs coturn and nftables (scripts/test installs them)");
         net = InternetTopology.create();
         broker = MosquittoBroker.startInNamespace(net.internet, InternetTopology.INTERNET_HOME_SIDE);
         Path[] tls = TestCertificates.authority(state, "turn-ca").server("turn", "turn.openbell.test",

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,10 +50,8 @@ class RelayCallTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String unavailable = Namespaces.unavailableReason();
+        String unavailable = TestTurnServer.topologyUnavailableReason();
         assumeTrue(unavailable == null, unavailable);
-        assumeTrue(TestTurnServer.unavailableReason() == null && Files.isExecutable(Path.of("/usr/sbin/nft")),
-                "needs coturn and nftables (scripts/test installs them)");
         ns = Namespaces.create();
         turnPort = 3478;
         turn = TestTurnServer.start(state, ns.phone, "10.77.2.2", turnPort, SECRET, "--relay-ip", "10.77.2.2",

@@ -24,6 +24,16 @@ public final class TestTurnServer implements AutoCloseable {
         this.process = process;
     }
 
+    /** Why a namespace topology with coturn and nftables firewalls cannot be built here, or null. */
+    static String topologyUnavailableReason() {
+        String namespaces = Namespaces.unavailableReason();
+        if (namespaces != null) {
+            return namespaces;
+        }
+        return unavailableReason() == null && Files.isExecutable(Path.of("/usr/sbin/nft")) ? null
+                : "needs coturn and nftables (scripts/test installs them)";
+    }
+
     public static String unavailableReason() {
         return Files.isExecutable(TURNSERVER) && Files.isExecutable(STUNCLIENT) ? null
                 : "coturn is not installed (scripts/test installs it; apt-get install coturn)";
