@@ -100,6 +100,8 @@ class InternetCallTest {
         Page home = atHome.phone("setup");
         home.navigate("https://" + InternetTopology.AGENT + ":" + agent.webPort() + "/");
         awayLink = home.locator("#away-link").getAttribute("href", new Locator.GetAttributeOptions().setTimeout(WAIT_MS));
+        home.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
+        home.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/away-from-home.png")).setFullPage(true));
         home.context().close();
         assertTrue(awayLink.startsWith("http://" + turnHost + ":8000/#import="), awayLink);
     }
