@@ -55,6 +55,7 @@ public final class Agent implements AutoCloseable {
     private String webSocketUrl;
     private SimulatedSound sound;
     private Pairing pairing;
+    private ScheduledExecutorService loop;
 
     private final Function<HardwareConfig, Board> boards;
 
@@ -101,7 +102,7 @@ public final class Agent implements AutoCloseable {
             webSocketUrl = config.mqtt().webSocketUrl().orElse(broker.webSocketUrlTemplate());
         }
 
-        ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
+        loop = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("openbell-ring").factory());
         own(loop::shutdownNow);
         // The controller publishes through the signaling, which feeds owner messages back to it:
@@ -170,6 +171,22 @@ public final class Agent implements AutoCloseable {
 
     public int webPort() {
         return web.port();
+    }
+
+    /** Whether the ring loop still runs tasks (within 2 s): what the service watchdog checks. */
+    public boolean healthy() {
+        try {
+            loop.submit(() -> { }).get(2, java.util.concurrent.TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** A line for the service manager: which doorbell, how connected. */
+    public String statusLine() {
+        return "doorbell " + config.device().id() + ", " + board.description() + ", broker "
+                + (signaling.isConnected() ? "connected" : "not connected");
     }
 
     /** Presses the simulated button; false on real hardware. */

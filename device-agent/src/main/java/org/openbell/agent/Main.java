@@ -4,10 +4,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.openbell.agent.config.AgentConfig;
 import org.openbell.agent.config.ConfigException;
 import org.openbell.agent.config.ConfigLoader;
+import org.openbell.agent.service.ServiceWatchdog;
+import org.openbell.agent.service.SystemdNotify;
 import org.openbell.hardware.SimulatedBoard;
 
 /**
@@ -43,7 +46,15 @@ public final class Main {
             System.exit(1);
             return;
         }
+        // Under systemd (Type=notify): ready now, then watchdog pings while the ring loop is alive.
+        Optional<SystemdNotify> systemd = SystemdNotify.fromEnvironment();
+        Optional<ServiceWatchdog> watchdog = systemd.flatMap(notify -> {
+            notify.send("READY=1\nSTATUS=Ready: " + agent.statusLine());
+            return ServiceWatchdog.periodFromEnvironment().map(period -> ServiceWatchdog.start(notify, period, agent::healthy));
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            systemd.ifPresent(notify -> notify.send("STOPPING=1\nSTATUS=Stopping"));
+            watchdog.ifPresent(ServiceWatchdog::close);
             agent.close();
             stopped.countDown();
         }, "openbell-shutdown"));
