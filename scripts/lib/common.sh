@@ -58,10 +58,24 @@ stop_system_mosquitto() {
 # or older than the sources, and prints its path. Needs JAVA_HOME and PATH set (find_jdk25).
 agent_jar() {
   local jar=device-agent/target/openbell-agent.jar newest
-  newest=$(find pom.xml */pom.xml */src device-agent/webapp/src device-agent/webapp/package.json -newer "$jar" -type f -print -quit 2>/dev/null || true)
+  newest=$(find pom.xml hardware/pom.xml mqtt-signaling/pom.xml media-pipeline/pom.xml device-agent/pom.xml hardware/src mqtt-signaling/src media-pipeline/src device-agent/src device-agent/webapp/src device-agent/webapp/package.json -newer "$jar" -type f -print -quit 2>/dev/null || true)
   if [ ! -f "$jar" ] || [ -n "$newest" ]; then
     echo "openbell: building (first run takes a few minutes)..." >&2
     mvn -B -q -ntp -DskipTests package >&2
   fi
   echo "$jar"
+}
+
+# Builds a minimal Debian trixie root in $1 with what the openbell .deb depends on, unless it is
+# there already (debootstrap; needs root and a Debian mirror).
+ensure_trixie_root() {
+  local dir=$1
+  [ -x "$dir/usr/bin/dpkg" ] && [ -d "$dir/usr/lib/jvm" ] && return 0
+  echo "openbell: building a Debian trixie root in $dir for the package test (about a minute)..." >&2
+  rm -rf "$dir.partial"
+  mkdir -p "$(dirname "$dir")"
+  debootstrap --variant=minbase --include=openjdk-25-jre-headless,libpulse0,systemd,adduser trixie "$dir.partial" \
+    http://deb.debian.org/debian >"$(dirname "$dir")/debootstrap.log" 2>&1 \
+    || { echo "openbell: debootstrap failed, see $(dirname "$dir")/debootstrap.log" >&2; return 1; }
+  mv "$dir.partial" "$dir"
 }

@@ -14,7 +14,8 @@ import org.openbell.agent.service.SystemdNotify;
 import org.openbell.hardware.SimulatedBoard;
 
 /**
- * {@code openbell-agent [--config FILE]}: runs the doorbell until SIGTERM/SIGINT. Without a
+ * {@code openbell-agent [--config FILE] [--check-config]}: runs the doorbell until SIGTERM/SIGINT
+ * ({@code --check-config}: only reads and checks the configuration, exit 0 or 2). Without a
  * config file it runs the demo defaults (simulated board off a Pi, embedded broker). On a
  * simulated board, Enter on the terminal presses the button.
  */
@@ -28,12 +29,21 @@ public final class Main {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "openbell-logback.xml");
         }
+        boolean checkOnly = java.util.Arrays.asList(args).contains("--check-config");
+        args = java.util.Arrays.stream(args).filter(a -> !a.equals("--check-config")).toArray(String[]::new);
         AgentConfig config;
         try {
             config = ConfigLoader.load(args, System.getenv("OPENBELL_CONFIG"));
         } catch (ConfigException e) {
             System.err.println("openbell: " + e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (checkOnly) {
+            System.out.println("openbell: the configuration is valid: doorbell '" + config.device().id() + "', hardware "
+                    + config.hardware().mode().name().toLowerCase(java.util.Locale.ROOT) + ", "
+                    + (config.mqtt().brokerUri().isPresent() ? "broker " + config.mqtt().brokerUri().get() : "embedded broker")
+                    + ", state in " + config.stateDir());
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);

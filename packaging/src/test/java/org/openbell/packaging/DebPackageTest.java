@@ -1,0 +1,95 @@
+package org.openbell.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The .deb from scripts/package-deb, installed into a clean Debian trixie root (built once by
+ * scripts/test with debootstrap; this test needs no network): the service user and its groups,
+ * the directories with their owners and modes, the config as a conffile, the unit enabled and
+ * accepted by {@code systemd-analyze verify}, the installed agent reading the packaged config;
+ * then purge removes the user, the config and the state.
+ */
+class DebPackageTest {
+
+    private static final Path TRIXIE = Path.of(System.getenv().getOrDefault("OPENBELL_TRIXIE_ROOT", "/var/cache/openbell-test/trixie-amd64"));
+    private final Path root = Path.of("target/trixie-" + ProcessHandle.current().pid()).toAbsolutePath();
+
+    @AfterEach
+    void removeRoot() throws Exception {
+        run(List.of("umount", "-l", root.resolve("proc").toString()), true);
+        run(List.of("rm", "-rf", root.toString()), true);
+    }
+
+    @Test
+    void installsIntoACleanTrixieRootAndPurgesWithoutATrace() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root (chroot): run scripts/test as root");
+        assumeTrue(Files.isExecutable(TRIXIE.resolve("usr/bin/dpkg")), "no trixie root at " + TRIXIE + ": scripts/test builds it");
+        Path out = Path.of("target").toAbsolutePath();
+        String deb = run(List.of("../scripts/package-deb", "--arch", "amd64", "--out", out.toString()), false).strip();
+        java.util.regex.Matcher printed = java.util.regex.Pattern.compile("(/\\S+/openbell_[0-9.]+_amd64\\.deb)$").matcher(deb);
+        assertTrue(printed.find(), "package-deb prints the package's path: " + deb);
+        String built = printed.group(1);
+
+        run(List.of("cp", "-a", TRIXIE.toString(), root.toString()), false);
+        run(List.of("mount", "-t", "proc", "proc", root.resolve("proc").toString()), false);
+        Files.copy(Path.of(built), root.resolve("tmp/openbell.deb"));
+        in("dpkg", "-i", "/tmp/openbell.deb");
+
+        assertTrue(in("getent", "passwd", "openbell").matches("openbell:x:\\d+:\\d+:Openbell doorbell:/var/lib/openbell:/usr/sbin/nologin\\s*"),
+                "a system user without a login");
+        List<String> groups = List.of(in("id", "-nG", "openbell").strip().split(" "));
+        assertTrue(groups.containsAll(List.of("openbell", "gpio", "video", "audio")), groups.toString());
+        assertEquals("openbell:openbell 750", in("stat", "-c", "%U:%G %a", "/var/lib/openbell").strip());
+        assertEquals("root:openbell 750", in("stat", "-c", "%U:%G %a", "/etc/openbell").strip());
+        assertEquals("root:openbell 640", in("stat", "-c", "%U:%G %a", "/etc/openbell/openbell.yml").strip());
+        assertTrue(in("dpkg-query", "-W", "-f=${Conffiles}", "openbell").contains("/etc/openbell/openbell.yml"), "the config is a conffile");
+        assertTrue(Files.isSymbolicLink(root.resolve("etc/systemd/system/multi-user.target.wants/openbell.service")), "enabled at boot");
+        String verify = in("systemd-analyze", "verify", "/lib/systemd/system/openbell.service");
+        assertFalse(verify.contains("openbell.service"), "systemd-analyze verify has nothing to say about the unit: " + verify);
+        String check = in("runuser", "-u", "openbell", "--", "/usr/bin/openbell-agent", "--config", "/etc/openbell/openbell.yml", "--check-config");
+        assertTrue(check.contains("the configuration is valid: doorbell 'front-door'"), check);
+
+        in("dpkg", "--purge", "openbell");
+        assertEquals("", in(true, "getent", "passwd", "openbell").strip(), "the user is gone");
+        for (String gone : List.of("var/lib/openbell", "etc/openbell", "lib/systemd/system/openbell.service", "usr/share/openbell",
+                "etc/systemd/system/multi-user.target.wants/openbell.service")) {
+            assertFalse(Files.exists(root.resolve(gone), java.nio.file.LinkOption.NOFOLLOW_LINKS), gone + " is gone after purge");
+        }
+    }
+
+    private String in(String... command) throws Exception {
+        return in(false, command);
+    }
+
+    private String in(boolean mayFail, String... command) throws Exception {
+        List<String> words = new ArrayList<>(List.of("chroot", root.toString(), "env", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"));
+        words.addAll(List.of(command));
+        return run(words, mayFail);
+    }
+
+    private static String run(List<String> command, boolean mayFail) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish");
+        }
+        if (p.exitValue() != 0 && !mayFail) {
+            throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + out);
+        }
+        return out;
+    }
+}
