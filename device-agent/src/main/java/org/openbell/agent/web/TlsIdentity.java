@@ -2,7 +2,6 @@ package org.openbell.agent.web;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -10,8 +9,6 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -171,18 +168,8 @@ public record TlsIdentity(Path keystore, char[] password) {
         return bytes;
     }
 
-    /** Writes owner-only, atomically: a crash leaves the old file or the new one. */
+    /** Writes owner-only, atomically and flushed to disk: a crash or power cut leaves the old file or the new one. */
     private static void writePrivate(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            out.write(content);
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.openbell.signaling.access.AtomicFiles.write(target, content, true);
     }
 }

@@ -22,11 +22,16 @@ public final class AtomicFiles {
 
     /** Replaces {@code file} with {@code text}; mode 600 if {@code secret}, else 640. */
     public static void write(Path file, String text, boolean secret) throws IOException {
+        write(file, text.getBytes(StandardCharsets.UTF_8), secret);
+    }
+
+    /** Replaces {@code file} with {@code content}; mode 600 if {@code secret}, else 640. */
+    public static void write(Path file, byte[] content, boolean secret) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r-----"));
-            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            ByteBuffer bytes = ByteBuffer.wrap(content);
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
