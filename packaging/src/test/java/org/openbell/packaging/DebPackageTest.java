@@ -57,14 +57,24 @@ class DebPackageTest {
         assertEquals("root:openbell 640", in("stat", "-c", "%U:%G %a", "/etc/openbell/openbell.yml").strip());
         assertTrue(in("dpkg-query", "-W", "-f=${Conffiles}", "openbell").contains("/etc/openbell/openbell.yml"), "the config is a conffile");
         assertTrue(Files.isSymbolicLink(root.resolve("etc/systemd/system/multi-user.target.wants/openbell.service")), "enabled at boot");
-        String verify = in("systemd-analyze", "verify", "/lib/systemd/system/openbell.service");
-        assertFalse(verify.contains("openbell.service"), "systemd-analyze verify has nothing to say about the unit: " + verify);
+        String verify = in("systemd-analyze", "verify", "/lib/systemd/system/openbell.service", "/lib/systemd/system/openbell-firstboot.service");
+        assertFalse(verify.contains("openbell"), "systemd-analyze verify has nothing to say about the units: " + verify);
         String check = in("runuser", "-u", "openbell", "--", "/usr/bin/openbell-agent", "--config", "/etc/openbell/openbell.yml", "--check-config");
         assertTrue(check.contains("the configuration is valid: doorbell 'front-door'"), check);
+
+        // First boot: settings dropped on the boot partition are applied, and the service user can read the result.
+        Files.createDirectories(root.resolve("boot/firmware"));
+        Files.writeString(root.resolve("boot/firmware/openbell.txt"), "device.id = garden-gate\ndevice.name = Garden gate\n");
+        in("/usr/bin/openbell-firstboot", "--boot", "/boot/firmware");
+        assertTrue(Files.exists(root.resolve("boot/firmware/openbell-applied.txt")) && !Files.exists(root.resolve("boot/firmware/openbell.txt")));
+        assertEquals("root:openbell 640", in("stat", "-c", "%U:%G %a", "/etc/openbell/openbell.yml").strip());
+        String applied = in("runuser", "-u", "openbell", "--", "/usr/bin/openbell-agent", "--config", "/etc/openbell/openbell.yml", "--check-config");
+        assertTrue(applied.contains("doorbell 'garden-gate'"), applied);
 
         in("dpkg", "--purge", "openbell");
         assertEquals("", in(true, "getent", "passwd", "openbell").strip(), "the user is gone");
         for (String gone : List.of("var/lib/openbell", "etc/openbell", "lib/systemd/system/openbell.service", "usr/share/openbell",
+                "etc/systemd/system/multi-user.target.wants/openbell-firstboot.service",
                 "etc/systemd/system/multi-user.target.wants/openbell.service")) {
             assertFalse(Files.exists(root.resolve(gone), java.nio.file.LinkOption.NOFOLLOW_LINKS), gone + " is gone after purge");
         }
