@@ -71,6 +71,10 @@ class DebPackageTest {
         String applied = in("runuser", "-u", "openbell", "--", "/usr/bin/openbell-agent", "--config", "/etc/openbell/openbell.yml", "--check-config");
         assertTrue(applied.contains("doorbell 'garden-gate'"), applied);
 
+        // The doctor runs as the service's user and says what this (camera-less, GPIO-less) root lacks.
+        String doctor = in(true, "runuser", "-u", "openbell", "--", "/usr/bin/openbell-doctor");
+        assertTrue(doctor.contains("OK   config") && doctor.contains("camera") && doctor.contains("problem(s) to fix"), doctor);
+
         in("dpkg", "--purge", "openbell");
         assertEquals("", in(true, "getent", "passwd", "openbell").strip(), "the user is gone");
         for (String gone : List.of("var/lib/openbell", "etc/openbell", "lib/systemd/system/openbell.service", "usr/share/openbell",
