@@ -118,6 +118,15 @@ class FirstBootTest {
     }
 
     @Test
+    void theExampleOnTheImagesBootPartitionIsAValidFile() throws Exception {
+        String example = Files.readString(Path.of("../packaging/image/openbell.txt.example"));
+        FirstBootSettings settings = FirstBootSettings.parse(example);
+        assertEquals("front-door", settings.get("device.id").orElseThrow());
+        Files.writeString(boot.resolve("openbell.txt"), example);
+        assertEquals(FirstBoot.Outcome.APPLIED, FirstBoot.apply(boot, root, NOW));
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() throws Exception {
         Files.writeString(boot.resolve("openbell.txt"), "device.id = a b\nhostname = UPPER\nmqtt.broker = http://x\n");
         assertEquals(FirstBoot.Outcome.INVALID, FirstBoot.apply(boot, root, NOW));

@@ -56,7 +56,12 @@ final class Cameras {
 
     /** rpicam-vid (Raspberry Pi OS bookworm and later), else libcamera-vid, found on PATH. */
     static List<String> rpicamCommand(MediaOptions o) {
-        String tool = onPath("rpicam-vid") ? "rpicam-vid" : onPath("libcamera-vid") ? "libcamera-vid" : null;
+        return rpicamCommand(o, System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
+
+    /** As {@link #rpicamCommand(MediaOptions)}, looking on {@code path} (the PATH's folders). */
+    static List<String> rpicamCommand(MediaOptions o, String path) {
+        String tool = onPath("rpicam-vid", path) ? "rpicam-vid" : onPath("libcamera-vid", path) ? "libcamera-vid" : null;
         if (tool == null) {
             throw new IllegalStateException("neither rpicam-vid nor libcamera-vid is installed (apt-get install rpicam-apps)");
         }
@@ -64,8 +69,7 @@ final class Cameras {
                 "--height", String.valueOf(o.height()), "--framerate", String.valueOf(o.fps()), "-o", "-"));
     }
 
-    private static boolean onPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+    private static boolean onPath(String tool, String path) {
         for (String dir : path.split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
                 return true;

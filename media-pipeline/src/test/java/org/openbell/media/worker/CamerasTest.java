@@ -60,4 +60,22 @@ class CamerasTest {
             source.dispose();
         }
     }
+
+    @Test
+    void thePiCameraToolIsRpicamVidElseLibcameraVidElseAClearError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        MediaOptions rpicam = new MediaOptions("rpicam", 640, 480, 30, "headless", Optional.empty(), 0, 0);
+        java.nio.file.Path both = java.nio.file.Files.createDirectories(dir.resolve("both"));
+        java.nio.file.Path old = java.nio.file.Files.createDirectories(dir.resolve("old"));
+        for (java.nio.file.Path tool : List.of(both.resolve("rpicam-vid"), both.resolve("libcamera-vid"), old.resolve("libcamera-vid"))) {
+            java.nio.file.Files.copy(STANDIN, tool);
+        }
+        assertEquals("rpicam-vid", Cameras.rpicamCommand(rpicam, both.toString()).get(0), "Raspberry Pi OS bookworm and later");
+        List<String> fallback = Cameras.rpicamCommand(rpicam, old.toString());
+        assertEquals("libcamera-vid", fallback.get(0), "older Raspberry Pi OS");
+        assertTrue(String.join(" ", fallback).contains("--codec yuv420 --width 640 --height 480 --framerate 30 -o -"), fallback.toString());
+        IllegalStateException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Cameras.rpicamCommand(rpicam, dir.resolve("empty").toString()));
+        assertTrue(none.getMessage().contains("apt-get install rpicam-apps"), none.getMessage());
+    }
 }
