@@ -118,7 +118,7 @@ async function start() {
       ?? (credentials ? 'This phone is no longer paired with the doorbell.' : null);
     sessionStorage.removeItem('openbell.unpaired');
     forgetCredentials();
-    credentials = await pairThisPhone(state.config.deviceName, why);
+    credentials = await pairThisPhone(state.config.deviceName, why, state.config.buttonPairing === true);
     state.config = await loadConfig(credentials);
   }
   if (state.config.pairing === 'paired') {

@@ -41,9 +41,10 @@ function codeFromLink() {
 
 /**
  * Shows the pairing screen until this phone is paired; resolves with its credentials.
- * `why` explains why pairing is needed again (e.g. this phone was removed).
+ * `why` explains why pairing is needed again (e.g. this phone was removed). With `buttonPairing`
+ * (no phone is paired yet) the phone can also pair by having someone press the doorbell's button.
  */
-export function pairThisPhone(deviceName, why) {
+export function pairThisPhone(deviceName, why, buttonPairing = false) {
   const screen = $('pair-screen');
   screen.hidden = false;
   $('pair-doorbell').textContent = deviceName;
@@ -53,6 +54,11 @@ export function pairThisPhone(deviceName, why) {
   if (!$('pair-name').value) {
     $('pair-name').value = guessName();
   }
+  $('pair-button-box').hidden = !buttonPairing;
+  $('pair-button-start').onclick = () => pairWithButton((code) => {
+    $('pair-code').value = code;
+    $('pair-form').requestSubmit();
+  });
   return new Promise((resolve) => {
     $('pair-form').onsubmit = async (event) => {
       event.preventDefault();
@@ -82,6 +88,40 @@ export function pairThisPhone(deviceName, why) {
       }
     };
   });
+}
+
+/** Asks the doorbell for a button claim, then waits for the press; hands the resulting code to `redeem`. */
+async function pairWithButton(redeem) {
+  const start = $('pair-button-start');
+  const status = $('pair-button-status');
+  const say = (text) => { status.textContent = text; status.hidden = false; };
+  start.disabled = true;
+  try {
+    const response = await fetch('/api/pairing/claims', { method: 'POST' });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      throw new Error(body.error ?? `HTTP ${response.status}`);
+    }
+    say('Now press the doorbell\'s button (within 2 minutes).');
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const poll = await fetch(`/api/pairing/claims/${encodeURIComponent(body.claim)}`, { cache: 'no-store' });
+      const answer = await poll.json().catch(() => ({}));
+      if (poll.status === 202) {
+        continue;
+      }
+      if (!poll.ok) {
+        throw new Error(answer.error ?? `HTTP ${poll.status}`);
+      }
+      say('Button pressed: pairing…');
+      redeem(answer.code);
+      return;
+    }
+  } catch (e) {
+    say(`Not paired: ${e.message}`);
+  } finally {
+    start.disabled = false;
+  }
 }
 
 function guessName() {

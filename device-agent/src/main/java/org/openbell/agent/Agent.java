@@ -6,10 +6,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import org.openbell.agent.broker.EmbeddedBroker;
+import org.openbell.agent.broker.EmbeddedBrokerAccounts;
 import org.openbell.agent.call.CallController;
 import org.openbell.agent.call.IceServers;
 import org.openbell.agent.call.MediaConfig;
@@ -34,6 +36,7 @@ import org.openbell.signaling.CallMessage;
 import org.openbell.signaling.Ids;
 import org.openbell.signaling.Ring;
 import org.openbell.signaling.RingEnded;
+import org.openbell.signaling.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,14 +95,20 @@ public final class Agent implements AutoCloseable {
         TlsIdentity tls = TlsIdentity.loadOrGenerate(config.web().keystore().orElse(null),
                 config.web().keystorePassword().orElse(null), config.stateDir());
 
-        String brokerUri;
+        OwnerStore owners = config.pairingEnabled() ? OwnerStore.open(config.stateDir().resolve("owners.json")) : null;
+        DeviceSignaling.Broker broker;
+        EmbeddedBrokerAccounts accounts = null;
         if (config.mqtt().brokerUri().isPresent()) {
-            brokerUri = config.mqtt().brokerUri().get();
+            broker = DeviceSignaling.Broker.configured(config);
             webSocketUrl = config.mqtt().webSocketUrl().orElseThrow();
         } else {
-            EmbeddedBroker broker = own(EmbeddedBroker.start(config.embeddedBroker(), tls, config.stateDir().resolve("broker")));
-            brokerUri = broker.tcpUri();
-            webSocketUrl = config.mqtt().webSocketUrl().orElse(broker.webSocketUrlTemplate());
+            if (!config.embeddedBroker().anonymous()) {
+                accounts = new EmbeddedBrokerAccounts(new Topics(config.mqtt().topicPrefix()), config.device().id(), owners.owners());
+            }
+            EmbeddedBroker embedded = own(EmbeddedBroker.start(config.embeddedBroker(), tls, config.stateDir().resolve("broker"), accounts));
+            broker = accounts == null ? new DeviceSignaling.Broker(embedded.tcpUri(), Optional.empty(), Optional.empty())
+                    : new DeviceSignaling.Broker(embedded.tcpUri(), Optional.of(accounts.deviceUsername()), Optional.of(accounts.devicePassword()));
+            webSocketUrl = config.mqtt().webSocketUrl().orElse(embedded.webSocketUrlTemplate());
         }
 
         loop = Executors.newSingleThreadScheduledExecutor(
@@ -122,20 +131,25 @@ public final class Agent implements AutoCloseable {
                 snapshot.lastEnded().flatMap(RingEnded::by).ifPresent(owner -> calls.start(owner, snapshot.lastEnded().get().ringId()));
             }
         });
-        signaling = own(DeviceSignaling.start(config, brokerUri, clock, (owner, message) -> {
+        signaling = own(DeviceSignaling.start(config, broker, clock, (owner, message) -> {
             if (message instanceof CallMessage call) {
                 calls.ownerMessage(owner, call);
             } else {
                 ring.ownerMessage(owner, message);
             }
         }, (connected, cause) -> ring.brokerConnection(connected)));
-        board.button().setListener(ring::press);
-        if (config.pairingEnabled()) {
-            pairing = new Pairing(OwnerStore.open(config.stateDir().resolve("owners.json")),
+        if (owners != null) {
+            pairing = new Pairing(owners,
                     new PairingCodes(clock, config.pairing().codeTtl(), config.pairing().failuresPerMinute()),
-                    signaling::askRegistrar, clock);
+                    accounts != null ? accounts : signaling::askRegistrar, clock);
             log.info("Pairing on: {} phone(s) paired", pairing.owners().size());
         }
+        board.button().setListener(press -> {
+            ring.press(press);
+            if (pairing != null) {
+                pairing.buttonPressed();
+            }
+        });
 
         web = own(WebServer.start(config.web().bind(), config.web().port(), tls, new WebApi(this)));
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -228,6 +242,7 @@ public final class Agent implements AutoCloseable {
         page.put("pairing", pairing == null ? "off" : owner ? "paired" : "required");
         if (!owner) {
             page.remove("brokerUrl");
+            page.put("buttonPairing", pairing.buttonPairingOpen());
             return page;
         }
         config.web().ownerAppUrl().ifPresent(url -> page.put("ownerAppUrl", url));

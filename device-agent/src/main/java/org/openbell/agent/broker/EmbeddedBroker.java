@@ -1,5 +1,6 @@
 package org.openbell.agent.broker;
 
+import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * An MQTT 5 broker inside the agent's process (HiveMQ CE embedded), started when no broker is
  * configured, so the demo needs nothing installed. It has a TCP listener for the agent itself
  * and a WebSocket listener ({@code /mqtt}) for owners' browsers, secured with the agent's TLS
- * identity unless plain WebSockets were asked for.
+ * identity unless plain WebSockets were asked for. Unless it is open to anyone (a LAN demo), only
+ * the accounts of {@link EmbeddedBrokerAccounts} may connect.
  *
  * <p>Sessions, queues and retained messages live in memory: the device republishes its presence
  * after every connect, and rings expire within seconds anyway.
@@ -34,23 +36,38 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.config = config;
     }
 
-    /** Starts the broker and waits until its listeners accept connections. */
-    public static EmbeddedBroker start(EmbeddedBrokerConfig config, TlsIdentity tls, Path workDir) {
+    /**
+     * Starts the broker and waits until its listeners accept connections.
+     *
+     * @param accounts who may connect; {@code null} only when {@code config.anonymous()} opens it to anyone
+     */
+    public static EmbeddedBroker start(EmbeddedBrokerConfig config, TlsIdentity tls, Path workDir, EmbeddedBrokerAccounts accounts) {
+        if (accounts == null && !config.anonymous()) {
+            throw new IllegalArgumentException("the embedded broker needs accounts unless it is open to anyone");
+        }
         try {
             Path conf = Files.createDirectories(workDir.resolve("conf"));
             Path data = Files.createDirectories(workDir.resolve("data"));
             Path extensions = Files.createDirectories(workDir.resolve("extensions"));
             Files.writeString(conf.resolve("config.xml"), configXml(config, tls));
-            EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+            var builder = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(conf)
                     .withDataFolder(data)
-                    .withExtensionsFolder(extensions)
-                    .build();
+                    .withExtensionsFolder(extensions);
+            if (accounts != null) {
+                builder.withEmbeddedExtension(EmbeddedExtension.builder()
+                        .withId("openbell-accounts").withName("Openbell accounts").withVersion("1")
+                        .withAuthor("Openbell").withPriority(1000).withStartPriority(1000)
+                        .withExtensionMain(accounts.extension()).build());
+            }
+            EmbeddedHiveMQ hivemq = builder.build();
             long started = System.nanoTime();
             hivemq.start().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            log.info("Embedded MQTT 5 broker up in {} ms: tcp://{}:{}, {}://{}:{}/mqtt",
+            log.info("Embedded MQTT 5 broker up in {} ms: tcp://{}:{}, {}://{}:{}/mqtt, {}",
                     (System.nanoTime() - started) / 1_000_000, config.tcpBind(), config.tcpPort(),
-                    config.webSocketTls() ? "wss" : "ws", config.webSocketBind(), config.webSocketPort());
+                    config.webSocketTls() ? "wss" : "ws", config.webSocketBind(), config.webSocketPort(),
+                    accounts == null ? "OPEN TO ANYONE on the network (embeddedBroker.anonymous: a LAN demo)"
+                            : "paired phones only");
             return new EmbeddedBroker(hivemq, config);
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare the embedded broker in " + workDir + ": " + e.getMessage(), e);
@@ -121,7 +138,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <tcp-listener>
                             <port>%d</port>
                             <bind-address>%s</bind-address>
-                            <name>device</name>
+                            <name>%s</name>
                         </tcp-listener>
                 %s    </listeners>
                     <mqtt>
@@ -132,7 +149,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                     <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                     <persistence><mode>in-memory</mode></persistence>
                 </hivemq>
-                """.formatted(config.tcpPort(), xml(config.tcpBind()), webSocket);
+                """.formatted(config.tcpPort(), xml(config.tcpBind()), EmbeddedBrokerAccounts.DEVICE_LISTENER, webSocket);
     }
 
     private static String xml(String text) {

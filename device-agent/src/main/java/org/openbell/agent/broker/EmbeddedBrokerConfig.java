@@ -9,10 +9,13 @@ package org.openbell.agent.broker;
  * @param webSocketPort its port (path {@code /mqtt})
  * @param webSocketTls  serve {@code wss://} with the agent's certificate (phones need it: an HTTPS
  *                      page may not open a plain {@code ws://} connection to another host)
+ * @param anonymous     let any client connect without an account (a LAN demo); otherwise only the
+ *                      agent itself and paired phones, each limited to its own topics
  */
-public record EmbeddedBrokerConfig(String tcpBind, int tcpPort, String webSocketBind, int webSocketPort, boolean webSocketTls) {
+public record EmbeddedBrokerConfig(String tcpBind, int tcpPort, String webSocketBind, int webSocketPort, boolean webSocketTls,
+        boolean anonymous) {
 
     public static EmbeddedBrokerConfig defaults() {
-        return new EmbeddedBrokerConfig("127.0.0.1", 1883, "0.0.0.0", 8884, true);
+        return new EmbeddedBrokerConfig("127.0.0.1", 1883, "0.0.0.0", 8884, true, false);
     }
 }

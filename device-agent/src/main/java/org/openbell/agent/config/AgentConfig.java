@@ -43,9 +43,18 @@ public record AgentConfig(
     public record PairingConfig(Duration codeTtl, int failuresPerMinute) {
     }
 
-    /** Whether owners pair their phones (the broker has per-owner accounts), rather than an open demo broker. */
+    /**
+     * Whether owners pair their phones (the broker has per-owner accounts), rather than an open demo
+     * broker: an external broker with an account for the doorbell, or the embedded broker unless
+     * {@code embeddedBroker.anonymous} is set.
+     */
     public boolean pairingEnabled() {
-        return mqtt.brokerUri().isPresent() && mqtt.username().isPresent();
+        return mqtt.brokerUri().isPresent() ? mqtt.username().isPresent() : !embeddedBroker.anonymous();
+    }
+
+    /** Whether owners are paired through a registrar on an external broker (rather than by the embedded broker). */
+    public boolean externalRegistrar() {
+        return mqtt.brokerUri().isPresent() && pairingEnabled();
     }
 
     /** The doorbell's identity. */

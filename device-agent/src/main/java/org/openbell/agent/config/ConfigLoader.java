@@ -114,7 +114,8 @@ public final class ConfigLoader {
                 broker.integer("port", defaults.tcpPort(), 0, 65535),
                 broker.string("webSocketBind", defaults.webSocketBind()),
                 broker.integer("webSocketPort", defaults.webSocketPort(), 1, 65535),
-                broker.bool("webSocketTls", defaults.webSocketTls()));
+                broker.bool("webSocketTls", defaults.webSocketTls()),
+                broker.bool("anonymous", defaults.anonymous()));
         broker.rejectUnknownKeys();
 
         ConfigNode web = root.section("web");

@@ -53,16 +53,43 @@ public final class Pairing {
     private final PairingCodes codes;
     private final Registry registry;
     private final Clock clock;
+    private final ButtonClaims claims;
 
     public Pairing(OwnerStore store, PairingCodes codes, Registry registry, Clock clock) {
         this.store = store;
         this.codes = codes;
         this.registry = registry;
         this.clock = clock;
+        this.claims = new ButtonClaims(clock, codes::issue);
     }
 
     public PairingCodes.Issued newCode() {
         return codes.issue();
+    }
+
+    /** Whether the first phone may pair with the doorbell's button (no phone is paired yet). */
+    public boolean buttonPairingOpen() {
+        return store.owners().isEmpty() && store.unreadable().isEmpty();
+    }
+
+    /** A phone asks to pair with the button; answers the claim's id (see {@link ButtonClaims}). */
+    public String openButtonClaim() throws PairingException {
+        if (!buttonPairingOpen()) {
+            throw new PairingException(403, "a phone is already paired: ask its owner for a pairing code (Phones, Add a phone)");
+        }
+        return claims.open();
+    }
+
+    /** Where a button claim stands. */
+    public ButtonClaims.Status buttonClaim(String id) {
+        return claims.status(id);
+    }
+
+    /** The doorbell's button was pressed (called for every press; must not block). */
+    public void buttonPressed() {
+        if (buttonPairingOpen()) {
+            claims.pressed();
+        }
     }
 
     /** Redeems {@code code} for a phone called {@code name}; blocks until the registrar answers. */

@@ -61,10 +61,10 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     /**
      * Connects (in the background) and subscribes to owner commands.
      *
-     * @param brokerUri     where to connect
+     * @param broker        where to connect, and as whom
      * @param ownerMessages receives (ownerId, message) for valid owner commands; must not block
      */
-    public static DeviceSignaling start(AgentConfig config, String brokerUri, Clock clock,
+    public static DeviceSignaling start(AgentConfig config, Broker broker, Clock clock,
             BiConsumer<String, Message> ownerMessages, ConnectionListener connection) {
         String deviceId = config.device().id();
         Topics topics = new Topics(config.mqtt().topicPrefix());
@@ -75,14 +75,14 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         Outgoing birth = Outgoing.qos1(topics.presence(deviceId),
                 codec.encode(new Presence(deviceId, Presence.State.ONLINE, clock.instant()))).asRetained();
         var mqtt = config.mqtt();
-        MqttSettings.Builder settings = MqttSettings.builder(brokerUri, "openbell-device-" + deviceId)
+        MqttSettings.Builder settings = MqttSettings.builder(broker.uri(), "openbell-device-" + deviceId)
                 .sessionExpiry(mqtt.sessionExpiry())
                 .keepAlive(mqtt.keepAlive())
                 .backoff(mqtt.reconnectMin(), mqtt.reconnectMax())
                 .will(will)
                 .birth(birth);
-        mqtt.username().ifPresent(settings::username);
-        mqtt.password().ifPresent(settings::password);
+        broker.username().ifPresent(settings::username);
+        broker.password().ifPresent(settings::password);
         mqtt.caFile().ifPresent(settings::caFile);
         MqttLink link = MqttLink.start(settings.build());
         DeviceSignaling signaling = new DeviceSignaling(deviceId, topics, clock, link);
@@ -92,10 +92,23 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         link.subscribe(topics.ownerToDeviceFilter(deviceId), 1,
                 (topic, payload) -> signaling.onOwnerPayload(topic, payload, ownerMessages),
                 (topic, payload) -> signaling.reject("retained", "a retained message on " + topic + " (owner commands are never retained)"));
-        if (config.pairingEnabled()) {
+        if (config.externalRegistrar()) {
             link.subscribe(topics.registryReplies(deviceId), 1, (topic, payload) -> signaling.onRegistryReply(payload));
         }
         return signaling;
+    }
+
+    /** The broker the doorbell connects to and its account there (none with an open broker). */
+    public record Broker(String uri, Optional<String> username, Optional<String> password) {
+        /** The configured external broker and account. */
+        public static Broker configured(AgentConfig config) {
+            return new Broker(config.mqtt().brokerUri().orElseThrow(), config.mqtt().username(), config.mqtt().password());
+        }
+
+        @Override
+        public String toString() {
+            return "Broker[" + uri + ", " + username.orElse("anonymous") + "]";
+        }
     }
 
     public Rejections rejections() {

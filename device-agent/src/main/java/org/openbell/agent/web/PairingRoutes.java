@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.openbell.agent.owners.ButtonClaims;
 import org.openbell.agent.owners.Owner;
 import org.openbell.agent.owners.Pairing;
 import org.openbell.agent.owners.PairingCodes;
@@ -20,6 +21,8 @@ import org.openbell.agent.owners.PairingException;
  * <ul>
  *   <li>{@code POST /api/pairing/codes}: a new one-time code; for a paired owner
  *       ({@code Authorization: Basic} with their broker account) or a request from the device itself (loopback);</li>
+ *   <li>{@code POST /api/pairing/claims}, then {@code GET /api/pairing/claims/{id}}: while no phone is
+ *       paired, a phone asks to pair and someone presses the doorbell's button (see {@link ButtonClaims});</li>
  *   <li>{@code POST /api/pairing/redeem} {@code {"code","name"}}: a phone's own broker account, once per code;</li>
  *   <li>{@code GET /api/owners}: the paired phones (owners only);</li>
  *   <li>{@code DELETE /api/owners/{id}}: unpair a phone (owners only); it loses broker access at once.</li>
@@ -45,6 +48,23 @@ final class PairingRoutes {
             PairingCodes.Issued code = p.newCode();
             return reply(201, Map.of("code", code.display(), "expiresAt", code.expiresAt().toEpochMilli()));
         }));
+        server.createContext("/api/pairing/claims", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/api/pairing/claims")) {
+                handle(exchange, "POST", p -> reply(201, Map.of("claim", p.openButtonClaim(),
+                        "expiresInMs", ButtonClaims.WINDOW.toMillis())));
+            } else {
+                handle(exchange, "GET", p -> switch (p.buttonClaim(path.substring("/api/pairing/claims/".length()))) {
+                    case ButtonClaims.Status.Waiting w -> reply(202, Map.of("waiting", true, "expiresAt", w.expiresAt().toEpochMilli()));
+                    case ButtonClaims.Status.Approved a -> reply(200, Map.of("code", a.code().display(),
+                            "expiresAt", a.code().expiresAt().toEpochMilli()));
+                    case ButtonClaims.Status.Conflict c -> reply(409, Map.of("error",
+                            "more than one phone asked to pair at the same time, so none was let in: ask again, then press the button"));
+                    case ButtonClaims.Status.Unknown u -> reply(410, Map.of("error",
+                            "the button was not pressed in time: ask again, then press the doorbell's button"));
+                });
+            }
+        });
         server.createContext("/api/pairing/redeem", exchange -> handle(exchange, "POST", p -> {
             JsonNode body = body(exchange);
             Pairing.Paired paired = p.redeem(body.path("code").asText(""), body.path("name").asText(""));
@@ -100,7 +120,7 @@ final class PairingRoutes {
         }
         if (pairing.isEmpty()) {
             WebServer.sendJson(exchange, 409, Map.of("error",
-                    "pairing is off: this doorbell uses an open broker (set mqtt.broker and mqtt.username for per-owner accounts)"));
+                    "pairing is off: this doorbell's broker is open to anyone (embeddedBroker.anonymous), or has no account for it (mqtt.username)"));
             return;
         }
         Reply reply;

@@ -101,7 +101,7 @@ public final class Bench {
         String audioMode = System.getenv().getOrDefault("OPENBELL_BENCH_AUDIO", "simulated");
         Path config = Files.writeString(work.resolve("embedded.yml"), """
                 hardware: {mode: simulated, button: {lockout: 0s}, chime: {duration: 100ms}}
-                embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d}
+                embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d, anonymous: true}
                 web: {bind: %s, port: %d}
                 media: {audio: %s, workerCommandPrefix: [ip, netns, exec, %s]}
                 stateDir: "%s"

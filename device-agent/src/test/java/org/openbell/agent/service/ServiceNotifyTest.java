@@ -37,7 +37,7 @@ class ServiceNotifyTest {
         Path config = dir.resolve("agent.yml");
         Files.writeString(config, """
                 hardware: {mode: simulated}
-                embeddedBroker: {port: 0, webSocketBind: 127.0.0.1, webSocketPort: %d, webSocketTls: false}
+                embeddedBroker: {port: 0, webSocketBind: 127.0.0.1, webSocketPort: %d, webSocketTls: false, anonymous: true}
                 web: {bind: 127.0.0.1, port: 0}
                 stateDir: "%s"
                 """.formatted(freePort(), dir.resolve("state")));

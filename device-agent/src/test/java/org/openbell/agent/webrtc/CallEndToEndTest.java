@@ -66,7 +66,7 @@ class CallEndToEndTest {
         var config = ConfigLoader.parse("""
                 hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
                 ring: {timeout: 30s}
-                embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d}
+                embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d, anonymous: true}
                 web: {bind: %s, port: 0}
                 media: {audio: simulated, toneHz: %d, workerCommandPrefix: [ip, netns, exec, %s]}
                 stateDir: "%s"

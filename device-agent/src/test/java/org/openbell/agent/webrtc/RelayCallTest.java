@@ -58,7 +58,7 @@ class RelayCallTest {
                 "--min-port", "50000", "--max-port", "50100", "--allow-peer", "10.77.0.0-10.77.255.255");
         var config = ConfigLoader.parse("""
                 hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
-                embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d}
+                embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d, anonymous: true}
                 web: {bind: %s, port: 0}
                 media: {audio: headless, workerCommandPrefix: [ip, netns, exec, %s],
                         iceServers: [{urls: ["turn:10.77.2.2:%d?transport=udp", "turn:10.77.2.2:%d?transport=tcp"], secret: "%s"}]}
