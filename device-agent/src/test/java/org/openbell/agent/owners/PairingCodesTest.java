@@ -69,27 +69,4 @@ class PairingCodesTest {
         }
         assertEquals(PairingCodes.Outcome.UNKNOWN, codes.redeem(first.code()));
     }
-
-    private static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-11-25T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 }
