@@ -2,7 +2,7 @@
 // "Remote access") cannot ask the doorbell for /api/config, so the doorbell's page hands this
 // phone's settings over in a link: <ownerAppUrl>#import=<base64url JSON>. The fragment is never
 // sent to any server; the hosted copy stores it and drops it from the address.
-import { storedCredentials, storeCredentials } from './pairing.js';
+import { forgetCredentials, storedCredentials, storeCredentials } from './pairing.js';
 
 const $ = (id) => document.getElementById(id);
 const KEY = 'openbell.doorbell';
@@ -29,7 +29,12 @@ export function rememberedDoorbell() {
   }
 }
 
-/** Takes the settings out of an #import= link, if the page was opened with one. */
+/**
+ * Takes the settings out of an #import= link, if the page was opened with one. A stored account is
+ * only ever sent to the broker it came with: a link that points this page at another broker or
+ * doorbell must be confirmed, and without an account of its own it makes the page forget the old one
+ * (so a forged link cannot collect this phone's password).
+ */
 export function importFromLink() {
   const match = /(?:^#|&)import=([A-Za-z0-9_-]+)/.exec(location.hash);
   if (!match) {
@@ -41,6 +46,16 @@ export function importFromLink() {
     const { doorbell, owner } = JSON.parse(json);
     if (!doorbell?.deviceId || !doorbell?.brokerUrl || !doorbell?.topicPrefix) {
       throw new Error('incomplete');
+    }
+    const current = rememberedDoorbell();
+    const moved = current && (current.brokerUrl !== doorbell.brokerUrl || current.deviceId !== doorbell.deviceId);
+    if (moved && storedCredentials()) {
+      const host = new URL(doorbell.brokerUrl).host;
+      if (!confirm(`This link sets up the owner app for the doorbell "${doorbell.deviceName ?? doorbell.deviceId}" at ${host}, `
+        + 'replacing the doorbell it rings for now. Only use links from your own doorbell\'s page. Replace?')) {
+        return false;
+      }
+      forgetCredentials();
     }
     localStorage.setItem(KEY, JSON.stringify(doorbell));
     if (owner) {

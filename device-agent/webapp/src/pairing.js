@@ -17,16 +17,23 @@ export function storedCredentials() {
   }
 }
 
+/** Keeps the account, with the origin of the doorbell page that issued it (see authorization()). */
 export function storeCredentials(credentials) {
-  localStorage.setItem(KEY, JSON.stringify({ ownerId: credentials.ownerId, username: credentials.username, password: credentials.password }));
+  localStorage.setItem(KEY, JSON.stringify({
+    ownerId: credentials.ownerId,
+    username: credentials.username,
+    password: credentials.password,
+    issuedBy: credentials.issuedBy ?? location.origin,
+  }));
 }
 
 export function forgetCredentials() {
   localStorage.removeItem(KEY);
 }
 
+/** The Authorization header for the doorbell's API: only to the doorbell page that issued the account. */
 export function authorization(credentials) {
-  if (!credentials) {
+  if (!credentials || (credentials.issuedBy && credentials.issuedBy !== location.origin)) {
     return {};
   }
   const bytes = new TextEncoder().encode(`${credentials.username}:${credentials.password}`);

@@ -42,7 +42,11 @@ public final class FirstBoot {
     /** What happened. */
     public enum Outcome { NOTHING_TO_DO, APPLIED, INVALID }
 
-    private record Output(String content, boolean secret) {
+    /** A file to write, and its mode: system files under /etc stay world-readable, secrets 600. */
+    private record Output(String content, String mode) {
+        static final String SECRET = "rw-------";
+        static final String SERVICE = "rw-r-----";
+        static final String SYSTEM = "rw-r--r--";
     }
 
     private FirstBoot() {
@@ -66,7 +70,7 @@ public final class FirstBoot {
         }
         for (Map.Entry<Path, Output> out : outputs.entrySet()) {
             Path parent = Files.createDirectories(out.getKey().getParent());
-            AtomicFiles.write(out.getKey(), out.getValue().content(), out.getValue().secret());
+            AtomicFiles.write(out.getKey(), out.getValue().content().getBytes(StandardCharsets.UTF_8), out.getValue().mode());
             // The file's group is its folder's: /etc/openbell is root:openbell, so the service reads its config.
             Files.setAttribute(out.getKey(), "posix:group", Files.readAttributes(parent,
                     java.nio.file.attribute.PosixFileAttributes.class).group());
@@ -88,24 +92,24 @@ public final class FirstBoot {
         } catch (ConfigException e) {
             throw new FirstBootSettings.Invalid(List.of("the doorbell's configuration would not be valid: " + e.getMessage()));
         }
-        outputs.put(configFile, new Output(config, false)); // 640, the folder's group (openbell) reads it
+        outputs.put(configFile, new Output(config, Output.SERVICE)); // the folder's group (openbell) reads it
         if (s.get("wifi.ssid").isPresent()) {
-            outputs.put(root.resolve("etc/NetworkManager/system-connections/openbell-wifi.nmconnection"), new Output(wifi(s), true));
+            outputs.put(root.resolve("etc/NetworkManager/system-connections/openbell-wifi.nmconnection"), new Output(wifi(s), Output.SECRET));
             outputs.put(root.resolve("etc/modprobe.d/openbell-wifi-country.conf"), new Output(
                     "# Written by openbell-firstboot: the Wi-Fi radio's regulatory country.\noptions cfg80211 ieee80211_regdom="
-                            + s.get("wifi.country").orElseThrow() + "\n", false));
+                            + s.get("wifi.country").orElseThrow() + "\n", Output.SYSTEM));
         }
         if (s.get("hostname").isPresent()) {
             String host = s.get("hostname").get();
-            outputs.put(root.resolve("etc/hostname"), new Output(host + "\n", false));
-            outputs.put(root.resolve("etc/hosts"), new Output(hosts(root.resolve("etc/hosts"), host), false));
+            outputs.put(root.resolve("etc/hostname"), new Output(host + "\n", Output.SYSTEM));
+            outputs.put(root.resolve("etc/hosts"), new Output(hosts(root.resolve("etc/hosts"), host), Output.SYSTEM));
         }
         if (s.get("timezone").isPresent()) {
             String zone = s.get("timezone").get();
             if (!Files.exists(root.resolve("usr/share/zoneinfo").resolve(zone))) {
                 throw new FirstBootSettings.Invalid(List.of("timezone: no time zone " + zone + " on this system"));
             }
-            outputs.put(root.resolve("etc/timezone"), new Output(zone + "\n", false));
+            outputs.put(root.resolve("etc/timezone"), new Output(zone + "\n", Output.SYSTEM));
         }
         return outputs;
     }
@@ -156,10 +160,19 @@ public final class FirstBoot {
                 mode=infrastructure
                 ssid=%s
 
-                """.formatted(s.get("wifi.ssid").orElseThrow()));
-        s.get("wifi.password").ifPresent(p -> file.append("[wifi-security]\nkey-mgmt=wpa-psk\npsk=").append(p).append("\n\n"));
+                """.formatted(keyfileString(s.get("wifi.ssid").orElseThrow())));
+        s.get("wifi.password").ifPresent(p -> file.append("[wifi-security]\nkey-mgmt=wpa-psk\npsk=").append(keyfileString(p)).append("\n\n"));
         file.append("[ipv4]\nmethod=auto\n\n[ipv6]\nmethod=auto\n");
         return file.toString();
+    }
+
+    /**
+     * A value as a NetworkManager keyfile (GKeyFile) string: a backslash starts an escape there
+     * ("\\s" is a space), so it is doubled. Values never hold control characters or edge spaces
+     * (FirstBootSettings refuses and strips them).
+     */
+    static String keyfileString(String value) {
+        return value.replace("\\", "\\\\");
     }
 
     private static String hosts(Path hosts, String host) throws IOException {

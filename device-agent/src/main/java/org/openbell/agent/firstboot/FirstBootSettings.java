@@ -50,7 +50,8 @@ public record FirstBootSettings(Map<String, String> values) {
             }
             int eq = line.indexOf('=');
             if (eq <= 0) {
-                problems.add("line " + number + ": expected key = value, got \"" + abbreviate(line) + "\"");
+                // Not echoed: a mistyped "wifi.password: secret" would put the secret in the error file and the journal.
+                problems.add("line " + number + ": expected key = value (the line is not shown, it may hold a password)");
                 continue;
             }
             String key = line.substring(0, eq).strip();

@@ -3,10 +3,13 @@ package org.openbell.agent.service;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -24,14 +27,31 @@ public final class SystemdNotify {
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int SUN_PATH_BYTES = 108;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final MethodHandle SOCKET = function("socket",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle SENDTO = function("sendto", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-            ValueLayout.JAVA_INT));
-    private static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    /**
+     * The libc functions, bound on first use (a JVM without a native linker fails only there, and
+     * {@link #send} reports false). {@code size_t}/{@code ssize_t} are 32 bits on armhf and 64 bits on
+     * arm64/amd64: sendto is bound with the platform's size and adapted to long here.
+     */
+    private static final class Libc {
+        static final Linker LINKER = Linker.nativeLinker();
+        static final SymbolLookup LOOKUP = LINKER.defaultLookup();
+        static final MethodHandle SOCKET = function("socket",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle SENDTO = sendto();
+        static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+        private static MethodHandle sendto() {
+            MemoryLayout size = LINKER.canonicalLayouts().get("size_t");
+            MethodHandle handle = function("sendto", FunctionDescriptor.of(size,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, size, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            return MethodHandles.explicitCastArguments(handle, MethodType.methodType(long.class,
+                    int.class, MemorySegment.class, long.class, int.class, MemorySegment.class, int.class));
+        }
+
+        private static MethodHandle function(String name, FunctionDescriptor descriptor) {
+            return LINKER.downcallHandle(LOOKUP.find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name)), descriptor);
+        }
+    }
 
     private final String socket;
 
@@ -58,7 +78,7 @@ public final class SystemdNotify {
     /** Sends {@code state} (newline-separated {@code KEY=value} lines); false if it could not be sent. */
     public boolean send(String state) {
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) SOCKET.invokeExact(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            int fd = (int) Libc.SOCKET.invokeExact(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
             if (fd < 0) {
                 return false;
             }
@@ -72,18 +92,14 @@ public final class SystemdNotify {
                 int length = 2 + path.length + (abstractName ? 0 : 1); // abstract: '\0' + name, no terminator
                 byte[] text = state.getBytes(StandardCharsets.UTF_8);
                 MemorySegment message = arena.allocateFrom(ValueLayout.JAVA_BYTE, text);
-                long sent = (long) SENDTO.invokeExact(fd, message, (long) text.length, MSG_NOSIGNAL, address, length);
+                long sent = (long) Libc.SENDTO.invokeExact(fd, message, (long) text.length, MSG_NOSIGNAL, address, length);
                 return sent == text.length;
             } finally {
-                int ignored = (int) CLOSE.invokeExact(fd);
+                int ignored = (int) Libc.CLOSE.invokeExact(fd);
             }
         } catch (Throwable e) {
             return false;
         }
-    }
-
-    private static MethodHandle function(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name)), descriptor);
     }
 
     @Override

@@ -28,7 +28,7 @@ class FirstBootTest {
             # my doorbell
             wifi.country = DE
             wifi.ssid = Home Net
-            wifi.password = correct horse battery
+            wifi.password = correct horse \\s battery
             device.id = back-door
             device.name = Back door
             hostname = back-doorbell
@@ -74,10 +74,13 @@ class FirstBootTest {
         assertEquals("rw-r-----", mode("etc/openbell/openbell.yml"));
 
         String wifi = Files.readString(root.resolve("etc/NetworkManager/system-connections/openbell-wifi.nmconnection"));
-        assertTrue(wifi.contains("ssid=Home Net\n") && wifi.contains("psk=correct horse battery\n") && wifi.contains("key-mgmt=wpa-psk"), wifi);
+        assertTrue(wifi.contains("ssid=Home Net\n") && wifi.contains("psk=correct horse \\\\s battery\n") && wifi.contains("key-mgmt=wpa-psk"), wifi);
         assertEquals("rw-------", mode("etc/NetworkManager/system-connections/openbell-wifi.nmconnection"), "NetworkManager needs 600");
         assertTrue(Files.readString(root.resolve("etc/modprobe.d/openbell-wifi-country.conf")).contains("ieee80211_regdom=DE"));
         assertEquals("back-doorbell\n", Files.readString(root.resolve("etc/hostname")));
+        for (String system : List.of("etc/hostname", "etc/hosts", "etc/timezone", "etc/modprobe.d/openbell-wifi-country.conf")) {
+            assertEquals("rw-r--r--", mode(system), system + " stays readable by every program (the agent resolves its own name)");
+        }
         assertEquals("127.0.0.1\tlocalhost\n127.0.1.1\tback-doorbell\n", Files.readString(root.resolve("etc/hosts")));
         assertEquals("Europe/Berlin\n", Files.readString(root.resolve("etc/timezone")));
         assertEquals(Path.of("/usr/share/zoneinfo/Europe/Berlin"), Files.readSymbolicLink(root.resolve("etc/localtime")));
@@ -85,7 +88,7 @@ class FirstBootTest {
         assertFalse(Files.exists(boot.resolve("openbell.txt")), "the file with the passwords is gone from the boot partition");
         String applied = Files.readString(boot.resolve("openbell-applied.txt"));
         assertTrue(applied.contains("device.id = back-door") && applied.contains("wifi.password = (set)"), applied);
-        for (String secret : List.of("correct horse battery", "broker-password-0123456789", "turn-secret-0123456789abcdef")) {
+        for (String secret : List.of("correct horse \\s battery", "broker-password-0123456789", "turn-secret-0123456789abcdef")) {
             assertFalse(applied.contains(secret), "no secret in the summary");
         }
         assertEquals(FirstBoot.Outcome.NOTHING_TO_DO, FirstBoot.apply(boot, root, NOW), "the next boot has nothing to do");
@@ -124,6 +127,15 @@ class FirstBootTest {
         assertEquals("front-door", settings.get("device.id").orElseThrow());
         Files.writeString(boot.resolve("openbell.txt"), example);
         assertEquals(FirstBoot.Outcome.APPLIED, FirstBoot.apply(boot, root, NOW));
+    }
+
+    @Test
+    void aMistypedPasswordLineIsNotEchoed() throws Exception {
+        Files.writeString(boot.resolve("openbell.txt"), "wifi.country = DE\nwifi.ssid = Home\nwifi.password: hunter2-secret\n");
+        assertEquals(FirstBoot.Outcome.INVALID, FirstBoot.apply(boot, root, NOW));
+        String error = Files.readString(boot.resolve("openbell-error.txt"));
+        assertTrue(error.contains("line 3: expected key = value"), error);
+        assertFalse(error.contains("hunter2-secret"), error);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes a file so that a crash or power cut leaves either the old content or the new, never a
@@ -27,10 +28,17 @@ public final class AtomicFiles {
 
     /** Replaces {@code file} with {@code content}; mode 600 if {@code secret}, else 640. */
     public static void write(Path file, byte[] content, boolean secret) throws IOException {
+        write(file, content, secret ? "rw-------" : "rw-r-----");
+    }
+
+    /** Replaces {@code file} with {@code content}, with {@code mode} (e.g. {@code rw-r--r--}) from its creation on. */
+    public static void write(Path file, byte[] content, String mode) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r-----"));
+        Files.deleteIfExists(tmp); // a leftover of a crash: created anew below, never reused with its old mode
+        var permissions = PosixFilePermissions.fromString(mode);
+        try (FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(permissions))) {
+            Files.setPosixFilePermissions(tmp, permissions); // the umask may have taken bits away
             ByteBuffer bytes = ByteBuffer.wrap(content);
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
