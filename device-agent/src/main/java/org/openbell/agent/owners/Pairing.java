@@ -111,6 +111,11 @@ public final class Pairing {
             ask(new RegistryMessages.PairOwner(Ids.newSessionId(), ownerId, hash));
         } catch (PairingException e) {
             expiry.ifPresent(at -> codes.restore(code, at)); // not used up: the phone can try again
+            if (e.status() == 503 || e.status() == 504) {
+                // No answer: the registrar may still apply the request later. Taking the account back
+                // (queued behind it on the same topic) leaves no account that nobody knows the password of.
+                undoInBackground(ownerId);
+            }
             throw e;
         }
         try {
@@ -180,6 +185,19 @@ public final class Pairing {
         }
         if (!reply.ok()) {
             throw new PairingException(502, "the broker's registrar refused: " + reply.error().orElse(""));
+        }
+    }
+
+    private void undoInBackground(String ownerId) {
+        try {
+            registry.ask(new RegistryMessages.RemoveOwner(Ids.newSessionId(), ownerId)).whenComplete((reply, failure) -> {
+                if (failure != null || !reply.ok()) {
+                    log.warn("Could not take the unfinished pairing {} back off the broker: {}", ownerId,
+                            failure != null ? failure.getMessage() : reply.error().orElse(""));
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("Could not take the unfinished pairing {} back off the broker: {}", ownerId, e.getMessage());
         }
     }
 
