@@ -70,11 +70,12 @@ agent_jar() {
 # there already (debootstrap; needs root and a Debian mirror).
 ensure_trixie_root() {
   local dir=$1
-  [ -x "$dir/usr/bin/dpkg" ] && [ -d "$dir/usr/lib/jvm" ] && return 0
+  # The package's dependencies and recommendations (pulseaudio: the doorbell's sound server unit).
+  [ -x "$dir/usr/bin/dpkg" ] && [ -d "$dir/usr/lib/jvm" ] && [ -x "$dir/usr/bin/pulseaudio" ] && return 0
   echo "openbell: building a Debian trixie root in $dir for the package test (about a minute)..." >&2
-  rm -rf "$dir.partial"
+  rm -rf "$dir.partial" "$dir"
   mkdir -p "$(dirname "$dir")"
-  debootstrap --variant=minbase --include=openjdk-25-jre-headless,libpulse0,systemd,adduser trixie "$dir.partial" \
+  debootstrap --variant=minbase --include=openjdk-25-jre-headless,libpulse0,pulseaudio,systemd,adduser trixie "$dir.partial" \
     http://deb.debian.org/debian >"$(dirname "$dir")/debootstrap.log" 2>&1 \
     || { echo "openbell: debootstrap failed, see $(dirname "$dir")/debootstrap.log" >&2; return 1; }
   mv "$dir.partial" "$dir"

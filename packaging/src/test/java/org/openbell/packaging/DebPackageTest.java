@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The .deb from scripts/package-deb, installed into a clean Debian trixie root (built once by
  * scripts/test with debootstrap; this test needs no network): the service user and its groups,
- * the directories with their owners and modes, the config as a conffile, the unit enabled and
+ * the directories with their owners and modes, the config made once (not a conffile), the units enabled and
  * accepted by {@code systemd-analyze verify}, the installed agent reading the packaged config;
  * then purge removes the user, the config and the state.
  */
@@ -55,9 +55,12 @@ class DebPackageTest {
         assertEquals("openbell:openbell 750", in("stat", "-c", "%U:%G %a", "/var/lib/openbell").strip());
         assertEquals("root:openbell 750", in("stat", "-c", "%U:%G %a", "/etc/openbell").strip());
         assertEquals("root:openbell 640", in("stat", "-c", "%U:%G %a", "/etc/openbell/openbell.yml").strip());
-        assertTrue(in("dpkg-query", "-W", "-f=${Conffiles}", "openbell").contains("/etc/openbell/openbell.yml"), "the config is a conffile");
+        assertEquals("", in("dpkg-query", "-W", "-f=${Conffiles}", "openbell").strip(),
+                "the config is made once by postinst (first boot edits it): no conffile, so upgrades never stop to ask");
         assertTrue(Files.isSymbolicLink(root.resolve("etc/systemd/system/multi-user.target.wants/openbell.service")), "enabled at boot");
-        String verify = in("systemd-analyze", "verify", "/lib/systemd/system/openbell.service", "/lib/systemd/system/openbell-firstboot.service");
+        assertTrue(Files.isSymbolicLink(root.resolve("etc/systemd/system/multi-user.target.wants/openbell-sound.service")), "sound server enabled");
+        String verify = in("systemd-analyze", "verify", "/lib/systemd/system/openbell.service", "/lib/systemd/system/openbell-firstboot.service",
+                "/lib/systemd/system/openbell-sound.service");
         assertFalse(verify.contains("openbell"), "systemd-analyze verify has nothing to say about the units: " + verify);
         String check = in("runuser", "-u", "openbell", "--", "/usr/bin/openbell-agent", "--config", "/etc/openbell/openbell.yml", "--check-config");
         assertTrue(check.contains("the configuration is valid: doorbell 'front-door'"), check);
@@ -70,6 +73,35 @@ class DebPackageTest {
         assertEquals("root:openbell 640", in("stat", "-c", "%U:%G %a", "/etc/openbell/openbell.yml").strip());
         String applied = in("runuser", "-u", "openbell", "--", "/usr/bin/openbell-agent", "--config", "/etc/openbell/openbell.yml", "--check-config");
         assertTrue(applied.contains("doorbell 'garden-gate'"), applied);
+        // An upgrade (the same package again) keeps the doorbell's settings and asks nothing.
+        in("dpkg", "-i", "/tmp/openbell.deb");
+        assertTrue(Files.readString(root.resolve("etc/openbell/openbell.yml")).contains("garden-gate"), "settings survive an upgrade");
+
+        // The sound server unit's own command line, run as the service user, serves the socket the config names.
+        String unit = Files.readString(root.resolve("lib/systemd/system/openbell-sound.service"));
+        String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow().substring("ExecStart=".length());
+        String env = unit.lines().filter(l -> l.startsWith("Environment=")).findFirst().orElseThrow().substring("Environment=".length());
+        in("install", "-d", "-o", "openbell", "-g", "openbell", "/run/openbell");
+        List<String> serve = new ArrayList<>(List.of("chroot", root.toString(), "runuser", "-u", "openbell", "--", "env"));
+        serve.addAll(List.of(env.split(" ")));
+        serve.addAll(List.of(exec.split(" ")));
+        Process sound = new ProcessBuilder(serve).redirectErrorStream(true).redirectOutput(root.resolve("tmp/sound.log").toFile()).start();
+        try {
+            String info = "";
+            for (int i = 0; i < 50 && !info.contains("Server String: unix:/run/openbell/pulse/native"); i++) {
+                Thread.sleep(200);
+                info = in(true, "runuser", "-u", "openbell", "--", "env", "PULSE_SERVER=unix:/run/openbell/pulse/native",
+                        "HOME=/var/lib/openbell", "pactl", "info");
+            }
+            assertTrue(info.contains("Server String: unix:/run/openbell/pulse/native"), "the doorbell's sound server answers: " + info
+                    + Files.readString(root.resolve("tmp/sound.log")));
+            String doctor = in(true, "runuser", "-u", "openbell", "--", "/usr/bin/openbell-doctor");
+            assertTrue(doctor.contains("OK   sound     sound server at /run/openbell/pulse/native"), doctor);
+        } finally {
+            sound.destroy();
+            sound.waitFor(10, TimeUnit.SECONDS);
+            in(true, "pkill", "-u", "openbell");
+        }
 
         // The doctor runs as the service's user and says what this (camera-less, GPIO-less) root lacks.
         String doctor = in(true, "runuser", "-u", "openbell", "--", "/usr/bin/openbell-doctor");
@@ -79,7 +111,8 @@ class DebPackageTest {
         assertEquals("", in(true, "getent", "passwd", "openbell").strip(), "the user is gone");
         for (String gone : List.of("var/lib/openbell", "etc/openbell", "lib/systemd/system/openbell.service", "usr/share/openbell",
                 "etc/systemd/system/multi-user.target.wants/openbell-firstboot.service",
-                "etc/systemd/system/multi-user.target.wants/openbell.service")) {
+                "etc/systemd/system/multi-user.target.wants/openbell.service",
+                "etc/systemd/system/multi-user.target.wants/openbell-sound.service")) {
             assertFalse(Files.exists(root.resolve(gone), java.nio.file.LinkOption.NOFOLLOW_LINKS), gone + " is gone after purge");
         }
     }

@@ -53,7 +53,7 @@ public record Doctor(Path root, List<Path> path, Map<String, String> env, Clock 
         findings.add(camera(config.media().options().video()));
         findings.add(config.media().simulatedSound()
                 ? Finding.warn("sound", "media.audio is simulated: the agent's own sound server, a tone as the microphone (the demo)")
-                : sound(config.media().options().audio()));
+                : sound(config.media().options().audio(), config.media().pulseServer()));
         findings.add(broker(config));
         findings.add(time());
         findings.add(stateDir(config.stateDir()));
@@ -110,11 +110,11 @@ public record Doctor(Path root, List<Path> path, Map<String, String> env, Clock 
         return Finding.ok("camera", "Pi camera: " + first + " (" + tool.getFileName() + ")");
     }
 
-    Finding sound(String audio) {
+    Finding sound(String audio, java.util.Optional<String> configured) {
         if (!audio.equals("pulse")) {
             return Finding.warn("sound", "media.audio is " + audio + ": no microphone or speaker on calls");
         }
-        String server = env.get("PULSE_SERVER");
+        String server = configured.orElse(env.get("PULSE_SERVER"));
         Path socket = server != null && server.startsWith("unix:") ? resolve(server.substring(5))
                 : env.containsKey("XDG_RUNTIME_DIR") ? Path.of(env.get("XDG_RUNTIME_DIR"), "pulse", "native")
                 : resolve("/run/pulse/native");
@@ -124,9 +124,14 @@ public record Doctor(Path root, List<Path> path, Map<String, String> env, Clock 
         if (Files.exists(socket)) {
             return Finding.ok("sound", "sound server at " + socket);
         }
+        if (configured.isPresent()) {
+            return Finding.fail("sound", "no sound server at " + socket + " (media.pulseServer): is openbell-sound.service running?"
+                    + " systemctl status openbell-sound");
+        }
         List<Path> alsa = list(root.resolve("dev/snd"), "pcm");
         return alsa.isEmpty() ? Finding.fail("sound", "no sound server (" + socket + ") and no ALSA devices: is the sound card or USB speaker connected?")
-                : Finding.warn("sound", "no sound server at " + socket + "; libwebrtc will use ALSA directly (" + alsa.size() + " devices)");
+                : Finding.fail("sound", "no sound server at " + socket + ", though " + alsa.size() + " ALSA devices exist: calls need"
+                        + " one (PulseAudio or PipeWire); install pulseaudio, or set media.audio: headless");
     }
 
     Finding broker(AgentConfig config) {

@@ -97,10 +97,19 @@ class DoctorTest {
         assertTrue(check("media: {audio: pulse}", "sound").words().contains("no sound server"));
         Files.createDirectories(root.resolve("dev/snd"));
         Files.writeString(root.resolve("dev/snd/pcmC0D0p"), "");
-        assertEquals(Finding.Level.WARN, check("media: {audio: pulse}", "sound").level(), "ALSA is a fallback");
+        Finding alsaOnly = check("media: {audio: pulse}", "sound");
+        assertEquals(Finding.Level.FAIL, alsaOnly.level(), "the worker talks to a sound server, not to ALSA");
+        assertTrue(alsaOnly.words().contains("1 ALSA devices"), alsaOnly.words());
         Files.createDirectories(root.resolve("run/pulse"));
         Files.writeString(root.resolve("run/pulse/native"), "");
         assertEquals(Finding.Level.OK, check("media: {audio: pulse}", "sound").level());
+        // The packaged config names the doorbell's own sound server.
+        Finding own = check("media: {audio: pulse, pulseServer: 'unix:/run/openbell/pulse/native'}", "sound");
+        assertEquals(Finding.Level.FAIL, own.level());
+        assertTrue(own.words().contains("openbell-sound"), own.words());
+        Files.createDirectories(root.resolve("run/openbell/pulse"));
+        Files.writeString(root.resolve("run/openbell/pulse/native"), "");
+        assertEquals(Finding.Level.OK, check("media: {audio: pulse, pulseServer: 'unix:/run/openbell/pulse/native'}", "sound").level());
 
         assertEquals(Finding.Level.OK, check("", "state").level());
     }
