@@ -93,14 +93,16 @@ public final class EmbeddedBrokerAccounts implements Pairing.Registry {
     }
 
     private void disconnect(String ownerId) {
+        int[] connections = {0};
         ownerClients.forEach((clientId, owner) -> {
             if (owner.equals(ownerId)) {
                 ownerClients.remove(clientId);
                 Services.clientService().disconnectClient(clientId, false, DisconnectReasonCode.NOT_AUTHORIZED,
                         "this phone was removed from the doorbell");
-                log.info("Disconnected removed owner {}", ownerId);
+                connections[0]++;
             }
         });
+        log.info("Removed owner {} from the embedded broker ({} connection(s) closed)", ownerId, connections[0]);
     }
 
     /** The extension that enforces these accounts inside HiveMQ. */

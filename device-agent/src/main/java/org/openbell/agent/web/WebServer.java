@@ -46,6 +46,21 @@ public final class WebServer implements AutoCloseable {
             "ico", "image/x-icon",
             "webmanifest", "application/manifest+json");
 
+    static {
+        // Read once by the JDK's HTTP server when its first server is made: a request must arrive
+        // within 10 s of its connection's turn, a response be sent within 60 s, idle keep-alive
+        // connections close after 30 s. Settings given on the command line win.
+        limit("sun.net.httpserver.maxReqTime", "10");
+        limit("sun.net.httpserver.maxRspTime", "60");
+        limit("sun.net.httpserver.idleInterval", "30");
+    }
+
+    private static void limit(String property, String seconds) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, seconds);
+        }
+    }
+
     /** What the server needs from the agent. Implementations must not block. */
     public interface Api {
         /** The page's configuration; TURN credentials only for a paired owner when pairing is on. */
@@ -95,7 +110,11 @@ public final class WebServer implements AutoCloseable {
             server.createContext("/api/simulate/microphone", exchange -> optionalJson(exchange, api::simulatedMicrophone,
                     "no simulated sound (media.audio is not simulated)"));
             server.createContext("/", WebServer::staticFile);
-            ExecutorService executor = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("openbell-web-", 0).factory());
+            // One virtual thread per exchange: the JDK server reads each request on the executor's
+            // thread, so a connection that sends nothing holds it (Chromium's speculative connections
+            // starved a pool of four: the page never loaded). Virtual threads cost next to nothing
+            // while they wait, and the limits in the static block close such connections.
+            ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("openbell-web-", 0).factory());
             server.setExecutor(executor);
             server.start();
             log.info("Owner app on https://{}:{}/", bind.equals("0.0.0.0") ? "<this-host>" : bind, server.getAddress().getPort());

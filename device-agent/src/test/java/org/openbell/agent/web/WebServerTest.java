@@ -1,0 +1,124 @@
+package org.openbell.agent.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openbell.agent.owners.Pairing;
+
+class WebServerTest {
+
+    @TempDir
+    Path state;
+
+    /**
+     * Browsers open connections ahead of need and leave them silent (Chromium did, and the page
+     * never loaded while four such connections held the server's four threads); anyone on the
+     * network can do it on purpose. Silent connections must not keep others from being served.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void silentConnectionsDoNotStarveThePage() throws Exception {
+        try (WebServer web = WebServer.start("127.0.0.1", 0, TlsIdentity.loadOrGenerate(null, null, state), new StatusOnly())) {
+            List<Socket> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < 32; i++) {
+                    // Connected and TLS set up, then nothing: no request line.
+                    SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), web.port());
+                    socket.startHandshake();
+                    silent.add(socket);
+                }
+                HttpClient client = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(5)).build();
+                HttpResponse<String> status = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + web.port() + "/api/status"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, status.statusCode());
+                assertEquals("{\"state\":\"IDLE\"}", status.body());
+                // And the server hangs up on a silent connection (sun.net.httpserver.maxReqTime, 10 s).
+                Socket first = silent.getFirst();
+                first.setSoTimeout(40_000);
+                long started = System.nanoTime();
+                int read;
+                try {
+                    read = first.getInputStream().read();
+                } catch (java.io.IOException closed) {
+                    read = -1;
+                }
+                assertEquals(-1, read, "closed by the server after " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            } finally {
+                for (Socket socket : silent) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    private static SSLContext trustAll() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return context;
+    }
+
+    private static final class StatusOnly implements WebServer.Api {
+        @Override
+        public Map<String, Object> pageConfig(String authorization) {
+            return Map.of();
+        }
+
+        @Override
+        public Optional<Pairing> pairing() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, Object> status() {
+            return Map.of("state", "IDLE");
+        }
+
+        @Override
+        public boolean simulatePress() {
+            return false;
+        }
+
+        @Override
+        public Optional<Object> callStats() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Object> simulatedMicrophone() {
+            return Optional.empty();
+        }
+    }
+}
