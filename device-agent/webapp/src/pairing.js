@@ -62,6 +62,7 @@ export function pairThisPhone(deviceName, why, buttonPairing = false) {
     $('pair-name').value = guessName();
   }
   $('pair-button-box').hidden = !buttonPairing;
+  $('pair-ask').hidden = buttonPairing; // no phone is paired yet: nobody to ask
   $('pair-button-start').onclick = () => pairWithButton((code) => {
     $('pair-code').value = code;
     $('pair-form').requestSubmit();

@@ -61,9 +61,11 @@ class EmbeddedBrokerEndToEndTest {
             visible(phone, "#pair-button-box");
             phone.locator("#pair-button-start").click();
             phone.waitForSelector("#pair-button-status:has-text('press the doorbell')");
+            phone.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/button-pairing.png")).setFullPage(true));
             ((SimulatedBoard) agent.board()).press();
             phone.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(30_000));
             String ownerId = phone.locator("#owner-id").textContent();
+            phone.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/button-paired.png")).setFullPage(true));
             String username = (String) phone.evaluate("JSON.parse(localStorage.getItem('openbell.owner')).username");
             String password = (String) phone.evaluate("JSON.parse(localStorage.getItem('openbell.owner')).password");
             assertEquals("owner." + ownerId, username);
