@@ -9,14 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import org.openbell.agent.TrustAll;
 
 /** The agent as its own process (as on the device), measured through /proc and driven over its HTTPS API. */
 final class AgentProcess implements AutoCloseable {
@@ -66,21 +63,7 @@ final class AgentProcess implements AutoCloseable {
 
     AgentProcess(Path config, String base, Path log, String aotFlag) throws Exception {
         this.base = base;
-        SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom()); // the agent's own self-signed certificate, on a veth we created
+        SSLContext trustAll = TrustAll.context(); // the agent's own self-signed certificate, on a veth we created
         http = HttpClient.newBuilder().sslContext(trustAll).connectTimeout(Duration.ofSeconds(2)).build();
         long t0 = System.nanoTime();
         // The packaged agent as scripts/demo runs it (scripts/bench passes -Dopenbell.agentJar); else this classpath.

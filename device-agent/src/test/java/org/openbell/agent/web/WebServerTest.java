@@ -9,20 +9,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbell.agent.TrustAll;
 import org.openbell.agent.owners.Pairing;
 
 class WebServerTest {
@@ -43,11 +40,11 @@ class WebServerTest {
             try {
                 for (int i = 0; i < 32; i++) {
                     // Connected and TLS set up, then nothing: no request line.
-                    SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), web.port());
+                    SSLSocket socket = (SSLSocket) TrustAll.context().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), web.port());
                     socket.startHandshake();
                     silent.add(socket);
                 }
-                HttpClient client = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(5)).build();
+                HttpClient client = HttpClient.newBuilder().sslContext(TrustAll.context()).connectTimeout(Duration.ofSeconds(5)).build();
                 HttpResponse<String> status = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + web.port() + "/api/status"))
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, status.statusCode());
@@ -69,25 +66,6 @@ class WebServerTest {
                 }
             }
         }
-    }
-
-    private static SSLContext trustAll() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return context;
     }
 
     private static final class StatusOnly implements WebServer.Api {
