@@ -179,8 +179,8 @@ public final class ConfigLoader {
     private static MediaConfig media(ConfigNode media) {
         MediaOptions d = MediaOptions.defaults();
         String video = media.string("video", d.video());
-        if (!video.equals("synthetic") && !video.equals("rpicam") && !video.startsWith("v4l2:")) {
-            throw media.error("media.video", "expected synthetic, rpicam or v4l2:/dev/videoN, got \"" + video + "\"");
+        if (!video.equals("synthetic") && !video.equals("rpicam") && !video.equals("auto") && !video.startsWith("v4l2:")) {
+            throw media.error("media.video", "expected auto, synthetic, rpicam or v4l2:/dev/videoN, got \"" + video + "\"");
         }
         AudioMode audio = media.choice("audio", AudioMode.class, AudioMode.HEADLESS);
         // The worker itself knows only "pulse" (a sound server) and "headless"; simulated sound is

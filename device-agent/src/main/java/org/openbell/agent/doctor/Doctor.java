@@ -80,6 +80,16 @@ public record Doctor(Path root, List<Path> path, Map<String, String> env, Clock 
     }
 
     Finding camera(String video) {
+        if (video.equals("auto")) {
+            boolean tool = program("rpicam-vid") != null || program("libcamera-vid") != null;
+            Path usb = java.util.stream.IntStream.range(0, 10).mapToObj(n -> Path.of("/dev/video" + n))
+                    .filter(p -> Files.exists(resolve(p.toString()))).findFirst().orElse(null);
+            if (!tool && usb == null) {
+                return Finding.warn("camera", "media.video is auto, and there is no Pi camera tool (rpicam-vid) and no USB camera"
+                        + " (/dev/video0-9): owners see a test pattern");
+            }
+            return camera(tool ? "rpicam" : "v4l2:" + usb);
+        }
         if (video.equals("synthetic")) {
             return Finding.warn("camera", "media.video is synthetic: owners see a test pattern");
         }

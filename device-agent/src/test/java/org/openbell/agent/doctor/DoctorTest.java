@@ -87,6 +87,19 @@ class DoctorTest {
     }
 
     @Test
+    void autoReportsTheCameraItWouldUse() throws Exception {
+        Finding nothing = check("media: {video: auto}", "camera");
+        assertEquals(Finding.Level.WARN, nothing.level());
+        assertTrue(nothing.words().contains("test pattern"), nothing.words());
+        Files.writeString(root.resolve("dev/video0"), "");
+        Finding usb = check("media: {video: auto}", "camera");
+        assertEquals(Finding.Level.OK, usb.level());
+        assertTrue(usb.words().contains("USB camera at /dev/video0"), usb.words());
+        program("rpicam-vid", "echo 'Available cameras'; echo '0 : imx708 [4608x2592 10-bit RGGB] (/base/axi/pcie)'");
+        assertTrue(check("media: {video: auto}", "camera").words().contains("imx708"), "the Pi camera first");
+    }
+
+    @Test
     void gpioAndSoundAndTheStateFolder() throws Exception {
         Finding gpio = check("hardware: {mode: auto}", "gpio");
         assertEquals(Finding.Level.OK, gpio.level(), gpio.toString());

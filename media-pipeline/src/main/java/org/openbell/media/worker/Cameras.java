@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens the configured camera as a {@link FrameFeed} into the call's video source:
- * {@code synthetic}, {@code rpicam} (rpicam-vid, else libcamera-vid, raw YUV420 on a pipe) or
- * {@code v4l2:/dev/videoN} (libwebrtc's V4L2 capturer). A camera that is missing or fails later is
+ * {@code synthetic}, {@code rpicam} (rpicam-vid, else libcamera-vid, raw YUV420 on a pipe),
+ * {@code v4l2:/dev/videoN} (libwebrtc's V4L2 capturer) or {@code auto} (the first of these found). A camera that is missing or fails later is
  * reported through {@code onProblem} and replaced by the test pattern: the call goes on.
  */
 final class Cameras {
@@ -34,6 +34,10 @@ final class Cameras {
     static FrameFeed open(MediaOptions options, PeerConnectionFactory factory, CustomVideoSource target,
             Consumer<String> onProblem, Consumer<FrameFeed> onReplaced) {
         String video = options.video();
+        if (video.equals("auto")) {
+            video = choose(System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), Path.of("/dev"));
+            log.info("Camera (auto): {}", video.equals("synthetic") ? "no Pi camera tool and no USB camera found: the test pattern" : video);
+        }
         try {
             if (video.equals("rpicam")) {
                 return new PipeCamera(rpicamCommand(options), options.width(), options.height(), target, why -> {
@@ -48,6 +52,24 @@ final class Cameras {
             onProblem.accept("camera unavailable: " + e.getMessage() + "; showing the test pattern");
         }
         return synthetic(options, target);
+    }
+
+    /**
+     * What {@code video: auto} means here: the Pi camera if its tool is installed (rpicam-vid or
+     * libcamera-vid on {@code path}), else the lowest-numbered {@code /dev/videoN} below 10 (a USB
+     * webcam's capture node; the Pi's codec and ISP nodes are 10 and up), else the test pattern.
+     */
+    static String choose(String path, Path dev) {
+        if (onPath("rpicam-vid", path) || onPath("libcamera-vid", path)) {
+            return "rpicam";
+        }
+        for (int n = 0; n < 10; n++) {
+            Path device = dev.resolve("video" + n);
+            if (Files.exists(device)) {
+                return "v4l2:" + device;
+            }
+        }
+        return "synthetic";
     }
 
     static FrameFeed synthetic(MediaOptions options, CustomVideoSource target) {
