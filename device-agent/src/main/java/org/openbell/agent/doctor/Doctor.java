@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openbell.agent.config.AgentConfig;
+import org.openbell.media.AutoCamera;
 import org.openbell.agent.config.ConfigException;
 import org.openbell.agent.config.ConfigLoader;
 import org.openbell.hardware.HardwareConfig;
@@ -81,14 +82,12 @@ public record Doctor(Path root, List<Path> path, Map<String, String> env, Clock 
 
     Finding camera(String video) {
         if (video.equals("auto")) {
-            boolean tool = program("rpicam-vid") != null || program("libcamera-vid") != null;
-            Path usb = java.util.stream.IntStream.range(0, 10).mapToObj(n -> Path.of("/dev/video" + n))
-                    .filter(p -> Files.exists(resolve(p.toString()))).findFirst().orElse(null);
-            if (!tool && usb == null) {
+            String chosen = AutoCamera.choose(String.join(":", path.stream().map(Path::toString).toList()), resolve("/dev"));
+            if (chosen.equals("synthetic")) {
                 return Finding.warn("camera", "media.video is auto, and there is no Pi camera tool (rpicam-vid) and no USB camera"
                         + " (/dev/video0-9): owners see a test pattern");
             }
-            return camera(tool ? "rpicam" : "v4l2:" + usb);
+            return camera(chosen);
         }
         if (video.equals("synthetic")) {
             return Finding.warn("camera", "media.video is synthetic: owners see a test pattern");

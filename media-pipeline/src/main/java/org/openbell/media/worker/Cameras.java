@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.openbell.media.AutoCamera;
 import org.openbell.media.MediaOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ final class Cameras {
             Consumer<String> onProblem, Consumer<FrameFeed> onReplaced) {
         String video = options.video();
         if (video.equals("auto")) {
-            video = choose(System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), Path.of("/dev"));
+            video = AutoCamera.choose(System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), Path.of("/dev"));
             log.info("Camera (auto): {}", video.equals("synthetic") ? "no Pi camera tool and no USB camera found: the test pattern" : video);
         }
         try {
@@ -54,24 +55,6 @@ final class Cameras {
         return synthetic(options, target);
     }
 
-    /**
-     * What {@code video: auto} means here: the Pi camera if its tool is installed (rpicam-vid or
-     * libcamera-vid on {@code path}), else the lowest-numbered {@code /dev/videoN} below 10 (a USB
-     * webcam's capture node; the Pi's codec and ISP nodes are 10 and up), else the test pattern.
-     */
-    static String choose(String path, Path dev) {
-        if (onPath("rpicam-vid", path) || onPath("libcamera-vid", path)) {
-            return "rpicam";
-        }
-        for (int n = 0; n < 10; n++) {
-            Path device = dev.resolve("video" + n);
-            if (Files.exists(device)) {
-                return "v4l2:" + device;
-            }
-        }
-        return "synthetic";
-    }
-
     static FrameFeed synthetic(MediaOptions options, CustomVideoSource target) {
         return new SyntheticVideo(target, options.width(), options.height(), options.fps());
     }
@@ -83,21 +66,12 @@ final class Cameras {
 
     /** As {@link #rpicamCommand(MediaOptions)}, looking on {@code path} (the PATH's folders). */
     static List<String> rpicamCommand(MediaOptions o, String path) {
-        String tool = onPath("rpicam-vid", path) ? "rpicam-vid" : onPath("libcamera-vid", path) ? "libcamera-vid" : null;
+        String tool = AutoCamera.onPath("rpicam-vid", path) ? "rpicam-vid" : AutoCamera.onPath("libcamera-vid", path) ? "libcamera-vid" : null;
         if (tool == null) {
             throw new IllegalStateException("neither rpicam-vid nor libcamera-vid is installed (apt-get install rpicam-apps)");
         }
         return new ArrayList<>(List.of(tool, "-t", "0", "-n", "--codec", "yuv420", "--width", String.valueOf(o.width()),
                 "--height", String.valueOf(o.height()), "--framerate", String.valueOf(o.fps()), "-o", "-"));
-    }
-
-    private static boolean onPath(String tool, String path) {
-        for (String dir : path.split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A V4L2 camera through libwebrtc's capturer, its frames forwarded into the call's source. */

@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.openbell.media.AutoCamera;
 import org.openbell.media.MediaOptions;
 
 /** Camera sources pushing real I420 frames into a libwebrtc video source. */
@@ -83,14 +84,14 @@ class CamerasTest {
     void autoPrefersThePiCameraToolThenAUsbCameraThenThePattern(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
         java.nio.file.Path dev = java.nio.file.Files.createDirectories(dir.resolve("dev"));
-        assertEquals("synthetic", Cameras.choose(bin.toString(), dev));
+        assertEquals("synthetic", AutoCamera.choose(bin.toString(), dev));
         java.nio.file.Files.writeString(dev.resolve("video12"), ""); // the Pi's codec/ISP nodes are not cameras
-        assertEquals("synthetic", Cameras.choose(bin.toString(), dev));
+        assertEquals("synthetic", AutoCamera.choose(bin.toString(), dev));
         java.nio.file.Files.writeString(dev.resolve("video2"), "");
         java.nio.file.Files.writeString(dev.resolve("video3"), "");
-        assertEquals("v4l2:" + dev.resolve("video2"), Cameras.choose(bin.toString(), dev), "the lowest: a webcam's capture node");
+        assertEquals("v4l2:/dev/video2", AutoCamera.choose(bin.toString(), dev), "the lowest: a webcam's capture node");
         java.nio.file.Path tool = java.nio.file.Files.writeString(bin.resolve("libcamera-vid"), "#!/bin/sh\n");
         tool.toFile().setExecutable(true);
-        assertEquals("rpicam", Cameras.choose(bin.toString(), dev), "the Pi camera tool first");
+        assertEquals("rpicam", AutoCamera.choose(bin.toString(), dev), "the Pi camera tool first");
     }
 }
