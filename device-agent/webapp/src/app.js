@@ -134,7 +134,7 @@ async function start() {
   }
   $('owner-id').textContent = state.ownerId;
   state.topics = topics(state.config.topicPrefix);
-  connect();
+  connectAlone();
 }
 
 /** A copy of the app away from the doorbell: the settings the doorbell's page handed over. */
@@ -154,7 +154,31 @@ function startHosted(credentials) {
   state.ownerId = credentials ? credentials.ownerId : ownerIdentity();
   $('owner-id').textContent = state.ownerId;
   state.topics = topics(doorbell.topicPrefix);
-  connect();
+  connectAlone();
+}
+
+/**
+ * One connection per account in this browser: a broker that binds sessions to accounts (Mosquitto
+ * as scripts/broker-config sets it up uses the account name as client id) would otherwise let two
+ * tabs of this phone throw each other off for ever. Other tabs wait for the lock (held until the
+ * tab that has it closes) and say so.
+ */
+function connectAlone() {
+  if (!navigator.locks) {
+    connect();
+    return;
+  }
+  let waiting = true;
+  setTimeout(() => {
+    if (waiting) {
+      setConnection('disconnected', 'open in another tab');
+    }
+  }, 300);
+  navigator.locks.request(`openbell-mqtt-${state.config.deviceId}-${state.ownerId}`, () => {
+    waiting = false;
+    connect();
+    return new Promise(() => {}); // held while this tab lives
+  });
 }
 
 /** This phone lost its pairing: drop the account and start over at the pairing screen. */
@@ -180,7 +204,8 @@ function connect() {
     protocolVersion: 5,
     clientId: `openbell-owner-${ownerId}-${tabInstance()}`,
     clean: false,
-    properties: { sessionExpiryInterval: 3600 },
+    // Protocol messages are at most 64 KiB: the broker discards anything bigger instead of sending it.
+    properties: { sessionExpiryInterval: 3600, maximumPacketSize: 66560 },
     reconnectPeriod: 1500,
     connectTimeout: 10_000,
     keepalive: 30,
@@ -218,7 +243,7 @@ function connect() {
     }
     console.warn('MQTT error', error?.message ?? error);
   });
-  client.on('message', (topic, payload) => onMessage(topic, payload));
+  client.on('message', (topic, payload, packet) => onMessage(topic, payload, packet?.properties?.messageExpiryInterval));
 }
 
 async function checkStillPaired() {
@@ -233,7 +258,8 @@ async function checkStillPaired() {
   }
 }
 
-function onMessage(topic, payload) {
+/** {@code expirySeconds}: the MQTT 5 Message Expiry Interval it arrived with (what remains of its life), if any. */
+function onMessage(topic, payload, expirySeconds) {
   let message;
   try {
     message = decode(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength));
@@ -252,7 +278,7 @@ function onMessage(topic, payload) {
       }
       break;
     case 'ring':
-      onRing(message);
+      onRing(message, expirySeconds);
       break;
     case 'ring-ended':
       onRingEnded(message);
@@ -272,14 +298,23 @@ function onMessage(topic, payload) {
   }
 }
 
-function onRing(ring) {
+function onRing(ring, expirySeconds) {
   const receivedAt = Date.now(); // for benchmarks: how much of press-to-ring the page itself takes
   if (state.ended.has(ring.ringId)) {
     return;
   }
-  if (ring.expiresAt <= Date.now()) {
-    console.info(`ignored ring ${ring.ringId}: it expired at ${clock(ring.expiresAt)}`);
+  // How long it may still ring, on this phone's own clock (docs/protocol.md, "Clocks"): what the
+  // broker says remains of the message's life, else its whole lifetime as the device gave it.
+  // Never expiresAt against this clock: a phone ahead, or a doorbell behind, would never ring.
+  const remainingMs = Number.isInteger(expirySeconds) ? expirySeconds * 1000 : ring.expiresAt - ring.at;
+  if (remainingMs <= 0) {
+    console.info(`ignored ring ${ring.ringId}: it arrived expired`);
     return;
+  }
+  if (state.current?.ringId === ring.ringId && state.current.localDeadline !== undefined) {
+    ring = { ...ring, localDeadline: Math.min(state.current.localDeadline, receivedAt + remainingMs) };
+  } else {
+    ring = { ...ring, localDeadline: receivedAt + remainingMs };
   }
   const isNew = state.current?.ringId !== ring.ringId;
   if (!isNew && ring.presses <= state.current.presses) {
@@ -310,7 +345,7 @@ function onRing(ring) {
     if (state.current?.ringId === ring.ringId) {
       onRingEnded({ type: 'ring-ended', deviceId: ring.deviceId, ringId: ring.ringId, at: ring.expiresAt, outcome: 'timed-out' });
     }
-  }, Math.max(0, ring.expiresAt - Date.now()) + 5000);
+  }, Math.max(0, ring.localDeadline - Date.now()) + 5000);
 }
 
 function alertOwner(isNew) {

@@ -105,7 +105,8 @@ public final class Agent implements AutoCloseable {
             if (!config.embeddedBroker().anonymous()) {
                 accounts = new EmbeddedBrokerAccounts(new Topics(config.mqtt().topicPrefix()), config.device().id(), owners.owners());
             }
-            EmbeddedBroker embedded = own(EmbeddedBroker.start(config.embeddedBroker(), tls, config.stateDir().resolve("broker"), accounts));
+            EmbeddedBroker embedded = own(EmbeddedBroker.start(config.embeddedBroker(), tls, config.stateDir().resolve("broker"), accounts,
+                    config.device().id()));
             broker = accounts == null ? new DeviceSignaling.Broker(embedded.tcpUri(), Optional.empty(), Optional.empty())
                     : new DeviceSignaling.Broker(embedded.tcpUri(), Optional.of(accounts.deviceUsername()), Optional.of(accounts.devicePassword()));
             webSocketUrl = config.mqtt().webSocketUrl().orElse(embedded.webSocketUrlTemplate());

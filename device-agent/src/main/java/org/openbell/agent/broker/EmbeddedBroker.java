@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openbell.agent.web.TlsIdentity;
+import org.openbell.signaling.mqtt.MqttSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,12 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Messages the broker queues per client (beyond those in flight): with packets of at most
+     * {@link MqttSettings#DEFAULT_MAX_PACKET_SIZE} this bounds what one slow or absent client can
+     * cost the agent's heap, and it is far above what a doorbell's owners send it.
+     */
+    static final int MAX_QUEUED_PER_CLIENT = 1000;
 
     private final EmbeddedHiveMQ hivemq;
     private final EmbeddedBrokerConfig config;
@@ -41,7 +48,8 @@ public final class EmbeddedBroker implements AutoCloseable {
      *
      * @param accounts who may connect; {@code null} only when {@code config.anonymous()} opens it to anyone
      */
-    public static EmbeddedBroker start(EmbeddedBrokerConfig config, TlsIdentity tls, Path workDir, EmbeddedBrokerAccounts accounts) {
+    public static EmbeddedBroker start(EmbeddedBrokerConfig config, TlsIdentity tls, Path workDir, EmbeddedBrokerAccounts accounts,
+            String deviceId) {
         if (accounts == null && !config.anonymous()) {
             throw new IllegalArgumentException("the embedded broker needs accounts unless it is open to anyone");
         }
@@ -54,12 +62,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                     .withConfigurationFolder(conf)
                     .withDataFolder(data)
                     .withExtensionsFolder(extensions);
-            if (accounts != null) {
-                builder.withEmbeddedExtension(EmbeddedExtension.builder()
-                        .withId("openbell-accounts").withName("Openbell accounts").withVersion("1")
-                        .withAuthor("Openbell").withPriority(1000).withStartPriority(1000)
-                        .withExtensionMain(accounts.extension()).build());
-            }
+            builder.withEmbeddedExtension(EmbeddedExtension.builder()
+                    .withId("openbell-accounts").withName("Openbell accounts").withVersion("1")
+                    .withAuthor("Openbell").withPriority(1000).withStartPriority(1000)
+                    .withExtensionMain(accounts != null ? accounts.extension() : EmbeddedBrokerAccounts.openToAnyone(deviceId)).build());
             EmbeddedHiveMQ hivemq = builder.build();
             long started = System.nanoTime();
             hivemq.start().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -142,14 +148,15 @@ public final class EmbeddedBroker implements AutoCloseable {
                         </tcp-listener>
                 %s    </listeners>
                     <mqtt>
-                        <message-expiry><max-interval>86400</max-interval></message-expiry>
                         <session-expiry><max-interval>86400</max-interval></session-expiry>
-                        <packets><max-packet-size>131072</max-packet-size></packets>
+                        <packets><max-packet-size>%d</max-packet-size></packets>
+                        <queued-messages><max-queue-size>%d</max-queue-size></queued-messages>
                     </mqtt>
                     <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                     <persistence><mode>in-memory</mode></persistence>
                 </hivemq>
-                """.formatted(config.tcpPort(), xml(config.tcpBind()), EmbeddedBrokerAccounts.DEVICE_LISTENER, webSocket);
+                """.formatted(config.tcpPort(), xml(config.tcpBind()), EmbeddedBrokerAccounts.DEVICE_LISTENER, webSocket,
+                MqttSettings.DEFAULT_MAX_PACKET_SIZE, MAX_QUEUED_PER_CLIENT);
     }
 
     private static String xml(String text) {

@@ -31,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openbell.agent.owners.Owner;
 import org.openbell.agent.owners.Pairing;
+import org.openbell.signaling.ClientIds;
+import org.openbell.signaling.LogSafe;
 import org.openbell.signaling.Topics;
 import org.openbell.signaling.access.BrokerAccess;
 import org.openbell.signaling.access.MosquittoPasswords;
@@ -120,6 +122,41 @@ public final class EmbeddedBrokerAccounts implements Pairing.Registry {
         };
     }
 
+    /**
+     * The extension of a broker open to anyone (embeddedBroker.anonymous, a LAN demo): everyone may
+     * connect and use every topic, but only the agent (on the loopback listener) may be the
+     * doorbell's session or leave retained messages, so a stranger can neither throw the doorbell
+     * off nor fill the agent's memory with retained messages.
+     */
+    static ExtensionMain openToAnyone(String deviceId) {
+        return new ExtensionMain() {
+            @Override
+            public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+                Services.securityRegistry().setAuthenticatorProvider(in -> (SimpleAuthenticator) (auth, out) -> {
+                    String listener = auth.getConnectionInformation().getListener().map(Listener::getName).orElse("");
+                    String clientId = auth.getClientInformation().getClientId();
+                    boolean agent = listener.equals(DEVICE_LISTENER);
+                    if (!agent && clientId.equals(ClientIds.device(deviceId))) {
+                        refuseClientId(out, auth.getConnectPacket().getUserName().orElse("(anonymous)"), clientId);
+                        return;
+                    }
+                    ModifiableDefaultPermissions permissions = out.getDefaultPermissions();
+                    permissions.add(Builders.topicPermission().topicFilter("#").type(TopicPermission.PermissionType.ALLOW)
+                            .activity(TopicPermission.MqttActivity.PUBLISH)
+                            .retain(agent ? TopicPermission.Retain.ALL : TopicPermission.Retain.NOT_RETAINED).build());
+                    permissions.add(Builders.topicPermission().topicFilter("#").type(TopicPermission.PermissionType.ALLOW)
+                            .activity(TopicPermission.MqttActivity.SUBSCRIBE).build());
+                    permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+                    out.authenticateSuccessfully();
+                });
+            }
+
+            @Override
+            public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+            }
+        };
+    }
+
     private void authenticate(SimpleAuthInput input, SimpleAuthOutput output) {
         var connect = input.getConnectPacket();
         String username = connect.getUserName().orElse("");
@@ -129,21 +166,42 @@ public final class EmbeddedBrokerAccounts implements Pairing.Registry {
             refuse(output, "anonymous connections are refused: pair this phone first");
             return;
         }
+        String clientId = input.getClientInformation().getClientId();
         if (username.equals(deviceUsername()) && listener.equals(DEVICE_LISTENER)
                 && MessageDigest.isEqual(password.get().getBytes(StandardCharsets.UTF_8), devicePassword.getBytes(StandardCharsets.UTF_8))) {
+            if (!clientId.equals(ClientIds.device(deviceId))) {
+                refuseClientId(output, username, clientId);
+                return;
+            }
             allow(output, BrokerAccess.doorbellGrants(topics, deviceId), TopicPermission.Retain.ALL);
+            return;
+        }
+        if (ClientIds.device(deviceId).equals(clientId)) {
+            // Only the agent may be the doorbell's session: whoever else asks for it is refused
+            // before the doorbell is thrown off or its queued commands are handed over.
+            refuseClientId(output, username, clientId);
             return;
         }
         if (username.startsWith(BrokerAccess.OWNER_PREFIX)) {
             String ownerId = username.substring(BrokerAccess.OWNER_PREFIX.length());
             String hash = ownerHashes.get(ownerId);
             if (hash != null && MosquittoPasswords.matches(password.get(), hash)) {
+                if (!ClientIds.ownerMayUse(ownerId, clientId)) {
+                    refuseClientId(output, username, clientId);
+                    return;
+                }
                 ownerClients.put(input.getClientInformation().getClientId(), ownerId);
                 allow(output, BrokerAccess.ownerGrants(topics, ownerId, deviceId), TopicPermission.Retain.NOT_RETAINED);
                 return;
             }
         }
         refuse(output, "wrong user name or password");
+    }
+
+    private static void refuseClientId(SimpleAuthOutput output, String username, String clientId) {
+        log.warn("Refused {} connecting as client id {}: not this account's (docs/protocol.md, Sessions)",
+                LogSafe.text(username), LogSafe.text(clientId));
+        output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "this client id belongs to another account");
     }
 
     private static void refuse(SimpleAuthOutput output, String why) {

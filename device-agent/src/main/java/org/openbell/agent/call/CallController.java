@@ -67,6 +67,8 @@ public final class CallController implements AutoCloseable {
         boolean connected;
         boolean ending;
         boolean offerSent;
+        /** An offer went out and no answer to it came yet: a further answer is a duplicate (QoS 1) and is ignored. */
+        boolean awaitingAnswer;
         final java.util.List<Candidate> early = new java.util.ArrayList<>();
         Runnable cancelTimeout = () -> { };
         CompletableFuture<JsonNode> pendingStats;
@@ -91,6 +93,7 @@ public final class CallController implements AutoCloseable {
                     send(new Offer(deviceId, id, ringId, event.path("sdp").asText(), clock.instant(),
                             IceServers.forOwner(config.iceServers(), deviceId, clock.instant())));
                     offerSent = true;
+                    awaitingAnswer = true;
                     early.forEach(this::send);
                     early.clear();
                 }
@@ -244,7 +247,14 @@ public final class CallController implements AutoCloseable {
                 return;
             }
             switch (message) {
-                case Answer a -> s.worker.send(WorkerProcess.request("answer", s.id).put("sdp", a.sdp()));
+                case Answer a -> {
+                    if (!s.awaitingAnswer) {
+                        log.info("Call {}: ignored an answer from owner {}: no offer of ours awaits one (a duplicate, or early)", s.id, ownerId);
+                        return;
+                    }
+                    s.awaitingAnswer = false;
+                    s.worker.send(WorkerProcess.request("answer", s.id).put("sdp", a.sdp()));
+                }
                 case Candidate c -> s.worker.send(WorkerProcess.request("candidate", s.id).put("candidate", c.candidate())
                         .put("sdpMid", c.sdpMid()).put("sdpMLineIndex", c.sdpMLineIndex()));
                 case Hangup h -> {

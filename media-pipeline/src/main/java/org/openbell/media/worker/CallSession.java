@@ -187,22 +187,37 @@ final class CallSession implements AutoCloseable {
         if (closed) {
             return;
         }
-        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, sdp), new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                log.info("Session {}: answer applied", id);
-            }
+        try {
+            pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, sdp), new SetSessionDescriptionObserver() {
+                @Override
+                public void onSuccess() {
+                    log.info("Session {}: answer applied", id);
+                }
 
-            @Override
-            public void onFailure(String error) {
-                loop.execute(() -> fail("the owner's answer was refused: " + error));
+                @Override
+                public void onFailure(String error) {
+                    loop.execute(() -> fail("the owner's answer was refused: " + error));
+                }
+            });
+        } catch (RuntimeException | Error e) { // webrtc-java throws java.lang.Error for SDP it cannot parse
+            if (e instanceof VirtualMachineError vm) {
+                throw vm;
             }
-        });
+            fail("the owner's answer could not be applied: " + e.getMessage());
+        }
     }
 
     void candidate(String sdpMid, int index, String candidate) {
-        if (!closed) {
+        if (closed) {
+            return;
+        }
+        try {
             pc.addIceCandidate(new RTCIceCandidate(sdpMid, index, candidate));
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError vm) {
+                throw vm;
+            }
+            log.warn("Session {}: ignored a candidate libwebrtc refused: {}", id, e.getMessage());
         }
     }
 

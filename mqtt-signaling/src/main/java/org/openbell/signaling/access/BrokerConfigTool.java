@@ -114,8 +114,15 @@ public final class BrokerConfigTool {
                 acl_file %s
                 # Rings and ICE candidates are small and latency-bound: no Nagle delay.
                 set_tcp_nodelay true
-                # Only presence is retained by Openbell; queued messages for offline owners expire.
-                max_queued_messages 100
+                # Every client's session id is its account name: no account can take over another's
+                # session (the doorbell's, with the commands owners sent it, or a phone's, with its calls).
+                use_username_as_clientid true
+                # Protocol messages are at most 64 KiB: a bigger packet is refused (its sender is
+                # disconnected), and MQTT 5 clients are told so in CONNACK.
+                max_packet_size %d
+                # Only presence is retained by Openbell; queued messages for offline clients expire.
+                # Room for a flood of hostile messages to a doorbell without crowding out real ones.
+                max_queued_messages 5000
 
                 # MQTT for doorbells
                 listener %d
@@ -123,7 +130,8 @@ public final class BrokerConfigTool {
                 # MQTT over WebSockets for owners' browsers
                 listener %d
                 protocol websockets
-                %s""".formatted(dir.resolve("passwd"), dir.resolve("acl"), port, tls, webSocketPort, tls);
+                %s""".formatted(dir.resolve("passwd"), dir.resolve("acl"), org.openbell.signaling.mqtt.MqttSettings.DEFAULT_MAX_PACKET_SIZE,
+                        port, tls, webSocketPort, tls);
     }
 
     private static String required(String option, String value) {

@@ -6,20 +6,24 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -27,14 +31,25 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.openbell.signaling.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An MQTT 5 connection that stays up: Paho's async client with our own reconnect loop
- * (exponential backoff with jitter), a persistent session (Clean Start off), subscriptions that
- * are renewed after every connect, a birth message, and an outbox that holds publishes while
- * disconnected and drops them once their deadline passes.
+ * (exponential backoff with jitter, short while a message with a deadline waits), a persistent
+ * session (Clean Start off), subscriptions renewed after every connect, a birth message, and an
+ * outbox that holds publishes while disconnected and drops them once their deadline passes.
+ *
+ * <p>Delivery: this class, not Paho, owns every unacknowledged publish. Each connection attempt
+ * uses a fresh Paho client (so a stranded Paho thread or a half-dead socket of an old attempt can
+ * never stop the next one, and Paho never resends an old copy with a stale expiry); publishes not
+ * acknowledged when a connection ends go back to the front of the outbox and are sent again with
+ * the Message Expiry Interval recomputed from their deadline, or dropped once it has passed.
+ * A publish not acknowledged within {@link MqttSettings#ackTimeout()} takes the connection as
+ * dead (a silent link). The client advertises {@link MqttSettings#maxPacketSize()} so that the
+ * broker discards, rather than sends, a message too big for it. Deadlines are kept on the
+ * monotonic clock once a message is handed in.
  *
  * <p>Threading: one thread, {@code openbell-mqtt-<clientId>}, owns all state. Paho's callbacks
  * only hand events to it, and Paho is called only from it (never from a Paho callback thread,
@@ -43,56 +58,108 @@ import org.slf4j.LoggerFactory;
 public final class MqttLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MqttLink.class);
+    /** Publishes in flight at once on one connection (below any broker's Receive Maximum worth having). */
+    private static final int MAX_IN_FLIGHT = 16;
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     /** {@code retained} receives the messages the broker replays from its retained store on subscribing (null: {@code handler} does). */
     private record Subscription(String filter, int qos, MessageHandler handler, MessageHandler retained) {
     }
 
-    private record Pending(Outgoing message, CompletableFuture<Void> done) {
+    /** A message handed to {@link #publish}; owned by the loop thread. */
+    private static final class Pending {
+        final Outgoing message;
+        final CompletableFuture<Void> done;
+        final long deadline; // System.nanoTime(), or NO_DEADLINE
+
+        Pending(Outgoing message, CompletableFuture<Void> done, long deadline) {
+            this.message = message;
+            this.done = done;
+            this.deadline = deadline;
+        }
+
+        boolean expired(long now) {
+            return deadline != NO_DEADLINE && now - deadline >= 0;
+        }
+    }
+
+    /** One connection attempt: its own Paho client and threads, dropped as a whole when it ends. */
+    private final class Connection {
+        final int number;
+        final MqttAsyncClient client;
+        final ScheduledExecutorService threads;
+
+        Connection(int number) throws MqttException {
+            this.number = number;
+            AtomicInteger n = new AtomicInteger();
+            this.threads = Executors.newScheduledThreadPool(4, r -> Thread.ofPlatform().daemon()
+                    .name("paho-" + settings.clientId() + "-" + number + "-" + n.incrementAndGet()).unstarted(r));
+            try {
+                this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence(), null, threads);
+            } catch (MqttException | RuntimeException e) {
+                threads.shutdownNow();
+                throw e;
+            }
+            client.setCallback(new PahoEvents(this));
+        }
+
+        /** Closes the client and its threads off the loop thread (Paho's teardown can block). */
+        void drop() {
+            Thread.ofVirtual().name("paho-drop-" + settings.clientId() + "-" + number).start(() -> {
+                try {
+                    client.disconnectForcibly(0, 1000, false);
+                } catch (MqttException | RuntimeException e) {
+                    log.trace("Dropping connection {}: {}", number, e.toString());
+                }
+                try {
+                    client.close(true);
+                } catch (MqttException | RuntimeException e) {
+                    log.trace("Closing connection {}: {}", number, e.toString());
+                }
+                threads.shutdownNow();
+            });
+        }
     }
 
     private final MqttSettings settings;
     private final Clock clock;
     private final ScheduledExecutorService loop;
-    private final ScheduledExecutorService pahoThreads;
-    private final MqttAsyncClient client;
     private final javax.net.ssl.SSLSocketFactory tlsSockets;
     private volatile String lastConnectFailure;
     private final Backoff backoff;
+    private final Backoff liveBackoff;
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
 
     // Owned by the loop thread.
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final Deque<Pending> outbox = new ArrayDeque<>();
-    private boolean connected;
-    private boolean connecting;
-    private boolean closed;
+    private final Set<Pending> inFlight = new LinkedHashSet<>();
+    private LinkState state = LinkState.DISCONNECTED;
+    private Connection current;
+    private int attempts;
+    private boolean cleanStartNext;
     private ScheduledFuture<?> retry;
-    private volatile boolean connectedView;
+    private long retryAt;
+    private volatile LinkState stateView = LinkState.DISCONNECTED;
+    private volatile Connection currentView;
 
-    private MqttLink(MqttSettings settings, Clock clock) throws MqttException {
+    private MqttLink(MqttSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         String threadName = "openbell-mqtt-" + settings.clientId();
         this.loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(threadName).factory());
-        AtomicInteger n = new AtomicInteger();
-        this.pahoThreads = Executors.newScheduledThreadPool(8,
-                r -> Thread.ofPlatform().daemon().name("paho-" + settings.clientId() + "-" + n.incrementAndGet()).unstarted(r));
-        this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence(), null, pahoThreads);
         this.tlsSockets = settings.tls() ? TlsSockets.factory(settings.caFile()) : null;
         this.backoff = new Backoff(settings.backoffInitial(), settings.backoffMax(), new Random());
-        client.setCallback(new PahoEvents());
+        Duration liveMax = settings.liveBackoffMax().compareTo(settings.backoffMax()) < 0 ? settings.liveBackoffMax() : settings.backoffMax();
+        Duration liveMin = settings.backoffInitial().compareTo(liveMax) < 0 ? settings.backoffInitial() : liveMax;
+        this.liveBackoff = new Backoff(liveMin, liveMax, new Random());
     }
 
     /** Creates the link and starts connecting in the background; a broker that is down is not an error. */
     public static MqttLink start(MqttSettings settings) {
-        try {
-            MqttLink link = new MqttLink(settings, Clock.systemUTC());
-            link.loop.execute(link::connect);
-            return link;
-        } catch (MqttException e) {
-            throw new IllegalArgumentException("cannot create an MQTT client for " + settings + ": " + e.getMessage(), e);
-        }
+        MqttLink link = new MqttLink(settings, Clock.systemUTC());
+        link.onLoop(link::connect);
+        return link;
     }
 
     /** Subscribes now (if connected) and again after every reconnect. */
@@ -107,10 +174,10 @@ public final class MqttLink implements AutoCloseable {
      */
     public void subscribe(String filter, int qos, MessageHandler handler, MessageHandler retained) {
         Subscription subscription = new Subscription(filter, qos, handler, retained);
-        loop.execute(() -> {
+        onLoop(() -> {
             subscriptions.add(subscription);
-            if (connected) {
-                sendSubscriptions(List.of(subscription));
+            if (state == LinkState.CONNECTED) {
+                sendSubscriptions(current, List.of(subscription));
             }
         });
     }
@@ -118,50 +185,120 @@ public final class MqttLink implements AutoCloseable {
     /**
      * Publishes, or queues until connected. The future completes when the broker acknowledged a
      * QoS 1/2 message (or a QoS 0 message was written); it fails with
-     * {@link MessageExpiredException} if the deadline passed while queued and with
+     * {@link MessageExpiredException} if the deadline passed before the broker took it and with
      * {@link PublishRejectedException} if the broker refused it.
      */
     public CompletableFuture<Void> publish(Outgoing message) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Pending pending = new Pending(message, done);
+        long size = packetSize(message);
+        if (size > settings.maxPacketSize()) {
+            // Paho would write it, fail, drop the connection, and we would send it again on the next one: refuse it here.
+            done.completeExceptionally(new IllegalArgumentException("a " + size + "-byte packet to " + message.topic()
+                    + " is over the " + settings.maxPacketSize() + "-byte limit"));
+            return done;
+        }
+        long deadline = message.expiresAt()
+                .map(t -> System.nanoTime() + Math.max(0, Math.min(Duration.between(clock.instant(), t).toNanos(), Long.MAX_VALUE / 4)))
+                .orElse(NO_DEADLINE);
+        Pending pending = new Pending(message, done, deadline);
         try {
-            loop.execute(() -> {
-                if (connected) {
-                    send(pending);
-                } else {
-                    enqueue(pending);
+            loop.execute(guarded(() -> {
+                outbox.addLast(pending);
+                watchDeadline(pending);
+                pump();
+                if (state == LinkState.DISCONNECTED && pending.deadline != NO_DEADLINE) {
+                    hurryReconnect();
                 }
-            });
+                trimOutbox();
+            }));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             done.completeExceptionally(new IllegalStateException("the MQTT link is closed"));
         }
         return done;
     }
 
+    /** An upper bound of the PUBLISH packet's size: fixed header, topic, packet id, expiry property, payload. */
+    private static long packetSize(Outgoing message) {
+        return 1 + 4 + 2 + message.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2 + 1 + 5 + 4
+                + message.payload().length;
+    }
+
     public void addConnectionListener(ConnectionListener listener) {
         listeners.add(listener);
     }
 
+    /** Connected now: the link's state is CONNECTED and its client's socket is open. */
     public boolean isConnected() {
-        return connectedView;
+        Connection c = currentView;
+        return stateView == LinkState.CONNECTED && c != null && c.client.isConnected();
     }
 
-    /** Why the latest connection attempt failed, in plain words (for status pages and diagnostics); empty once connected. */
+    public LinkState state() {
+        return stateView;
+    }
+
+    /** Why the latest connection attempt failed or the connection ended, in plain words; empty once connected. */
     public Optional<String> lastConnectFailure() {
-        return connectedView ? Optional.empty() : Optional.ofNullable(lastConnectFailure);
+        return isConnected() ? Optional.empty() : Optional.ofNullable(lastConnectFailure);
+    }
+
+    private void transition(LinkState to, String why) {
+        if (!state.next().contains(to)) {
+            throw new IllegalStateException("MQTT link " + settings.clientId() + ": " + state + " -> " + to + " is not allowed (" + why + ")");
+        }
+        log.debug("MQTT link {}: {} -> {} ({})", settings.clientId(), state, to, why);
+        state = to;
+        stateView = to;
     }
 
     private void connect() {
-        if (closed || connected || connecting) {
+        if (state != LinkState.DISCONNECTED) {
             return;
         }
-        connecting = true;
+        cancelRetry();
+        Connection c;
+        try {
+            c = new Connection(++attempts);
+        } catch (MqttException | RuntimeException e) {
+            lastConnectFailure = describe(e);
+            scheduleReconnect("cannot create a client for " + settings.serverUri() + ": " + lastConnectFailure);
+            return;
+        }
+        current = c;
+        currentView = c;
+        transition(LinkState.CONNECTING, "attempt " + c.number);
+        boolean cleanStart = cleanStartNext;
+        cleanStartNext = false;
+        try {
+            c.client.connect(options(cleanStart), null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    onLoop(() -> connected(c, token.getSessionPresent()));
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable cause) {
+                    onLoop(() -> connectFailed(c, cause));
+                }
+            });
+        } catch (MqttException | RuntimeException e) {
+            connectFailed(c, e);
+            return;
+        }
+        // Paho may never answer (a stranded connect thread): give up on this client after its timeout.
+        long limit = settings.connectTimeout().toMillis() + 2000;
+        loop.schedule(guarded(() -> connectFailed(c, new TimeoutException("no answer from the broker within " + limit + " ms"))),
+                limit, TimeUnit.MILLISECONDS);
+    }
+
+    private MqttConnectionOptions options(boolean cleanStart) {
         MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(false);
+        options.setCleanStart(cleanStart);
         options.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
         options.setKeepAliveInterval((int) Math.min(65535, settings.keepAlive().toSeconds()));
         options.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().toSeconds()));
         options.setAutomaticReconnect(false);
+        options.setMaximumPacketSize(settings.maxPacketSize());
         if (settings.serverUri().startsWith("tcp://")) {
             options.setSocketFactory(new NoDelaySocketFactory()); // small, latency-bound messages: no Nagle
         } else if (settings.tls()) {
@@ -174,80 +311,139 @@ public final class MqttLink implements AutoCloseable {
             MqttMessage message = new MqttMessage(will.payload(), will.qos(), will.retained(), null);
             options.setWill(will.topic(), message);
         });
-        try {
-            client.connect(options, null, new MqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    onLoop(() -> connected(token.getSessionPresent()));
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable cause) {
-                    onLoop(() -> connectFailed(cause));
-                }
-            });
-        } catch (MqttException | RuntimeException e) {
-            connectFailed(e);
-        }
+        return options;
     }
 
-    private void connected(boolean sessionPresent) {
-        connecting = false;
-        if (closed) {
+    private void connected(Connection c, boolean sessionPresent) {
+        if (c != current || state != LinkState.CONNECTING) {
+            return; // an abandoned attempt
+        }
+        if (!c.client.isConnected()) {
+            // The socket closed between the CONNACK and now (e.g. the broker's next packet was one
+            // this client refuses): the loss was reported while connecting; this attempt failed.
+            connectFailed(c, new IllegalStateException("the connection closed right after the broker accepted it"));
             return;
         }
-        connected = true;
-        connectedView = true;
+        transition(LinkState.CONNECTED, "CONNACK on attempt " + c.number);
         backoff.reset();
+        liveBackoff.reset();
         log.info("MQTT connected to {} as {} (session {})", settings.serverUri(), settings.clientId(),
                 sessionPresent ? "resumed" : "new");
-        sendSubscriptions(subscriptions);
-        settings.birth().ifPresent(birth -> send(new Pending(birth, new CompletableFuture<>())));
-        while (connected && !outbox.isEmpty()) {
-            send(outbox.pollFirst());
-        }
+        sendSubscriptions(c, subscriptions);
+        settings.birth().ifPresent(birth -> outbox.addFirst(new Pending(birth, new CompletableFuture<>(), NO_DEADLINE)));
+        pump();
         notifyListeners(true, Optional.empty());
     }
 
-    private void connectFailed(Throwable cause) {
-        connecting = false;
-        if (closed) {
+    private void connectFailed(Connection c, Throwable cause) {
+        if (c != current || state != LinkState.CONNECTING) {
             return;
         }
         lastConnectFailure = describe(cause);
+        forget(c);
+        transition(LinkState.DISCONNECTED, "attempt " + c.number + " failed");
         scheduleReconnect("connect to " + settings.serverUri() + " failed: " + lastConnectFailure);
     }
 
-    private void connectionLost(Throwable cause) {
-        if (!connected) {
+    /** The connection {@code c} ended (reported by Paho, or taken as dead by us). */
+    private void connectionLost(Connection c, Throwable cause) {
+        if (c != current) {
             return;
         }
-        connected = false;
-        connectedView = false;
-        log.warn("MQTT connection to {} lost: {}", settings.serverUri(), describe(cause));
-        notifyListeners(false, Optional.ofNullable(cause));
-        if (!closed) {
-            scheduleReconnect("reconnecting");
+        if (state == LinkState.CONNECTING) {
+            connectFailed(c, cause);
+            return;
         }
+        if (state != LinkState.CONNECTED) {
+            return;
+        }
+        if (cause instanceof MqttException e && e.getReasonCode() == MqttClientException.REASON_CODE_INCOMING_PACKET_TOO_LARGE) {
+            // A broker that ignores our Maximum Packet Size would resend the message at every
+            // reconnect of the resumed session: start a clean one instead, once.
+            log.error("The broker sent a packet over {} bytes although this client said it takes none: starting a clean session",
+                    settings.maxPacketSize());
+            cleanStartNext = true;
+        }
+        lastConnectFailure = "connection lost: " + describe(cause);
+        log.warn("MQTT connection to {} lost: {}", settings.serverUri(), describe(cause));
+        forget(c);
+        // What the broker did not acknowledge is sent again on the next connection, in order.
+        List<Pending> unacknowledged = new ArrayList<>(inFlight);
+        inFlight.clear();
+        for (int i = unacknowledged.size() - 1; i >= 0; i--) {
+            Pending p = unacknowledged.get(i);
+            if (p.message.qos() > 0) {
+                outbox.addFirst(p);
+            }
+        }
+        transition(LinkState.DISCONNECTED, "connection " + c.number + " lost");
+        notifyListeners(false, Optional.ofNullable(cause));
+        scheduleReconnect("reconnecting");
+    }
+
+    private void forget(Connection c) {
+        current = null;
+        currentView = null;
+        c.drop();
+    }
+
+    private boolean liveMessageWaiting() {
+        for (Pending p : outbox) {
+            if (p.deadline != NO_DEADLINE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void scheduleReconnect(String why) {
-        if (retry != null && !retry.isDone()) {
+        if (state != LinkState.DISCONNECTED) {
             return;
         }
-        Duration delay = backoff.next();
+        Duration slow = backoff.next();
+        Duration delay = liveMessageWaiting() ? min(slow, liveBackoff.next()) : slow;
+        if (retry != null && !retry.isDone()) {
+            if (retryAt - System.nanoTime() <= delay.toNanos()) {
+                log.info("MQTT {}: next attempt already due in {} ms", why, Math.max(0, (retryAt - System.nanoTime()) / 1_000_000));
+                return;
+            }
+            cancelRetry();
+        }
         log.info("MQTT {}: next attempt in {} ms", why, delay.toMillis());
-        retry = loop.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
+        retryAt = System.nanoTime() + delay.toNanos();
+        retry = loop.schedule(guarded(this::connect), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private void sendSubscriptions(List<Subscription> toSend) {
+    /** A message with a deadline waits while disconnected: the next attempt must not wait out a long backoff. */
+    private void hurryReconnect() {
+        Duration live = liveBackoff.next();
+        if (retry == null || retry.isDone() || retryAt - System.nanoTime() > live.toNanos()) {
+            cancelRetry();
+            log.info("MQTT: a message with a deadline waits; next attempt in {} ms", live.toMillis());
+            retryAt = System.nanoTime() + live.toNanos();
+            retry = loop.schedule(guarded(this::connect), live.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelRetry() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private void sendSubscriptions(Connection c, List<Subscription> toSend) {
         if (toSend.isEmpty()) {
             return;
         }
         MqttSubscription[] request = toSend.stream()
                 .map(s -> new MqttSubscription(s.filter(), s.qos())).toArray(MqttSubscription[]::new);
         try {
-            client.subscribe(request, null, new MqttActionListener() {
+            c.client.subscribe(request, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     int[] codes = token.getReasonCodes();
@@ -268,77 +464,105 @@ public final class MqttLink implements AutoCloseable {
         }
     }
 
-    private void send(Pending pending) {
-        Outgoing m = pending.message();
-        Optional<Duration> left = m.expiresAt().map(t -> Duration.between(clock.instant(), t));
-        if (left.isPresent() && left.get().isNegative()) {
+    /** Sends from the front of the outbox while connected and fewer than {@link #MAX_IN_FLIGHT} wait for the broker. */
+    private void pump() {
+        while (state == LinkState.CONNECTED && !outbox.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
+            send(current, outbox.pollFirst());
+        }
+    }
+
+    private void send(Connection c, Pending pending) {
+        Outgoing m = pending.message;
+        long now = System.nanoTime();
+        if (pending.expired(now)) {
             expire(pending);
             return;
         }
         MqttMessage message = new MqttMessage(m.payload(), m.qos(), m.retained(), null);
-        left.ifPresent(d -> {
+        if (pending.deadline != NO_DEADLINE) {
             MqttProperties properties = new MqttProperties();
-            long seconds = Math.max(1, (d.toMillis() + 999) / 1000);
-            properties.setMessageExpiryInterval(seconds);
+            long millis = (pending.deadline - now) / 1_000_000;
+            properties.setMessageExpiryInterval(Math.max(1, (millis + 999) / 1000));
             message.setProperties(properties);
-        });
+        }
+        inFlight.add(pending);
         try {
-            client.publish(m.topic(), message, null, new MqttActionListener() {
+            c.client.publish(m.topic(), message, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     int[] codes = token.getReasonCodes();
-                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                        pending.done().completeExceptionally(new PublishRejectedException(m.topic(), codes[0]));
-                    } else {
-                        pending.done().complete(null);
-                    }
+                    int code = codes != null && codes.length > 0 ? codes[0] : 0;
+                    onLoop(() -> acknowledged(pending, code));
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable cause) {
-                    onLoop(() -> {
-                        log.debug("Publish to {} failed ({}); queued again", m.topic(), describe(cause));
-                        enqueue(pending);
-                    });
+                    onLoop(() -> publishFailed(c, pending, cause));
                 }
             });
         } catch (MqttException | RuntimeException e) {
-            log.debug("Publish to {} not sent ({}); queued", m.topic(), describe(e));
-            enqueue(pending);
+            publishFailed(c, pending, e);
+            return;
+        }
+        if (m.qos() > 0) {
+            loop.schedule(guarded(() -> {
+                if (c == current && inFlight.contains(pending)) {
+                    connectionLost(c, new TimeoutException("the broker did not acknowledge a publish to " + m.topic()
+                            + " within " + settings.ackTimeout().toMillis() + " ms: the connection is taken as dead"));
+                }
+            }), settings.ackTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
-    private void enqueue(Pending pending) {
-        if (closed) {
-            pending.done().completeExceptionally(new IllegalStateException("the MQTT link is closed"));
+    private void acknowledged(Pending pending, int code) {
+        // Also from an earlier connection, whose acknowledgement arrived after we gave up on it:
+        // then the broker has the message, and it must not be sent a second time.
+        inFlight.remove(pending);
+        outbox.remove(pending);
+        if (code >= 0x80) {
+            pending.done.completeExceptionally(new PublishRejectedException(pending.message.topic(), code));
+        } else {
+            pending.done.complete(null);
+        }
+        pump();
+    }
+
+    private void publishFailed(Connection c, Pending pending, Throwable cause) {
+        if (pending.done.isDone() || !inFlight.contains(pending)) {
             return;
         }
-        Optional<Instant> deadline = pending.message().expiresAt();
-        if (deadline.isPresent() && !deadline.get().isAfter(clock.instant())) {
-            expire(pending);
+        if (c != current || state != LinkState.CONNECTED) {
+            return; // the loss of that connection put it back in the outbox
+        }
+        // A publish fails on a live connection only when the connection is going: resend on the next one.
+        connectionLost(c, cause);
+    }
+
+    /** Drops {@code pending} from the outbox when its deadline passes there. */
+    private void watchDeadline(Pending pending) {
+        if (pending.deadline == NO_DEADLINE) {
             return;
         }
-        if (outbox.size() >= settings.maxQueued()) {
-            Pending dropped = outbox.pollFirst();
-            log.warn("Outbox full ({} messages): dropped the oldest, to {}", settings.maxQueued(), dropped.message().topic());
-            dropped.done().completeExceptionally(new IllegalStateException("dropped: outbox full"));
-        }
-        outbox.addLast(pending);
-        deadline.ifPresent(t -> loop.schedule(() -> {
+        loop.schedule(guarded(() -> {
             if (outbox.remove(pending)) {
                 expire(pending);
             }
-        }, Math.max(0, Duration.between(clock.instant(), t).toNanos()), TimeUnit.NANOSECONDS));
-        if (!connected) {
-            loop.execute(this::connect);
+        }), Math.max(0, pending.deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void trimOutbox() {
+        while (outbox.size() > settings.maxQueued()) {
+            Pending dropped = outbox.pollFirst();
+            log.warn("Outbox full ({} messages): dropped the oldest, to {}", settings.maxQueued(), dropped.message.topic());
+            dropped.done.completeExceptionally(new IllegalStateException("dropped: outbox full"));
         }
     }
 
     private void expire(Pending pending) {
-        log.info("Dropped a message to {}: its deadline {} passed before it could be sent",
-                pending.message().topic(), pending.message().expiresAt().orElseThrow());
-        pending.done().completeExceptionally(new MessageExpiredException(
-                "not delivered before " + pending.message().expiresAt().orElseThrow() + ": " + pending.message().topic()));
+        String deadline = pending.message.expiresAt().map(Instant::toString).orElse("?");
+        log.info("Dropped a message to {}: its deadline {} passed before the broker took it", pending.message.topic(), deadline);
+        pending.done.completeExceptionally(new MessageExpiredException(
+                "not delivered before " + deadline + ": " + pending.message.topic()));
     }
 
     private void deliver(String topic, byte[] payload, boolean retained) {
@@ -349,12 +573,12 @@ public final class MqttLink implements AutoCloseable {
                 try {
                     (retained && s.retained() != null ? s.retained() : s.handler()).onMessage(topic, payload);
                 } catch (RuntimeException e) {
-                    log.error("Handler for {} failed on a message to {}: {}", s.filter(), topic, e.toString(), e);
+                    log.error("Handler for {} failed on a message to {}: {}", s.filter(), LogSafe.text(topic), e.toString(), e);
                 }
             }
         }
         if (!matched) {
-            log.debug("Message to {} matched no subscription", topic);
+            log.debug("Message to {} matched no subscription", LogSafe.text(topic));
         }
     }
 
@@ -370,10 +594,21 @@ public final class MqttLink implements AutoCloseable {
 
     private void onLoop(Runnable task) {
         try {
-            loop.execute(task);
+            loop.execute(guarded(task));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closed: nothing left to do
         }
+    }
+
+    /** A loop task whose failure is logged (an executor would keep it silently in a future nobody reads). */
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                log.error("MQTT link {}: a task failed: {}", settings.clientId(), e.toString(), e);
+            }
+        };
     }
 
     private static String describe(Throwable t) {
@@ -399,33 +634,11 @@ public final class MqttLink implements AutoCloseable {
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         try {
             loop.execute(() -> {
-                closed = true;
-                if (retry != null) {
-                    retry.cancel(false);
-                }
-                for (Pending p : outbox) {
-                    p.done().completeExceptionally(new IllegalStateException("the MQTT link is closed"));
-                }
-                outbox.clear();
-                boolean wasConnected = connected;
-                connected = false;
-                connectedView = false;
                 try {
-                    if (client.isConnected()) {
-                        client.disconnect(2000).waitForCompletion(3000);
-                    }
-                } catch (MqttException | RuntimeException e) {
-                    log.debug("Disconnect: {}", describe(e));
+                    closeOnLoop();
+                } finally {
+                    stopped.complete(null);
                 }
-                try {
-                    client.close(true);
-                } catch (MqttException | RuntimeException e) {
-                    log.debug("Close: {}", describe(e));
-                }
-                if (wasConnected) {
-                    notifyListeners(false, Optional.empty());
-                }
-                stopped.complete(null);
             });
             stopped.get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -434,24 +647,61 @@ public final class MqttLink implements AutoCloseable {
             log.warn("MQTT link {} did not close cleanly: {}", settings.clientId(), describe(e));
         } finally {
             loop.shutdownNow();
-            pahoThreads.shutdownNow();
             try {
                 loop.awaitTermination(5, TimeUnit.SECONDS);
-                pahoThreads.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    /** Paho's callbacks: each only hands the event to the loop thread. */
+    private void closeOnLoop() {
+        if (state == LinkState.CLOSED) {
+            return;
+        }
+        boolean wasConnected = state == LinkState.CONNECTED;
+        transition(LinkState.CLOSED, "closed");
+        cancelRetry();
+        for (Pending p : outbox) {
+            p.done.completeExceptionally(new IllegalStateException("the MQTT link is closed"));
+        }
+        for (Pending p : inFlight) {
+            p.done.completeExceptionally(new IllegalStateException("the MQTT link is closed"));
+        }
+        outbox.clear();
+        inFlight.clear();
+        Connection c = current;
+        current = null;
+        currentView = null;
+        if (c != null) {
+            try {
+                if (c.client.isConnected()) {
+                    c.client.disconnect(2000).waitForCompletion(3000);
+                }
+            } catch (MqttException | RuntimeException e) {
+                log.debug("Disconnect: {}", describe(e));
+            }
+            c.drop();
+        }
+        if (wasConnected) {
+            notifyListeners(false, Optional.empty());
+        }
+    }
+
+    /** Paho's callbacks for one connection: each only hands the event to the loop thread. */
     private final class PahoEvents implements MqttCallback {
+        private final Connection connection;
+
+        PahoEvents(Connection connection) {
+            this.connection = connection;
+        }
+
         @Override
         public void disconnected(MqttDisconnectResponse response) {
             Throwable cause = response.getException() != null ? response.getException()
                     : new IllegalStateException("broker disconnected: reason " + response.getReturnCode()
-                            + (response.getReasonString() == null ? "" : " " + response.getReasonString()));
-            onLoop(() -> connectionLost(cause));
+                            + (response.getReasonString() == null ? "" : " " + LogSafe.text(response.getReasonString())));
+            onLoop(() -> connectionLost(connection, cause));
         }
 
         @Override
@@ -463,7 +713,13 @@ public final class MqttLink implements AutoCloseable {
         public void messageArrived(String topic, MqttMessage message) {
             byte[] payload = message.getPayload();
             boolean retained = message.isRetained();
-            onLoop(() -> deliver(topic, payload, retained));
+            // Delivered even from a connection we have given up on: Paho acknowledges it to the broker
+            // when this returns, so dropping it would lose it (receivers are idempotent).
+            onLoop(() -> {
+                if (state != LinkState.CLOSED) {
+                    deliver(topic, payload, retained);
+                }
+            });
         }
 
         @Override

@@ -15,10 +15,20 @@ import java.util.Optional;
  * @param maxQueued      messages kept while disconnected; the oldest is dropped beyond this
  * @param caFile         for {@code ssl://} and {@code wss://}: the PEM certificates to trust (else the
  *                       JDK's trust store); the broker's name is always checked against its certificate
+ * @param maxPacketSize  the largest MQTT packet this client takes, sent as Maximum Packet Size in CONNECT:
+ *                       an MQTT 5 broker discards a bigger message for this client instead of sending it
+ * @param ackTimeout     a QoS 1 publish not acknowledged within this takes the connection as dead (a
+ *                       silent link): it is dropped, a new one made and the message sent again
+ * @param liveBackoffMax while a message with a deadline waits in the outbox, reconnect attempts are at
+ *                       most this far apart (a ring must not wait out a long backoff)
  */
 public record MqttSettings(String serverUri, String clientId, Optional<String> username, Optional<String> password,
         Duration sessionExpiry, Duration keepAlive, Duration connectTimeout, Duration backoffInitial, Duration backoffMax,
-        Optional<Outgoing> will, Optional<Outgoing> birth, int maxQueued, Optional<java.nio.file.Path> caFile) {
+        Optional<Outgoing> will, Optional<Outgoing> birth, int maxQueued, Optional<java.nio.file.Path> caFile,
+        long maxPacketSize, Duration ackTimeout, Duration liveBackoffMax) {
+
+    /** Protocol payloads are at most 64 KiB; the rest is room for the topic and properties. */
+    public static final long DEFAULT_MAX_PACKET_SIZE = 65536 + 1024;
 
     public MqttSettings {
         Objects.requireNonNull(serverUri, "serverUri");
@@ -48,6 +58,11 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
             throw new IllegalArgumentException("maxQueued must be at least 1, was " + maxQueued);
         }
         Objects.requireNonNull(caFile, "caFile");
+        if (maxPacketSize < 1024 || maxPacketSize > 268_435_455L) {
+            throw new IllegalArgumentException("maxPacketSize must be 1024..268435455 bytes, was " + maxPacketSize);
+        }
+        requirePositive("ackTimeout", ackTimeout);
+        requirePositive("liveBackoffMax", liveBackoffMax);
     }
 
     /** Whether the connection is encrypted (ssl:// or wss://). */
@@ -80,7 +95,11 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
         }
     }
 
-    /** Builds {@link MqttSettings}; defaults: session 1 day, keep-alive 30 s, connect timeout 10 s, backoff 250 ms..30 s, 1000 queued. */
+    /**
+     * Builds {@link MqttSettings}; defaults: session 1 day, keep-alive 30 s, connect timeout 10 s, backoff
+     * 250 ms..30 s (1 s while a message with a deadline waits), 1000 queued, packets up to
+     * {@link #DEFAULT_MAX_PACKET_SIZE}, acknowledgements within 5 s.
+     */
     public static final class Builder {
         private final String serverUri;
         private final String clientId;
@@ -95,6 +114,9 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
         private Optional<Outgoing> birth = Optional.empty();
         private int maxQueued = 1000;
         private Optional<java.nio.file.Path> caFile = Optional.empty();
+        private long maxPacketSize = DEFAULT_MAX_PACKET_SIZE;
+        private Duration ackTimeout = Duration.ofSeconds(5);
+        private Duration liveBackoffMax = Duration.ofSeconds(1);
 
         private Builder(String serverUri, String clientId) {
             this.serverUri = serverUri;
@@ -153,9 +175,24 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
             return this;
         }
 
+        public Builder maxPacketSize(long bytes) {
+            maxPacketSize = bytes;
+            return this;
+        }
+
+        public Builder ackTimeout(Duration value) {
+            ackTimeout = value;
+            return this;
+        }
+
+        public Builder liveBackoffMax(Duration value) {
+            liveBackoffMax = value;
+            return this;
+        }
+
         public MqttSettings build() {
             return new MqttSettings(serverUri, clientId, username, password, sessionExpiry, keepAlive, connectTimeout,
-                    backoffInitial, backoffMax, will, birth, maxQueued, caFile);
+                    backoffInitial, backoffMax, will, birth, maxQueued, caFile, maxPacketSize, ackTimeout, liveBackoffMax);
         }
     }
 }

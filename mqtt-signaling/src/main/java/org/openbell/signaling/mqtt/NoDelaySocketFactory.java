@@ -9,13 +9,14 @@ import javax.net.SocketFactory;
  * Plain TCP sockets with Nagle's algorithm off. Our messages are small and latency-bound (a ring,
  * a burst of ICE candidates): with Nagle on, a publish that follows one the broker has not yet
  * acknowledged waits for that acknowledgement, up to the broker's delayed-ACK time (40 ms on Linux).
- * Paho creates its socket unconnected and connects it itself; the other methods are for completeness.
+ * Paho creates its socket unconnected and connects it itself (a {@link SettledSocket}); the other
+ * methods are for completeness.
  */
 final class NoDelaySocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        return noDelay(new Socket());
+        return noDelay(new SettledSocket());
     }
 
     @Override

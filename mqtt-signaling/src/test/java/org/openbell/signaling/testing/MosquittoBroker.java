@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import org.openbell.signaling.mqtt.MqttSettings;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -55,6 +56,7 @@ public final class MosquittoBroker implements AutoCloseable {
                 %s
                 # Small latency-bound messages (rings, ICE candidates): no Nagle delay behind unacknowledged ones.
                 set_tcp_nodelay true
+                %s
                 listener %d %s
                 listener %d %s
                 protocol websockets
@@ -70,10 +72,21 @@ public final class MosquittoBroker implements AutoCloseable {
                 log_type information
                 log_timestamp_format %%H:%%M:%%S
                 user root
-                """.formatted(access, tcpPort, tcpBind, webSocketPort, webSocketBind, dir, dir.resolve("mosquitto.log")));
+                """.formatted(access, access.contains(NO_PACKET_LIMIT) ? "" : "max_packet_size " + MqttSettings.DEFAULT_MAX_PACKET_SIZE,
+                tcpPort, tcpBind, webSocketPort, webSocketBind, dir, dir.resolve("mosquitto.log")));
     }
 
-    /** Starts a broker on free loopback ports and waits until it accepts connections. */
+    private static final String NO_PACKET_LIMIT = "# no max_packet_size";
+
+    /**
+     * As {@link #start()}, without the packet size limit scripts/broker-config sets: a broker that
+     * forwards anything it was given, to test that clients protect themselves.
+     */
+    public static MosquittoBroker startWithoutPacketLimit() {
+        return start("127.0.0.1", "allow_anonymous true\n" + NO_PACKET_LIMIT);
+    }
+
+    /** Starts a broker on free loopback ports and waits until it accepts connections (packets up to MqttSettings.DEFAULT_MAX_PACKET_SIZE, as scripts/broker-config). */
     public static MosquittoBroker start() {
         return start("127.0.0.1");
     }
@@ -91,7 +104,8 @@ public final class MosquittoBroker implements AutoCloseable {
      * scripts/broker-config writes them); {@link #reload()} re-reads them.
      */
     public static MosquittoBroker startWithAccessControl(Path passwd, Path acl) {
-        return start("127.0.0.1", "allow_anonymous false\npassword_file " + passwd.toAbsolutePath() + "\nacl_file " + acl.toAbsolutePath());
+        return start("127.0.0.1", "allow_anonymous false\nuse_username_as_clientid true\npassword_file " + passwd.toAbsolutePath()
+                + "\nacl_file " + acl.toAbsolutePath());
     }
 
     /**
