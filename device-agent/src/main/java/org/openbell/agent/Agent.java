@@ -273,6 +273,12 @@ public final class Agent implements AutoCloseable {
             return last;
         }).orElse(null));
         status.put("rejectedMessages", signaling.rejections().snapshot());
+        var inbound = signaling.inbound();
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("received", inbound.received());
+        counts.put("accepted", inbound.accepted());
+        counts.put("rejected", inbound.rejected());
+        status.put("inboundMessages", counts);
         var call = calls.snapshot();
         Map<String, Object> callStatus = new LinkedHashMap<>();
         callStatus.put("phase", call.phase());

@@ -14,6 +14,7 @@ import org.openbell.signaling.CallMessage;
 import org.openbell.signaling.Candidate;
 import org.openbell.signaling.Hangup;
 import org.openbell.signaling.Message;
+import org.openbell.signaling.LogSafe;
 import org.openbell.signaling.MessageCodec;
 import org.openbell.signaling.Presence;
 import org.openbell.signaling.ProtocolException;
@@ -48,6 +49,9 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     private final Clock clock;
     private final Rejections rejections = new Rejections();
+    private final java.util.concurrent.atomic.LongAdder received = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder accepted = new java.util.concurrent.atomic.LongAdder();
+    private final LogBudget rejectionLog = new LogBudget(20, Duration.ofSeconds(10));
     private final MqttLink link;
     private final Map<String, CompletableFuture<RegistryMessages.Reply>> registryRequests = new ConcurrentHashMap<>();
 
@@ -91,7 +95,10 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         // list cannot forbid) would come back at every reconnect, so replayed ones are refused.
         link.subscribe(topics.ownerToDeviceFilter(deviceId), 1,
                 (topic, payload) -> signaling.onOwnerPayload(topic, payload, ownerMessages),
-                (topic, payload) -> signaling.reject("retained", "a retained message on " + topic + " (owner commands are never retained)"));
+                (topic, payload) -> {
+                    signaling.received.increment();
+                    signaling.reject("retained", "a retained message on " + topic + " (owner commands are never retained)");
+                });
         if (config.externalRegistrar()) {
             link.subscribe(topics.registryReplies(deviceId), 1, (topic, payload) -> signaling.onRegistryReply(payload));
         }
@@ -117,6 +124,16 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
 
     public boolean isConnected() {
         return link.isConnected();
+    }
+
+    /** Inbound owner messages so far: every one received is either accepted or rejected (counted by reason). */
+    public record Inbound(long received, long accepted, long rejected) {
+    }
+
+    public Inbound inbound() {
+        long r = received.sum();
+        long a = accepted.sum();
+        return new Inbound(r, a, rejections.total());
     }
 
     /** Why the broker could not be reached last time, in plain words; empty while connected. */
@@ -170,6 +187,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     }
 
     void onRegistryReply(byte[] payload) {
+        received.increment();
         RegistryMessages.Reply reply;
         try {
             reply = RegistryMessages.decodeReply(payload);
@@ -177,6 +195,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
             reject("bad-registry-reply", e.getMessage());
             return;
         }
+        accepted.increment();
         CompletableFuture<RegistryMessages.Reply> pending = registryRequests.remove(reply.requestId());
         if (pending != null) {
             pending.complete(reply);
@@ -184,6 +203,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     }
 
     void onOwnerPayload(String topic, byte[] payload, BiConsumer<String, Message> ownerMessages) {
+        received.increment();
         Optional<String> owner = topics.ownerOf(topic, deviceId);
         if (owner.isEmpty()) {
             reject("bad-topic", "topic " + topic + " is not an owner topic of this doorbell");
@@ -208,12 +228,18 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                     + " (owners send ring-answer, ring-decline, answer, candidate, hangup)");
             return;
         }
+        accepted.increment();
         ownerMessages.accept(owner.get(), message);
     }
 
+    /** Counts and logs (escaped, and at most 20 lines per 10 s: a flood must not slow the doorbell down with logging). */
     void reject(String reason, String detail) {
         rejections.count(reason);
-        log.warn("Rejected a message ({}): {}", reason, detail);
+        long skipped = rejectionLog.take();
+        if (skipped >= 0) {
+            log.warn("Rejected a message ({}): {}{}", reason, LogSafe.text(detail),
+                    skipped > 0 ? " (" + skipped + " more rejected since the last line, not logged)" : "");
+        }
     }
 
     /** Declares the doorbell offline (retained), then disconnects. */

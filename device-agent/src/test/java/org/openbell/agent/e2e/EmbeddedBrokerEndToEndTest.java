@@ -30,6 +30,7 @@ import org.openbell.agent.config.ConfigLoader;
 import org.openbell.agent.ring.RingState;
 import org.openbell.hardware.SimulatedBoard;
 import org.openbell.signaling.RingEnded;
+import org.openbell.signaling.ClientIds;
 import org.openbell.signaling.Topics;
 
 /**
@@ -95,6 +96,15 @@ class EmbeddedBrokerEndToEndTest {
                     "its own command topic, not retained: accepted");
             owner = connect(tcp, username, password);
 
+            // Its account cannot take the doorbell's session or another phone's (issue 11, defect 1b).
+            for (String stolen : java.util.List.of(ClientIds.device("front-door"), ClientIds.owner("someone-else", "x1"),
+                    "openbell-owner-" + ownerId + "-with-dash", "anything")) {
+                MqttException refused = assertThrows(MqttException.class,
+                        () -> connect(tcp, username, password, stolen).disconnectForcibly(), stolen);
+                assertEquals(133, refused.getReasonCode(), "CONNACK client identifier not valid for " + stolen);
+            }
+            assertTrue(agent.signaling().isConnected(), "the doorbell was not thrown off");
+
             // Removing the phone drops its connection at once and its password stops working.
             Object removed = phone.evaluate("async ([id, auth]) => (await fetch('/api/owners/' + id, {method: 'DELETE',"
                     + " headers: {Authorization: 'Basic ' + btoa(auth)}})).status", java.util.List.of(ownerId, username + ":" + password));
@@ -137,7 +147,13 @@ class EmbeddedBrokerEndToEndTest {
     }
 
     private static MqttAsyncClient connect(String uri, String user, String password) throws MqttException {
-        MqttAsyncClient client = new MqttAsyncClient(uri, "test-" + System.nanoTime(), new MemoryPersistence());
+        String instance = "t" + System.nanoTime();
+        return connect(uri, user, password, user != null && user.startsWith("owner.")
+                ? ClientIds.owner(user.substring("owner.".length()), instance) : "test-" + instance);
+    }
+
+    private static MqttAsyncClient connect(String uri, String user, String password, String clientId) throws MqttException {
+        MqttAsyncClient client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setConnectionTimeout(5);
         if (user != null) {

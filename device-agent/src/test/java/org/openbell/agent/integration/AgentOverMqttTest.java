@@ -192,7 +192,7 @@ class AgentOverMqttTest {
             String id = ring.ringId();
             mallory.sendRaw("{not json".getBytes(StandardCharsets.UTF_8));
             mallory.sendRaw(("{\"v\":1,\"type\":\"ring-answer\",\"deviceId\":\"front-door\",\"ringId\":\"" + id
-                    + "\",\"at\":1,\"pad\":\"" + "x".repeat(70_000) + "\"}").getBytes(StandardCharsets.UTF_8));
+                    + "\",\"at\":1,\"pad\":\"" + "x".repeat(65_600) + "\"}").getBytes(StandardCharsets.UTF_8));
             mallory.sendRaw(("{\"v\":2,\"type\":\"ring-answer\",\"deviceId\":\"front-door\",\"ringId\":\"" + id
                     + "\",\"at\":1}").getBytes(StandardCharsets.UTF_8));
             mallory.sendRaw("{\"v\":1,\"type\":\"open-door\",\"deviceId\":\"front-door\"}".getBytes(StandardCharsets.UTF_8));
@@ -237,39 +237,4 @@ class AgentOverMqttTest {
         }
     }
 
-    /** The simulated board with a chime that also counts (the hardware seam). */
-    private record ChimeCounting(SimulatedBoard board, AtomicInteger chimes) implements SimulatedBoard {
-        @Override
-        public void press() {
-            board.press();
-        }
-
-        @Override
-        public Button button() {
-            return board.button();
-        }
-
-        @Override
-        public Chime chime() {
-            return () -> {
-                chimes.incrementAndGet();
-                board.chime().ring();
-            };
-        }
-
-        @Override
-        public StatusLed statusLed() {
-            return board.statusLed();
-        }
-
-        @Override
-        public String description() {
-            return board.description();
-        }
-
-        @Override
-        public void close() {
-            board.close();
-        }
-    }
 }

@@ -114,9 +114,6 @@ public final class BrokerConfigTool {
                 acl_file %s
                 # Rings and ICE candidates are small and latency-bound: no Nagle delay.
                 set_tcp_nodelay true
-                # Every client's session id is its account name: no account can take over another's
-                # session (the doorbell's, with the commands owners sent it, or a phone's, with its calls).
-                use_username_as_clientid true
                 # Protocol messages are at most 64 KiB: a bigger packet is refused (its sender is
                 # disconnected), and MQTT 5 clients are told so in CONNACK.
                 max_packet_size %d
@@ -127,9 +124,14 @@ public final class BrokerConfigTool {
                 # MQTT for doorbells
                 listener %d
                 %s
+                # Every client's session is named by its account (a listener option): no account can
+                # take over another's session (the doorbell's, with the commands owners sent it, or a
+                # phone's, with its calls) whatever client id it sends.
+                use_username_as_clientid true
                 # MQTT over WebSockets for owners' browsers
                 listener %d
                 protocol websockets
+                use_username_as_clientid true
                 %s""".formatted(dir.resolve("passwd"), dir.resolve("acl"), org.openbell.signaling.mqtt.MqttSettings.DEFAULT_MAX_PACKET_SIZE,
                         port, tls, webSocketPort, tls);
     }

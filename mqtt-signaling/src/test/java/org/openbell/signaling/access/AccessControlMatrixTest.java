@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbell.signaling.ClientIds;
 import org.openbell.signaling.Topics;
 import org.openbell.signaling.testing.MosquittoBroker;
 
@@ -55,6 +56,28 @@ class AccessControlMatrixTest {
             }
         }
         broker.close();
+    }
+
+    /**
+     * Issue 11, defect 1b: a paired owner asking for the doorbell's client id must neither throw
+     * the doorbell off nor get its session (the commands other owners sent it). Mosquitto cannot
+     * check client ids, so scripts/broker-config names every session by its account.
+     */
+    @Test
+    void noAccountCanTakeOverTheDoorbellsSession() throws Exception {
+        AccountClient front = new AccountClient(broker.tcpUri(), "doorbell.front", password("doorbell.front"),
+                ClientIds.device("front"), false);
+        clients.add(front.mqtt);
+        front.subscribe(T.ownerToDeviceFilter("front"));
+        AccountClient alice = new AccountClient(broker.tcpUri(), "owner.alice", password("owner.alice"),
+                ClientIds.device("front"), false);
+        clients.add(alice.mqtt);
+        Thread.sleep(500);
+        assertTrue(front.mqtt.isConnected(), "the doorbell was not thrown off: " + broker.log());
+        assertTrue(alice.mqtt.isConnected());
+        alice.publishExpecting(T.ownerToDevice("alice", "front"), "alice-answers", 0);
+        assertEquals("alice-answers", front.next(), "the doorbell still gets its commands");
+        alice.assertNothingMore();
     }
 
     @Test

@@ -27,9 +27,19 @@ final class AccountClient implements MqttCallback {
 
     /** Connects as {@code account}; the caller closes {@link #mqtt}. */
     AccountClient(String uri, String account, String password) throws MqttException {
-        mqtt = new MqttAsyncClient(uri, account + "-" + System.nanoTime(), new MemoryPersistence());
+        this(uri, account, password, account + "-" + System.nanoTime(), true);
+    }
+
+    /** Connects as {@code account} with {@code clientId}; {@code cleanStart} false resumes (or makes) a persistent session. */
+    AccountClient(String uri, String account, String password, String clientId, boolean cleanStart) throws MqttException {
+        mqtt = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
         mqtt.setCallback(this);
-        mqtt.connect(options(account, password)).waitForCompletion(5000);
+        MqttConnectionOptions options = options(account, password);
+        options.setCleanStart(cleanStart);
+        if (!cleanStart) {
+            options.setSessionExpiryInterval(3600L);
+        }
+        mqtt.connect(options).waitForCompletion(5000);
     }
 
     static MqttConnectionOptions options(String user, String pass) {

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@link Mode#PASS}: bytes flow both ways;</li>
  *   <li>{@link Mode#REFUSE}: nothing listens (connection refused); open connections are closed;</li>
- *   <li>{@link Mode#ACCEPT_AND_CLOSE}: connections are accepted and closed at once (a load balancer
- *       or proxy in front of a broker that is down, or a broker at its connection limit);</li>
+ *   <li>{@link Mode#ACCEPT_AND_CLOSE}: open connections are closed, new ones accepted and closed at
+ *       once (a load balancer or proxy in front of a broker that went down, or a broker at its
+ *       connection limit);</li>
  *   <li>{@link Mode#BLACKHOLE}: connections are accepted but every byte, on open connections too, is
  *       dropped and nothing is closed (a silent link: a dead Wi-Fi, a NAT that lost its mapping).
  *       Leaving it closes the connections it swallowed, as the peers would have by then.</li>
@@ -81,6 +82,9 @@ public final class FaultProxy implements AutoCloseable {
             closeAll(open);
         } else if (previous == Mode.REFUSE) {
             listen();
+        }
+        if (next == Mode.ACCEPT_AND_CLOSE) {
+            closeAll(open); // the broker behind the proxy went down: its connections went with it
         }
         if (next == Mode.BLACKHOLE) {
             swallowed.addAll(open);

@@ -58,8 +58,10 @@ public final class MosquittoBroker implements AutoCloseable {
                 set_tcp_nodelay true
                 %s
                 listener %d %s
+                %s
                 listener %d %s
                 protocol websockets
+                %s
                 # Without this, Mosquitto 2.0's websockets listener ignores its address and listens everywhere.
                 socket_domain ipv4
                 persistence true
@@ -73,10 +75,16 @@ public final class MosquittoBroker implements AutoCloseable {
                 log_timestamp_format %%H:%%M:%%S
                 user root
                 """.formatted(access, access.contains(NO_PACKET_LIMIT) ? "" : "max_packet_size " + MqttSettings.DEFAULT_MAX_PACKET_SIZE,
-                tcpPort, tcpBind, webSocketPort, webSocketBind, dir, dir.resolve("mosquitto.log")));
+                tcpPort, tcpBind, listenerOptions(access), webSocketPort, webSocketBind, listenerOptions(access), dir, dir.resolve("mosquitto.log")));
     }
 
     private static final String NO_PACKET_LIMIT = "# no max_packet_size";
+    private static final String BIND_CLIENT_IDS = "# use_username_as_clientid";
+
+    /** What scripts/broker-config sets on each listener (it is a listener option in Mosquitto). */
+    private static String listenerOptions(String access) {
+        return access.contains(BIND_CLIENT_IDS) ? "use_username_as_clientid true" : "";
+    }
 
     /**
      * As {@link #start()}, without the packet size limit scripts/broker-config sets: a broker that
@@ -104,7 +112,7 @@ public final class MosquittoBroker implements AutoCloseable {
      * scripts/broker-config writes them); {@link #reload()} re-reads them.
      */
     public static MosquittoBroker startWithAccessControl(Path passwd, Path acl) {
-        return start("127.0.0.1", "allow_anonymous false\nuse_username_as_clientid true\npassword_file " + passwd.toAbsolutePath()
+        return start("127.0.0.1", "allow_anonymous false\n" + BIND_CLIENT_IDS + "\npassword_file " + passwd.toAbsolutePath()
                 + "\nacl_file " + acl.toAbsolutePath());
     }
 
