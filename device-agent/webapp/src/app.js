@@ -311,10 +311,12 @@ function onRing(ring, expirySeconds) {
     console.info(`ignored ring ${ring.ringId}: it arrived expired`);
     return;
   }
+  // When it was pressed, on this phone's clock: the part of its lifetime already gone, before now.
+  const pressedAt = receivedAt - Math.max(0, (ring.expiresAt - ring.at) - remainingMs);
   if (state.current?.ringId === ring.ringId && state.current.localDeadline !== undefined) {
-    ring = { ...ring, localDeadline: Math.min(state.current.localDeadline, receivedAt + remainingMs) };
+    ring = { ...ring, localDeadline: Math.min(state.current.localDeadline, receivedAt + remainingMs), pressedAt: state.current.pressedAt };
   } else {
-    ring = { ...ring, localDeadline: receivedAt + remainingMs };
+    ring = { ...ring, localDeadline: receivedAt + remainingMs, pressedAt };
   }
   const isNew = state.current?.ringId !== ring.ringId;
   if (!isNew && ring.presses <= state.current.presses) {
@@ -323,7 +325,7 @@ function onRing(ring, expirySeconds) {
   state.current = ring;
   const screen = $('ring-screen');
   screen.dataset.ringId = ring.ringId;
-  $('ring-time').textContent = `Pressed at ${clock(ring.at)}`;
+  $('ring-time').textContent = `Pressed at ${clock(ring.pressedAt)}`;
   $('ring-presses').hidden = ring.presses < 2;
   $('ring-presses').textContent = `Pressed ${ring.presses} times`;
   $('ring-note').hidden = true;
@@ -373,7 +375,8 @@ function onRingEnded(ended) {
     return;
   }
   state.ended.set(ended.ringId, ended);
-  const ringAt = state.current?.ringId === ended.ringId ? state.current.at : ended.at;
+  // Times shown are this phone's (see onRing): the device's clock may be far off.
+  const ringAt = state.current?.ringId === ended.ringId ? state.current.pressedAt : Date.now();
   if (state.current?.ringId === ended.ringId) {
     state.current = null;
     stopAlerting();

@@ -61,10 +61,12 @@ public final class Agent implements AutoCloseable {
     private ScheduledExecutorService loop;
 
     private final Function<HardwareConfig, Board> boards;
+    private final Clock clock;
 
-    private Agent(AgentConfig config, Function<HardwareConfig, Board> boards) {
+    private Agent(AgentConfig config, Function<HardwareConfig, Board> boards, Clock clock) {
         this.config = config;
         this.boards = boards;
+        this.clock = clock;
     }
 
     /** Starts every part; on failure closes what was already opened and rethrows. */
@@ -74,7 +76,12 @@ public final class Agent implements AutoCloseable {
 
     /** As {@link #start(AgentConfig)}, with the board opened by {@code boards} (the hardware seam for tests). */
     public static Agent start(AgentConfig config, Function<HardwareConfig, Board> boards) {
-        Agent agent = new Agent(config, boards);
+        return start(config, boards, Clock.systemUTC());
+    }
+
+    /** As {@link #start(AgentConfig, Function)}, with the wall clock {@code clock} (tests of a doorbell whose clock is wrong). */
+    public static Agent start(AgentConfig config, Function<HardwareConfig, Board> boards, Clock clock) {
+        Agent agent = new Agent(config, boards, clock);
         try {
             agent.open();
             return agent;
@@ -86,7 +93,6 @@ public final class Agent implements AutoCloseable {
 
     private void open() {
         long t0 = System.nanoTime();
-        Clock clock = Clock.systemUTC();
         log.info("Openbell {} starting: doorbell '{}' ({})", version(), config.device().id(), config.device().name());
 
         board = own(boards.apply(config.hardware()));

@@ -104,13 +104,13 @@ public final class RingController {
         switch (state) {
             case IDLE -> {
                 ringId = ringIds.get();
-                ringAt = press.at();
+                // The ring's times are on this controller's clock (the one its messages carry), and its
+                // timeout runs on the timers' monotonic clock: a clock step neither ends it early nor late.
+                ringAt = clock.instant();
                 presses = 1;
                 transition(RingState.RINGING, "button press #" + press.sequence());
-                Instant expiresAt = ringAt.plus(timeout);
                 String thisRing = ringId;
-                Duration left = Duration.between(clock.instant(), expiresAt);
-                cancelTimeout = timers.schedule(left.isNegative() ? Duration.ZERO : left, () -> onTimeout(thisRing));
+                cancelTimeout = timers.schedule(timeout, () -> onTimeout(thisRing));
                 publishRing();
             }
             case RINGING -> {

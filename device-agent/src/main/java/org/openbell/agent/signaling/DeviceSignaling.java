@@ -88,7 +88,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         broker.username().ifPresent(settings::username);
         broker.password().ifPresent(settings::password);
         mqtt.caFile().ifPresent(settings::caFile);
-        MqttLink link = MqttLink.start(settings.build());
+        MqttLink link = MqttLink.start(settings.build(), clock);
         DeviceSignaling signaling = new DeviceSignaling(deviceId, topics, clock, link);
         link.addConnectionListener(connection);
         // Owner commands are live events: one left retained on the broker (which Mosquitto's access

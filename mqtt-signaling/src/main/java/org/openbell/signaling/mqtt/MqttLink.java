@@ -157,7 +157,12 @@ public final class MqttLink implements AutoCloseable {
 
     /** Creates the link and starts connecting in the background; a broker that is down is not an error. */
     public static MqttLink start(MqttSettings settings) {
-        MqttLink link = new MqttLink(settings, Clock.systemUTC());
+        return start(settings, Clock.systemUTC());
+    }
+
+    /** As {@link #start(MqttSettings)}; {@code clock} is the one deadlines ({@link Outgoing#expiresAt()}) are read on. */
+    public static MqttLink start(MqttSettings settings, Clock clock) {
+        MqttLink link = new MqttLink(settings, clock);
         link.onLoop(link::connect);
         return link;
     }
