@@ -41,6 +41,6 @@ public final class Ids {
     }
 
     static String abbreviate(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return LogSafe.text(s.length() > 80 ? s.substring(0, 80) + "..." : s);
     }
 }

@@ -164,7 +164,11 @@ public final class CallController implements AutoCloseable {
             log.info("Call {} with owner {} ended ({}) after {} s", id, ownerId, reason,
                     (System.nanoTime() - startedNanos) / 1_000_000_000);
             worker.stop();
-            workers.warm();
+            try {
+                workers.warm();
+            } catch (RuntimeException e) {
+                log.error("No media worker ready for the next call: {}", e.getMessage());
+            }
             update();
         }
     }
@@ -188,7 +192,11 @@ public final class CallController implements AutoCloseable {
         this.workers = workers;
         update();
         loop.execute(() -> {
-            workers.warm();
+            try {
+                workers.warm();
+            } catch (RuntimeException e) {
+                log.error("No media worker ready for calls: {}", e.getMessage());
+            }
             update();
         });
     }
@@ -202,7 +210,18 @@ public final class CallController implements AutoCloseable {
                 signals.toOwner(ownerId, new Hangup(deviceId, id, Hangup.Reason.BUSY, clock.instant()));
                 return;
             }
-            WorkerProcess worker = workers.take();
+            WorkerProcess worker;
+            try {
+                worker = workers.take();
+            } catch (RuntimeException e) {
+                // No media worker (a missing program in media.workerCommandPrefix, no Java): the owner hears so at once.
+                log.error("Call {} to owner {} for ring {}: {}", id, ownerId, ringId, e.getMessage());
+                lastEnd = Hangup.Reason.MEDIA_FAILED.wireName();
+                signals.toOwner(ownerId, new Hangup(deviceId, id, Hangup.Reason.MEDIA_FAILED, clock.instant()));
+                signals.toOwner(ownerId, new CallState(deviceId, id, CallState.State.ENDED, clock.instant()));
+                update();
+                return;
+            }
             Session s = new Session(id, ownerId, ringId, worker);
             session = s;
             callsStarted++;

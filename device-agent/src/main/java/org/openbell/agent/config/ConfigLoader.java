@@ -30,7 +30,10 @@ import org.openbell.signaling.Topics;
  */
 public final class ConfigLoader {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** A config file is a few kilobytes; anything this big is not one (and must not exhaust a small heap). */
+    static final long MAX_FILE_BYTES = 256 * 1024;
 
     private ConfigLoader() {
     }
@@ -65,9 +68,16 @@ public final class ConfigLoader {
     public static AgentConfig load(Path file) {
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ConfigException("config error in " + file + ": the file is " + size + " bytes; a config file is at most "
+                        + MAX_FILE_BYTES + " bytes");
+            }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file not found: " + file.toAbsolutePath());
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new ConfigException("config error in " + file + ": not UTF-8 text (save the file as UTF-8)");
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
@@ -75,12 +85,28 @@ public final class ConfigLoader {
     }
 
     public static AgentConfig parse(String yaml, String source) {
+        if (yaml.length() > MAX_FILE_BYTES) {
+            throw new ConfigException("config error in " + source + ": " + yaml.length() + " characters; a config file is at most "
+                    + MAX_FILE_BYTES + " bytes");
+        }
         JsonNode root;
-        try {
-            root = yaml.isBlank() ? MissingNode.getInstance() : YAML.readTree(yaml);
-        } catch (JacksonException e) {
-            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-            throw new ConfigException("config error in " + source + ": not valid YAML" + where + ": " + e.getOriginalMessage());
+        try (com.fasterxml.jackson.core.JsonParser parser = YAML.createParser(yaml)) {
+            root = yaml.isBlank() ? MissingNode.getInstance() : YAML.readTree(parser);
+            if (root == null) {
+                root = MissingNode.getInstance();
+            }
+            if (!yaml.isBlank() && parser.nextToken() != null) {
+                throw new ConfigException("config error in " + source + ": more than one YAML document (a second '---'); "
+                        + "put every setting in one document");
+            }
+        } catch (IOException e) {
+            if (!(e instanceof JacksonException)) {
+                throw new ConfigException("config error in " + source + ": " + e.getMessage());
+            }
+            JacksonException j = (JacksonException) e;
+            String where = j.getLocation() == null ? "" : " (line " + j.getLocation().getLineNr() + ")";
+            throw new ConfigException("config error in " + source + ": not valid YAML" + where + ": "
+                    + org.openbell.signaling.LogSafe.text(j.getOriginalMessage()));
         }
         return parse(root, source);
     }
@@ -110,9 +136,9 @@ public final class ConfigLoader {
         ConfigNode broker = root.section("embeddedBroker");
         EmbeddedBrokerConfig defaults = EmbeddedBrokerConfig.defaults();
         EmbeddedBrokerConfig brokerConfig = new EmbeddedBrokerConfig(
-                broker.string("bind", defaults.tcpBind()),
-                broker.integer("port", defaults.tcpPort(), 0, 65535),
-                broker.string("webSocketBind", defaults.webSocketBind()),
+                broker.bindAddress("bind", defaults.tcpBind()),
+                broker.integer("port", defaults.tcpPort(), 1, 65535),
+                broker.bindAddress("webSocketBind", defaults.webSocketBind()),
                 broker.integer("webSocketPort", defaults.webSocketPort(), 1, 65535),
                 broker.bool("webSocketTls", defaults.webSocketTls()),
                 broker.bool("anonymous", defaults.anonymous()));
@@ -120,9 +146,9 @@ public final class ConfigLoader {
 
         ConfigNode web = root.section("web");
         AgentConfig.WebConfig webConfig = new AgentConfig.WebConfig(
-                web.string("bind", "0.0.0.0"),
-                web.integer("port", 8443, 0, 65535),
-                web.optionalString("keystore").map(Path::of),
+                web.bindAddress("bind", "0.0.0.0"),
+                web.integer("port", 8443, 0, 65535), // 0: any free port (tests)
+                web.optionalPath("keystore"),
                 web.optionalString("keystorePassword"),
                 web.optionalString("ownerAppUrl"));
         if (webConfig.ownerAppUrl().isPresent() && !webConfig.ownerAppUrl().get().matches("https?://[^\\s#]+")) {
@@ -142,7 +168,7 @@ public final class ConfigLoader {
         AgentConfig.PairingConfig pairingConfig = new AgentConfig.PairingConfig(codeTtl,
                 pairing.integer("failuresPerMinute", 5, 1, 100));
         pairing.rejectUnknownKeys();
-        Path stateDir = Path.of(root.string("stateDir", ".openbell"));
+        Path stateDir = root.path("stateDir", ".openbell");
         root.rejectUnknownKeys();
         return new AgentConfig(deviceConfig, hardware, new AgentConfig.RingConfig(timeout), mqtt, brokerConfig, webConfig,
                 media, pairingConfig, stateDir);
@@ -155,13 +181,13 @@ public final class ConfigLoader {
         int buttonPin = button.integer("pin", d.buttonPin(), 0, 27);
         HardwareConfig.Pull pull = button.choice("pull", HardwareConfig.Pull.class, d.buttonPull());
         boolean activeLow = button.bool("activeLow", d.buttonActiveLow());
-        Duration debounce = button.duration("debounce", d.debounce());
-        Duration lockout = button.duration("lockout", d.lockout());
+        Duration debounce = button.duration("debounce", d.debounce(), Duration.ofMillis(1), Duration.ofSeconds(1));
+        Duration lockout = button.duration("lockout", d.lockout(), Duration.ZERO, Duration.ofMinutes(1));
         button.rejectUnknownKeys();
         ConfigNode chime = hw.section("chime");
         int chimePin = chime.integer("pin", d.chimePin(), 0, 27);
         boolean chimeActiveHigh = chime.bool("activeHigh", d.chimeActiveHigh());
-        Duration chimeDuration = chime.duration("duration", d.chimeDuration());
+        Duration chimeDuration = chime.duration("duration", d.chimeDuration(), Duration.ofMillis(10), Duration.ofMinutes(1));
         chime.rejectUnknownKeys();
         ConfigNode led = hw.section("led");
         int ledPin = led.integer("pin", d.ledPin(), 0, 27);
@@ -191,10 +217,16 @@ public final class ConfigLoader {
         try {
             options = new MediaOptions(video, media.integer("width", d.width(), 16, 1920), media.integer("height", d.height(), 16, 1080),
                     media.integer("fps", d.fps(), 1, 60), audioForWorker,
-                    media.optionalString("record").map(Path::of), media.integer("portMin", 0, 0, 65535),
+                    media.optionalPath("record"), media.integer("portMin", 0, 0, 65535),
                     media.integer("portMax", 0, 0, 65535));
         } catch (IllegalArgumentException e) {
             throw media.error("media", e.getMessage());
+        }
+        if ((options.portMin() == 0) != (options.portMax() == 0)) {
+            throw media.error("media.portMin", "give both media.portMin and media.portMax, or neither");
+        }
+        if (options.portMin() != 0 && (options.portMin() < 1024 || options.portMin() > options.portMax())) {
+            throw media.error("media.portMin", "expected 1024 <= portMin <= portMax, got " + options.portMin() + ".." + options.portMax());
         }
         List<Map<String, Object>> iceServers = new ArrayList<>();
         for (ConfigNode server : media.sections("iceServers")) {
@@ -214,7 +246,8 @@ public final class ConfigLoader {
                     throw server.error(server.field("secret"), "too short to be a TURN shared secret (at least 16 characters)");
                 }
                 entry.put("secret", secret);
-                entry.put("credentialTtl", server.duration("credentialTtl", org.openbell.agent.call.IceServers.DEFAULT_TTL));
+                entry.put("credentialTtl", server.duration("credentialTtl", org.openbell.agent.call.IceServers.DEFAULT_TTL,
+                        Duration.ofMinutes(1), Duration.ofDays(7)));
             });
             server.rejectUnknownKeys();
             iceServers.add(entry);
@@ -223,6 +256,10 @@ public final class ConfigLoader {
             throw media.error("media.iceServers", "at most 4 servers (the owner gets them with each call's offer), got " + iceServers.size());
         }
         List<String> prefix = media.strings("workerCommandPrefix");
+        if (!prefix.isEmpty() && !Executables.found(prefix.get(0))) {
+            throw media.error("media.workerCommandPrefix", "no such program: \"" + prefix.get(0)
+                    + "\" (not an executable file, nor found on PATH)");
+        }
         java.util.Optional<String> pulseServer = media.optionalString("pulseServer");
         media.rejectUnknownKeys();
         if (audio == AudioMode.SIMULATED && pulseServer.isPresent()) {
@@ -264,11 +301,11 @@ public final class ConfigLoader {
                 mqtt.optionalString("password"),
                 prefix,
                 webSocketUrl,
-                mqtt.duration("keepAlive", Duration.ofSeconds(30)),
-                mqtt.duration("sessionExpiry", Duration.ofDays(1)),
-                mqtt.duration("reconnectMin", Duration.ofMillis(250)),
-                mqtt.duration("reconnectMax", Duration.ofSeconds(30)),
-                mqtt.optionalString("caFile").map(Path::of));
+                mqtt.duration("keepAlive", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(65535)),
+                mqtt.duration("sessionExpiry", Duration.ofDays(1), Duration.ZERO, Duration.ofDays(365)),
+                mqtt.duration("reconnectMin", Duration.ofMillis(250), Duration.ofMillis(10), Duration.ofMinutes(10)),
+                mqtt.duration("reconnectMax", Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofHours(1)),
+                mqtt.optionalPath("caFile"));
         config.caFile().ifPresent(ca -> {
             if (!Files.isReadable(ca)) {
                 throw mqtt.error("mqtt.caFile", "cannot read \"" + ca + "\" (a PEM file with the broker's certificate authority)");

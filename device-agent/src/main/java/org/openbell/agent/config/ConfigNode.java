@@ -2,6 +2,8 @@ package org.openbell.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -35,6 +37,11 @@ final class ConfigNode {
         return new ConfigNode(value(key), field(key), source);
     }
 
+    /** Longest text value accepted: no setting needs more, and a huge one is a mistake or an attack. */
+    static final int MAX_TEXT = 4096;
+    /** Longest duration accepted anywhere: beyond it, arithmetic on it could overflow. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
+
     String string(String key, String fallback) {
         JsonNode v = value(key);
         if (v.isMissingNode() || v.isNull()) {
@@ -43,7 +50,46 @@ final class ConfigNode {
         if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
             throw error(field(key), "expected text, got " + describe(v));
         }
-        return v.asText();
+        String text = v.asText();
+        if (text.length() > MAX_TEXT) {
+            throw error(field(key), "too long (" + text.length() + " characters; at most " + MAX_TEXT + ")");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                throw error(field(key), "contains a control character (U+" + String.format("%04X", (int) c) + ")");
+            }
+        }
+        return text;
+    }
+
+    /** A file or folder name; empty when absent. */
+    Optional<Path> optionalPath(String key) {
+        return optionalString(key).map(text -> {
+            try {
+                return Path.of(text);
+            } catch (InvalidPathException e) {
+                throw error(field(key), "not a usable path: " + e.getReason());
+            }
+        });
+    }
+
+    Path path(String key, String fallback) {
+        return optionalPath(key).orElse(Path.of(fallback));
+    }
+
+    /** A bind address: an IP address (or {@code localhost}), never a name to look up. */
+    String bindAddress(String key, String fallback) {
+        String text = string(key, fallback);
+        if (text.equals("localhost")) {
+            return "127.0.0.1";
+        }
+        try {
+            java.net.InetAddress.ofLiteral(text);
+            return text;
+        } catch (IllegalArgumentException e) {
+            throw error(field(key), "expected an IP address of this machine such as 0.0.0.0, 127.0.0.1 or ::, got \"" + text + "\"");
+        }
     }
 
     Optional<String> optionalString(String key) {
@@ -74,6 +120,11 @@ final class ConfigNode {
     }
 
     Duration duration(String key, Duration fallback) {
+        return duration(key, fallback, Duration.ZERO, MAX_DURATION);
+    }
+
+    /** A duration from {@code min} to {@code max} (and never over {@link #MAX_DURATION}). */
+    Duration duration(String key, Duration fallback, Duration min, Duration max) {
         JsonNode v = value(key);
         if (v.isMissingNode() || v.isNull()) {
             return fallback;
@@ -82,7 +133,12 @@ final class ConfigNode {
         if (parsed.isEmpty()) {
             throw error(field(key), "expected a duration such as 15ms, 2s or 1m, got " + describe(v));
         }
-        return parsed.get();
+        Duration d = parsed.get();
+        Duration upper = max.compareTo(MAX_DURATION) < 0 ? max : MAX_DURATION;
+        if (d.compareTo(min) < 0 || d.compareTo(upper) > 0) {
+            throw error(field(key), "expected from " + Durations.format(min) + " to " + Durations.format(upper) + ", got " + v.asText());
+        }
+        return d;
     }
 
     <E extends Enum<E>> E choice(String key, Class<E> type, E fallback) {
@@ -162,7 +218,7 @@ final class ConfigNode {
         return node.path(key);
     }
 
-    private static String describe(JsonNode v) {
+    static String describe(JsonNode v) {
         if (v.isObject()) {
             return "a section";
         }
@@ -170,6 +226,6 @@ final class ConfigNode {
             return "a list";
         }
         String text = v.toString();
-        return text.length() > 60 ? text.substring(0, 60) + "..." : text;
+        return org.openbell.signaling.LogSafe.text(text.length() > 60 ? text.substring(0, 60) + "..." : text);
     }
 }

@@ -52,6 +52,23 @@ public final class FirstBoot {
     private FirstBoot() {
     }
 
+    /**
+     * The settings file's text: UTF-8 (a byte order mark is dropped), else Windows-1252, what
+     * Notepad and most editors on a Western Windows save as "ANSI" (a superset of Latin-1): a Wi-Fi
+     * named "Café" typed there must still work.
+     */
+    static String text(byte[] bytes) {
+        int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf ? 3 : 0;
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes, start, bytes.length - start)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new String(bytes, java.nio.charset.Charset.forName("windows-1252"));
+        }
+    }
+
     /** Applies {@code bootDir/openbell.txt} to the system under {@code root}, if there is one. */
     public static Outcome apply(Path bootDir, Path root, Instant now) throws IOException {
         Path settingsFile = bootDir.resolve(SETTINGS);
@@ -61,7 +78,7 @@ public final class FirstBoot {
         Map<Path, Output> outputs;
         FirstBootSettings settings;
         try {
-            settings = FirstBootSettings.parse(Files.readString(settingsFile, StandardCharsets.UTF_8));
+            settings = FirstBootSettings.parse(text(Files.readAllBytes(settingsFile)));
             outputs = prepare(settings, root, now);
         } catch (FirstBootSettings.Invalid e) {
             AtomicFiles.write(bootDir.resolve(ERROR), "Openbell could not apply " + SETTINGS + " (" + now + "); nothing was changed.\n"

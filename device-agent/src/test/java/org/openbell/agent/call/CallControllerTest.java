@@ -104,6 +104,30 @@ class CallControllerTest {
         await(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), "the worker exits after its call");
     }
 
+    /** Issue 11, defect 6b: QoS 1 may deliver an answer twice; the second one killed a working call. */
+    @Test
+    void aDuplicateAnswerLeavesTheCallUp() throws Exception {
+        controller(Duration.ofSeconds(30));
+        connect("alice");
+        String session = calls.snapshot().sessionId().orElseThrow();
+        calls.ownerMessage("alice", new Answer("front-door", session, "v=0\r\n", Instant.now()));
+        Map.Entry<String, CallMessage> after = sent.poll(1500, TimeUnit.MILLISECONDS);
+        assertEquals(null, after, "nothing sent: the call goes on");
+        assertEquals("connected", calls.snapshot().phase());
+    }
+
+    /** Issue 11, defect 6b: a worker that cannot start (a missing program) gave no offer, no hangup, no log line. */
+    @Test
+    void aWorkerThatCannotStartEndsTheCallAtOnce() throws Exception {
+        calls = new CallController("front-door", MediaConfig.defaults(), Clock.systemUTC(), loop, Timers.on(loop),
+                (owner, message) -> sent.add(Map.entry(owner, message)), () -> "s" + ids.incrementAndGet(),
+                new MediaWorkers(List.of("/no/such/worker"), Optional.empty(), loop), Duration.ofSeconds(30));
+        calls.start("alice", "r1");
+        assertEquals(Hangup.Reason.MEDIA_FAILED, next("alice", Hangup.class).reason());
+        assertEquals(CallState.State.ENDED, next("alice", CallState.class).state());
+        assertEquals("idle", calls.snapshot().phase());
+    }
+
     @Test
     void messagesForAnotherSessionOrFromAnotherOwnerAreIgnored() throws Exception {
         controller(Duration.ofSeconds(30));

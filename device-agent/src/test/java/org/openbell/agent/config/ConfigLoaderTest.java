@@ -90,11 +90,45 @@ class ConfigLoaderTest {
         "'media: {iceServers: [{urls: [\"turn:t:3478\"], secret: short}]}' | at media.iceServers[0].secret: too short",
         "'media: {iceServers: [{urls: [\"turn:t:3478\"], username: u, credential: c, secret: 0123456789abcdef0}]}' | at media.iceServers[0].secret: give either",
         "media: {fps: 0}                              | at media.fps",
+        // Issue 11, defect 6b: each of these passed --check-config and then failed the agent (or worse).
+        "ring: {timeout: 999999999d}                  | at ring.timeout: expected from",
+        "mqtt: {keepAlive: 999999999d}                | at mqtt.keepAlive: expected from 1s",
+        "mqtt: {reconnectMin: 0ms}                    | at mqtt.reconnectMin: expected from 10ms",
+        "mqtt: {reconnectMax: 0ms}                    | at mqtt.reconnectMax: expected from 10ms",
+        "web: {bind: no-such-host.invalid}            | at web.bind: expected an IP address",
+        "embeddedBroker: {webSocketBind: 300.1.1.1}   | at embeddedBroker.webSocketBind: expected an IP address",
+        "embeddedBroker: {port: 0}                    | at embeddedBroker.port: expected a whole number from 1 to 65535",
+        "web: {port: 99999}                           | at web.port: expected a whole number from 0 to 65535",
+        "media: {portMin: 50000, portMax: 40000}      | at media.portMin: expected 1024 <= portMin <= portMax",
+        "media: {portMin: 50000}                      | at media.portMin: give both",
+        "media: {workerCommandPrefix: [/no/such/nice, -n, '5']} | at media.workerCommandPrefix: no such program",
+        "media: {workerCommandPrefix: no-such-program-here} | at media.workerCommandPrefix: no such program",
+        "'stateDir: \"/tmp/a\\0b\"'                     | at stateDir: contains a control character",
+        "'device: {name: \"two\\nlines\"}'                | at device.name: contains a control character",
     })
     void badSettingsGiveOneClearMessageNamingTheField(String yaml, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "bad.yml"));
         assertTrue(e.getMessage().startsWith("config error in bad.yml"), e.getMessage());
         assertTrue(e.getMessage().contains(expected.trim()), () -> "expected '" + expected.trim() + "' in: " + e.getMessage());
+    }
+
+    @Test
+    void aDuplicatedSectionTwoDocumentsAndAHugeValueAreRefused(@TempDir Path dir) throws Exception {
+        ConfigException duplicate = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("ring: {timeout: 5s}\nweb: {port: 0}\nring: {timeout: 9s}\n", "dup.yml"));
+        assertTrue(duplicate.getMessage().contains("Duplicate field 'ring'"), duplicate.getMessage());
+        ConfigException twoDocs = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("ring: {timeout: 5s}\n---\nring: {timeout: 9s}\n", "two.yml"));
+        assertTrue(twoDocs.getMessage().contains("more than one YAML document"), twoDocs.getMessage());
+        Path huge = Files.writeString(dir.resolve("huge.yml"), "device: {name: \"" + "x".repeat(10_000_000) + "\"}\n");
+        ConfigException tooBig = assertThrows(ConfigException.class, () -> ConfigLoader.load(huge));
+        assertTrue(tooBig.getMessage().contains("a config file is at most"), tooBig.getMessage());
+        ConfigException longValue = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("device: {name: \"" + "x".repeat(5000) + "\"}\n", "long.yml"));
+        assertTrue(longValue.getMessage().contains("at device.name: too long"), longValue.getMessage());
+        Path latin1 = Files.write(dir.resolve("latin1.yml"), "device: {name: \"Caf\u00e9\"}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        ConfigException notUtf8 = assertThrows(ConfigException.class, () -> ConfigLoader.load(latin1));
+        assertTrue(notUtf8.getMessage().contains("not UTF-8"), notUtf8.getMessage());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -127,6 +128,16 @@ class FirstBootTest {
         assertEquals("front-door", settings.get("device.id").orElseThrow());
         Files.writeString(boot.resolve("openbell.txt"), example);
         assertEquals(FirstBoot.Outcome.APPLIED, FirstBoot.apply(boot, root, NOW));
+    }
+
+    /** Issue 11, defect 6b: a file saved as Latin-1 ("ANSI" in Notepad) gave a stack trace and no openbell-error.txt. */
+    @Test
+    void aFileSavedAsLatin1IsApplied() throws Exception {
+        Files.write(boot.resolve("openbell.txt"), GOOD.replace("Back door", "Caf\u00e9 door").getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(FirstBoot.Outcome.APPLIED, FirstBoot.apply(boot, root, NOW));
+        assertEquals("Caf\u00e9 door", ConfigLoader.load(root.resolve("etc/openbell/openbell.yml")).device().name());
+        Files.write(boot.resolve("openbell.txt"), ("\ufeff" + GOOD).getBytes(StandardCharsets.UTF_8));
+        assertEquals(FirstBoot.Outcome.APPLIED, FirstBoot.apply(boot, root, NOW), "a UTF-8 byte order mark is fine too");
     }
 
     @Test

@@ -62,6 +62,29 @@ class WorkerProcessTest {
         assertEquals(0, worker.exitValue());
     }
 
+    /**
+     * Issue 11, defect 6b: an answer whose SDP is garbage was neither applied nor refused (the worker
+     * threw an uncaught java.lang.Error) and the call hung until its timeout. Now each ends the call
+     * at once with media-failed.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"garbage", "v=0", "v=0\\r\\no=- 1 1 IN IP4 0.0.0.0\\r\\ns=-\\r\\nt=0 0\\r\\n", ""})
+    void anAnswerThatCannotBeAppliedEndsTheCallAtOnce(String sdp) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
+                "--video", "synthetic", "--size", "160x120", "--fps", "5");
+        Process worker = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream requests = worker.getOutputStream()) {
+            next(events, "ready");
+            send(requests, "{\"op\":\"call\",\"session\":\"s1\",\"iceServers\":[]}");
+            next(events, "offer");
+            send(requests, "{\"op\":\"answer\",\"session\":\"s1\",\"sdp\":\"" + sdp + "\"}");
+            assertEquals("media-failed", next(events, "ended").path("reason").asText());
+        }
+        assertTrue(worker.waitFor(20, TimeUnit.SECONDS), "the worker exits after its call");
+    }
+
     private static void send(OutputStream requests, String line) throws Exception {
         requests.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         requests.flush();

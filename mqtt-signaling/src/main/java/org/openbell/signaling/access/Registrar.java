@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.openbell.signaling.Topics;
+import org.openbell.signaling.LogSafe;
 import org.openbell.signaling.mqtt.MqttLink;
 import org.openbell.signaling.mqtt.MqttSettings;
 import org.openbell.signaling.mqtt.Outgoing;
@@ -51,14 +52,14 @@ public final class Registrar implements AutoCloseable {
         registrar.link.subscribe(topics.registryRequestFilter(), 1, (topic, payload) -> {
             Optional<String> doorbell = topics.registryRequester(topic);
             if (doorbell.isEmpty()) {
-                log.warn("Ignored a registry request on {}", topic);
+                log.warn("Ignored a registry request on {}", LogSafe.text(topic));
                 return;
             }
             RegistryMessages.Request request;
             try {
                 request = RegistryMessages.decodeRequest(payload);
             } catch (IllegalArgumentException e) {
-                log.warn("Refused a malformed registry request from doorbell {}: {}", doorbell.get(), e.getMessage());
+                log.warn("Refused a malformed registry request from doorbell {}: {}", doorbell.get(), LogSafe.text(e.getMessage()));
                 return;
             }
             RegistryMessages.Reply reply = registrar.handle(doorbell.get(), request);
@@ -116,7 +117,7 @@ public final class Registrar implements AutoCloseable {
     }
 
     private static RegistryMessages.Reply refuse(RegistryMessages.Request request, String deviceId, String why) {
-        log.warn("Refused {} from doorbell {}: {}", request.getClass().getSimpleName(), deviceId, why);
+        log.warn("Refused {} from doorbell {}: {}", request.getClass().getSimpleName(), deviceId, LogSafe.text(why));
         return new RegistryMessages.Reply(request.requestId(), Optional.of(why));
     }
 
