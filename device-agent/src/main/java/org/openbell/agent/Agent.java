@@ -21,6 +21,7 @@ import org.openbell.agent.owners.OwnerStore;
 import org.openbell.agent.owners.Pairing;
 import org.openbell.agent.owners.PairingCodes;
 import org.openbell.agent.ring.RingController;
+import org.openbell.agent.ring.RingJournal;
 import org.openbell.agent.ring.RingSignals;
 import org.openbell.agent.ring.RingState;
 import org.openbell.agent.ring.RingSnapshot;
@@ -126,6 +127,9 @@ public final class Agent implements AutoCloseable {
         ring = new RingController(config.device().id(), config.ring().timeout(), clock, loop, Timers.on(loop),
                 board.chime(), board.statusLed(), new ForwardingSignals(), Ids::newRingId);
         ring.brokerConnection(false);
+        RingJournal journal = own(new RingJournal(config.stateDir().resolve("ring-in-progress")));
+        Optional<String> interrupted = journal.takeInterrupted();
+        ring.addListener(journal);
         MediaConfig media = config.media();
         if (media.simulatedSound()) {
             sound = own(SimulatedSound.start(config.stateDir().resolve("sound"), media.toneHz()));
@@ -145,6 +149,7 @@ public final class Agent implements AutoCloseable {
                 ring.ownerMessage(owner, message);
             }
         }, (connected, cause) -> ring.brokerConnection(connected)));
+        interrupted.ifPresent(ring::interruptedBeforeStart); // queued until the link is up: phones stop ringing for it
         if (owners != null) {
             pairing = new Pairing(owners,
                     new PairingCodes(clock, config.pairing().codeTtl(), config.pairing().failuresPerMinute()),

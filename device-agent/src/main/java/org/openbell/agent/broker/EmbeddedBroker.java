@@ -54,10 +54,20 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IllegalArgumentException("the embedded broker needs accounts unless it is open to anyone");
         }
         try {
-            Path conf = Files.createDirectories(workDir.resolve("conf"));
-            Path data = Files.createDirectories(workDir.resolve("data"));
-            Path extensions = Files.createDirectories(workDir.resolve("extensions"));
-            Files.writeString(conf.resolve("config.xml"), configXml(config, tls));
+            String xml = configXml(config, tls);
+            Path folder;
+            try {
+                folder = prepare(workDir, xml);
+            } catch (IOException e) {
+                // An SD card remounted read-only (or a full one) must not keep the doorbell from
+                // ringing: the broker's scratch files (in-memory persistence) can live anywhere.
+                folder = prepare(Files.createTempDirectory("openbell-broker-"), xml);
+                log.warn("The state folder {} cannot be written ({}): the embedded broker keeps its scratch files in {}",
+                        workDir, e.toString(), folder);
+            }
+            Path conf = folder.resolve("conf");
+            Path data = folder.resolve("data");
+            Path extensions = folder.resolve("extensions");
             var builder = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(conf)
                     .withDataFolder(data)
@@ -86,6 +96,21 @@ public final class EmbeddedBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the embedded broker", e);
         }
+    }
+
+    /** The broker's folders under {@code dir}, with its config written atomically, and only when it changed. */
+    private static Path prepare(Path dir, String xml) throws IOException {
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Files.createDirectories(dir.resolve("data"));
+        Files.createDirectories(dir.resolve("extensions"));
+        Path file = conf.resolve("config.xml");
+        if (!Files.exists(file) || !Files.readString(file).equals(xml)) {
+            org.openbell.signaling.access.AtomicFiles.write(file, xml, true); // it holds the keystore password
+        }
+        if (!Files.isWritable(dir.resolve("data"))) {
+            throw new java.nio.file.AccessDeniedException(dir.resolve("data").toString(), null, "not writable");
+        }
+        return dir;
     }
 
     /** The URI the agent's own client connects to. */

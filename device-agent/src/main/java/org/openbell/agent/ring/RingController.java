@@ -54,6 +54,9 @@ public final class RingController {
     private RingEnded lastEnded;
     private boolean brokerConnected;
     private volatile RingSnapshot snapshot = RingSnapshot.idle();
+    /** When the last ring-ended went out: a stale answer soon after crossed it and needs no repeat. */
+    private long lastEndedRepeatedAt;
+    private static final Duration REPEAT_ENDED_AFTER = Duration.ofSeconds(2);
 
     public RingController(String deviceId, Duration timeout, Clock clock, Executor loop, Timers timers,
             Chime chime, StatusLed led, RingSignals signals, Supplier<String> ringIds) {
@@ -90,6 +93,24 @@ public final class RingController {
     /** A message from owner {@code ownerId}: already decoded and checked to be for this doorbell. */
     public void ownerMessage(String ownerId, Message message) {
         loop.execute(() -> onOwnerMessage(ownerId, message));
+    }
+
+    /**
+     * A ring was still ringing when the previous agent process died (SIGKILL, power cut): it is
+     * over, and owners whose phones still ring for it are told so ({@code timed-out}).
+     */
+    public void interruptedBeforeStart(String interruptedRing) {
+        loop.execute(() -> {
+            lastEnded = new RingEnded(deviceId, interruptedRing, clock.instant(), RingEnded.Outcome.TIMED_OUT, Optional.empty());
+            lastEndedRepeatedAt = System.nanoTime();
+            log.info("Ring {} was interrupted by a restart: ended as timed-out", interruptedRing);
+            updateSnapshot();
+            try {
+                signals.ringEnded(lastEnded);
+            } catch (RuntimeException e) {
+                log.warn("Could not tell owners that ring {} ended: {}", interruptedRing, e.toString());
+            }
+        });
     }
 
     /** The broker connection came up or went down (drives the LED). */
@@ -136,6 +157,17 @@ public final class RingController {
         if (state != RingState.RINGING || !messageRing.equals(ringId)) {
             log.info("Ignored {} from owner {} for stale ring {} (now {}{})", message.type(), ownerId, messageRing, state,
                     ringId == null ? "" : ", ring " + ringId);
+            if (lastEnded != null && lastEnded.ringId().equals(messageRing)
+                    && System.nanoTime() - lastEndedRepeatedAt > REPEAT_ENDED_AFTER.toNanos()) {
+                // A phone acting on a ring that is over missed its ring-ended (or the doorbell
+                // restarted since): say again how it ended, at most every 2 s.
+                lastEndedRepeatedAt = System.nanoTime();
+                try {
+                    signals.ringEnded(lastEnded);
+                } catch (RuntimeException e) {
+                    log.warn("Could not repeat ring-ended {}: {}", lastEnded.ringId(), e.toString());
+                }
+            }
             return;
         }
         boolean answered = message instanceof RingAnswer;
@@ -153,6 +185,7 @@ public final class RingController {
         cancelTimeout.run();
         RingEnded ended = new RingEnded(deviceId, ringId, clock.instant(), outcome, by);
         lastEnded = ended;
+        lastEndedRepeatedAt = System.nanoTime();
         transition(outcomeState, by.map(owner -> "by owner " + owner).orElse("nobody answered within " + timeout.toSeconds() + " s"));
         try {
             signals.ringEnded(ended);

@@ -16,7 +16,7 @@ import javax.net.ssl.SSLContext;
 import org.openbell.agent.TrustAll;
 
 /** The agent as its own process (as on the device), measured through /proc and driven over its HTTPS API. */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
@@ -57,7 +57,7 @@ final class AgentProcess implements AutoCloseable {
         return Files.exists(cache) ? "-XX:AOTCache=" + cache : null;
     }
 
-    AgentProcess(Path config, String base, Path log) throws Exception {
+    public AgentProcess(Path config, String base, Path log) throws Exception {
         this(config, base, log, null);
     }
 
@@ -96,11 +96,11 @@ final class AgentProcess implements AutoCloseable {
         startToReadyMs = (System.nanoTime() - t0) / 1e6;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    JsonNode status() throws IOException, InterruptedException {
+    public JsonNode status() throws IOException, InterruptedException {
         return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
     }
@@ -119,7 +119,7 @@ final class AgentProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    void press() throws IOException, InterruptedException {
+    public void press() throws IOException, InterruptedException {
         int code = http.send(HttpRequest.newBuilder(URI.create(base + "/api/simulate/press"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         if (code != 202) {

@@ -36,16 +36,27 @@ public final class AtomicFiles {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp); // a leftover of a crash: created anew below, never reused with its old mode
         var permissions = PosixFilePermissions.fromString(mode);
-        try (FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(permissions))) {
-            Files.setPosixFilePermissions(tmp, permissions); // the umask may have taken bits away
-            ByteBuffer bytes = ByteBuffer.wrap(content);
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(permissions))) {
+                Files.setPosixFilePermissions(tmp, permissions); // the umask may have taken bits away
+                ByteBuffer bytes = ByteBuffer.wrap(content);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
             }
-            channel.force(true);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            // A full disk or a read-only remount: the old file stays as it was, and no torn
+            // temporary file is left behind to fill the disk further or confuse the next writer.
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the folder itself is unwritable: nothing was created there
+            }
+            throw e;
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         try (FileChannel folder = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
             folder.force(true);
         } catch (IOException e) {

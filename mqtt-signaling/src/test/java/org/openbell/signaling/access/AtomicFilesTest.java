@@ -1,6 +1,7 @@
 package org.openbell.signaling.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -53,5 +54,31 @@ class AtomicFilesTest {
         try (var files = Files.list(dir)) {
             assertEquals(java.util.List.of(file), files.toList());
         }
+    }
+
+    /** Issue 11, defect 7: a write that fails on a full disk left a zero-length temporary file behind. */
+    @Test
+    void aWriteToAFullDiskKeepsTheOldFileAndLeavesNothingBehind() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "needs root to mount a small tmpfs (scripts/test runs as root in CI)");
+        Path small = Files.createDirectories(dir.resolve("small"));
+        run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString());
+        try {
+            Path file = small.resolve("owners.json");
+            AtomicFiles.write(file, "old", false);
+            assertThrows(java.io.IOException.class, () -> AtomicFiles.write(file, "x".repeat(1 << 20), false));
+            assertEquals("old", Files.readString(file));
+            try (var files = Files.list(small)) {
+                assertEquals(java.util.List.of(file), files.toList(), "no temporary file left");
+            }
+        } finally {
+            run("umount", small.toString());
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 }
