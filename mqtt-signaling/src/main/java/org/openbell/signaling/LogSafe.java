@@ -14,11 +14,16 @@ public final class LogSafe {
     }
 
     public static String text(CharSequence raw) {
+        return text(raw, MAX);
+    }
+
+    /** As {@link #text(CharSequence)}, cut after {@code max} characters. */
+    public static String text(CharSequence raw, int max) {
         if (raw == null) {
             return "null";
         }
         int length = raw.length();
-        int shown = Math.min(length, MAX);
+        int shown = Math.min(length, max);
         StringBuilder out = new StringBuilder(shown + 16);
         for (int i = 0; i < shown; i++) {
             char c = raw.charAt(i);

@@ -15,9 +15,12 @@ public final class ProtocolException extends Exception {
     private final String detail;
 
     public ProtocolException(ErrorCode code, String detail, byte[] payload) {
-        super(code.wireName() + ": " + detail + (payload == null ? "" : " (payload " + payload.length + " bytes: " + preview(payload) + ")"));
+        // The detail may quote the payload (a field name, a value): escaped too, so no message of
+        // this kind can carry a line break into a log (found by MessageCodecFuzzTest).
+        super(code.wireName() + ": " + LogSafe.text(detail)
+                + (payload == null ? "" : " (payload " + payload.length + " bytes: " + preview(payload) + ")"));
         this.code = code;
-        this.detail = detail;
+        this.detail = LogSafe.text(detail);
     }
 
     public ErrorCode code() {
