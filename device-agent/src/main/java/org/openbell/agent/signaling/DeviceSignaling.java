@@ -73,11 +73,16 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         String deviceId = config.device().id();
         Topics topics = new Topics(config.mqtt().topicPrefix());
         MessageCodec codec = new MessageCodec();
-        Outgoing will = Outgoing.qos1(topics.presence(deviceId),
-                codec.encode(new Presence(deviceId, Presence.State.OFFLINE, clock.instant()))).asRetained();
-        // The birth message is encoded once; "at" is when this agent came up.
-        Outgoing birth = Outgoing.qos1(topics.presence(deviceId),
-                codec.encode(new Presence(deviceId, Presence.State.ONLINE, clock.instant()))).asRetained();
+        // Both made for each connection, with the same "at": the moment the connection was made
+        // (the Last Will is registered then, and the online that follows declares the same moment).
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> connectedAt = new java.util.concurrent.atomic.AtomicReference<>(clock.instant());
+        java.util.function.Supplier<Outgoing> will = () -> {
+            connectedAt.set(clock.instant());
+            return Outgoing.qos1(topics.presence(deviceId),
+                    codec.encode(new Presence(deviceId, Presence.State.OFFLINE, connectedAt.get()))).asRetained();
+        };
+        java.util.function.Supplier<Outgoing> birth = () -> Outgoing.qos1(topics.presence(deviceId),
+                codec.encode(new Presence(deviceId, Presence.State.ONLINE, connectedAt.get()))).asRetained();
         var mqtt = config.mqtt();
         MqttSettings.Builder settings = MqttSettings.builder(broker.uri(), "openbell-device-" + deviceId)
                 .sessionExpiry(mqtt.sessionExpiry())

@@ -32,7 +32,8 @@ import org.openbell.agent.owners.PairingException;
 final class PairingRoutes {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_BODY = 4096;
+    private static final int MAX_BODY = BodyLimit.MAX_BYTES;
+    private static final String BODY = "openbell.body";
 
     private final Optional<Pairing> pairing;
 
@@ -40,15 +41,15 @@ final class PairingRoutes {
         this.pairing = pairing;
     }
 
-    void register(HttpsServer server) {
-        server.createContext("/api/pairing/codes", exchange -> handle(exchange, "POST", p -> {
+    void register(WebServer.Routes server) {
+        server.add("/api/pairing/codes", exchange -> handle(exchange, "POST", p -> {
             if (!isLocal(exchange) && owner(p, exchange).isEmpty()) {
                 return reply(401, Map.of("error", "only a paired phone (or the doorbell itself) can make pairing codes"));
             }
             PairingCodes.Issued code = p.newCode();
             return reply(201, Map.of("code", code.display(), "expiresAt", code.expiresAt().toEpochMilli()));
         }));
-        server.createContext("/api/pairing/claims", exchange -> {
+        server.add("/api/pairing/claims", exchange -> {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/api/pairing/claims")) {
                 handle(exchange, "POST", p -> reply(201, Map.of("claim", p.openButtonClaim(),
@@ -65,12 +66,12 @@ final class PairingRoutes {
                 });
             }
         });
-        server.createContext("/api/pairing/redeem", exchange -> handle(exchange, "POST", p -> {
+        server.add("/api/pairing/redeem", exchange -> handle(exchange, "POST", p -> {
             JsonNode body = body(exchange);
             Pairing.Paired paired = p.redeem(body.path("code").asText(""), body.path("name").asText(""));
             return reply(201, Map.of("ownerId", paired.ownerId(), "username", paired.username(), "password", paired.password()));
         }));
-        server.createContext("/api/owners", exchange -> {
+        server.add("/api/owners", exchange -> {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/api/owners")) {
                 handle(exchange, "GET", p -> {
@@ -113,6 +114,15 @@ final class PairingRoutes {
     }
 
     private void handle(HttpExchange exchange, String method, Route route) throws IOException {
+        // The body first, whatever comes next: one over the limit (chunked, so the filter could
+        // not tell) is answered 413 rather than read further or dropped.
+        InputStream in = exchange.getRequestBody(); // closed with the exchange
+        byte[] bytes = in.readNBytes(MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) {
+            BodyLimit.refuse(exchange, BodyLimit.DRAIN_BYTES); // drains the rest, then answers
+            return;
+        }
+        exchange.setAttribute(BODY, bytes);
         if (!exchange.getRequestMethod().equals(method)) {
             exchange.getResponseHeaders().set("Allow", method);
             WebServer.sendJson(exchange, 405, Map.of("error", "method not allowed"));
@@ -144,12 +154,9 @@ final class PairingRoutes {
     }
 
     private static JsonNode body(HttpExchange exchange) throws IOException {
-        byte[] bytes;
-        try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BODY + 1);
-        }
-        if (bytes.length > MAX_BODY) {
-            throw new BadRequest("request body over " + MAX_BODY + " bytes");
+        byte[] bytes = (byte[]) exchange.getAttribute(BODY);
+        if (bytes == null) {
+            throw new BadRequest("no request body");
         }
         try {
             JsonNode node = JSON.readTree(bytes);

@@ -84,6 +84,11 @@ public final class WebServer implements AutoCloseable {
     private final HttpsServer server;
     private final ExecutorService executor;
 
+    /** Adds a route (with the request limits in front). */
+    interface Routes {
+        void add(String path, com.sun.net.httpserver.HttpHandler handler);
+    }
+
     private WebServer(HttpsServer server, ExecutorService executor) {
         this.server = server;
         this.executor = executor;
@@ -93,11 +98,13 @@ public final class WebServer implements AutoCloseable {
         try {
             HttpsServer server = HttpsServer.create(new InetSocketAddress(bind, port), 64);
             server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()));
-            server.createContext("/api/config", exchange -> json(exchange, "GET",
+            BodyLimit limit = new BodyLimit();
+            Routes route = (path, handler) -> server.createContext(path, handler).getFilters().add(limit);
+            route.add("/api/config", exchange -> json(exchange, "GET",
                     () -> api.pageConfig(exchange.getRequestHeaders().getFirst("Authorization"))));
-            new PairingRoutes(api.pairing()).register(server);
-            server.createContext("/api/status", exchange -> json(exchange, "GET", api::status));
-            server.createContext("/api/simulate/press", exchange -> {
+            new PairingRoutes(api.pairing()).register(route);
+            route.add("/api/status", exchange -> json(exchange, "GET", api::status));
+            route.add("/api/simulate/press", exchange -> {
                 if (!method(exchange, "POST")) {
                     return;
                 }
@@ -106,10 +113,10 @@ public final class WebServer implements AutoCloseable {
                         JSON.writeValueAsBytes(pressed ? Map.of("pressed", true)
                                 : Map.of("error", "not a simulated board: press the real button")));
             });
-            server.createContext("/api/call/stats", exchange -> optionalJson(exchange, api::callStats, "no call in progress"));
-            server.createContext("/api/simulate/microphone", exchange -> optionalJson(exchange, api::simulatedMicrophone,
+            route.add("/api/call/stats", exchange -> optionalJson(exchange, api::callStats, "no call in progress"));
+            route.add("/api/simulate/microphone", exchange -> optionalJson(exchange, api::simulatedMicrophone,
                     "no simulated sound (media.audio is not simulated)"));
-            server.createContext("/", WebServer::staticFile);
+            route.add("/", WebServer::staticFile);
             // One virtual thread per exchange: the JDK server reads each request on the executor's
             // thread, so a connection that sends nothing holds it (Chromium's speculative connections
             // starved a pool of four: the page never loaded). Virtual threads cost next to nothing
@@ -153,17 +160,19 @@ public final class WebServer implements AutoCloseable {
         send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
     }
 
-    private static boolean method(HttpExchange exchange, String method) throws IOException {
-        if (exchange.getRequestMethod().equals(method)) {
+    /** Whether the request uses {@code method}; HEAD counts as GET (headers only). Else 405 with Allow. */
+    static boolean method(HttpExchange exchange, String method) throws IOException {
+        String asked = exchange.getRequestMethod();
+        if (asked.equals(method) || method.equals("GET") && asked.equals("HEAD")) {
             return true;
         }
-        exchange.getResponseHeaders().set("Allow", method);
+        exchange.getResponseHeaders().set("Allow", method.equals("GET") ? "GET, HEAD" : method);
         send(exchange, 405, "text/plain; charset=utf-8", "method not allowed".getBytes(StandardCharsets.UTF_8));
         return false;
     }
 
     private static void staticFile(HttpExchange exchange) throws IOException {
-        if (!method(exchange, "GET") && !exchange.getRequestMethod().equals("HEAD")) {
+        if (!method(exchange, "GET")) {
             return;
         }
         String path = exchange.getRequestURI().getPath();

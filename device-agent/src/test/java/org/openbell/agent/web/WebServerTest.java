@@ -68,6 +68,35 @@ class WebServerTest {
         }
     }
 
+    /** Issue 11, defect 7: HEAD on the page's routes answered 405; huge bodies dropped the connection instead of 413. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void headIsAnsweredAndHugeBodiesGet413() throws Exception {
+        try (WebServer web = WebServer.start("127.0.0.1", 0, TlsIdentity.loadOrGenerate(null, null, state), new StatusOnly())) {
+            HttpClient client = HttpClient.newBuilder().sslContext(TrustAll.context()).connectTimeout(Duration.ofSeconds(5)).build();
+            String base = "https://127.0.0.1:" + web.port();
+            for (String path : List.of("/", "/api/status", "/demo")) {
+                HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, head.statusCode(), "HEAD " + path);
+                assertEquals("", head.body());
+            }
+            byte[] huge = new byte[10 << 20];
+            for (String path : List.of("/api/pairing/redeem", "/api/simulate/press", "/api/pairing/codes")) {
+                HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(huge)).timeout(Duration.ofSeconds(20)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(413, refused.statusCode(), "POST of 10 MiB to " + path);
+            }
+            // Without a declared length (chunked), over the limit: 413 too.
+            HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(URI.create(base + "/api/pairing/redeem"))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[64 << 10])))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, chunked.statusCode());
+        }
+    }
+
     private static final class StatusOnly implements WebServer.Api {
         @Override
         public Map<String, Object> pageConfig(String authorization) {

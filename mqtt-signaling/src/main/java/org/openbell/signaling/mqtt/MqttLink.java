@@ -312,7 +312,7 @@ public final class MqttLink implements AutoCloseable {
         }
         settings.username().ifPresent(options::setUserName);
         settings.password().ifPresent(p -> options.setPassword(p.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        settings.will().ifPresent(will -> {
+        settings.will().map(java.util.function.Supplier::get).ifPresent(will -> {
             MqttMessage message = new MqttMessage(will.payload(), will.qos(), will.retained(), null);
             options.setWill(will.topic(), message);
         });
@@ -335,7 +335,7 @@ public final class MqttLink implements AutoCloseable {
         log.info("MQTT connected to {} as {} (session {})", settings.serverUri(), settings.clientId(),
                 sessionPresent ? "resumed" : "new");
         sendSubscriptions(c, subscriptions);
-        settings.birth().ifPresent(birth -> outbox.addFirst(new Pending(birth, new CompletableFuture<>(), NO_DEADLINE)));
+        settings.birth().map(java.util.function.Supplier::get).ifPresent(birth -> outbox.addFirst(new Pending(birth, new CompletableFuture<>(), NO_DEADLINE)));
         pump();
         notifyListeners(true, Optional.empty());
     }

@@ -10,8 +10,9 @@ import java.util.Optional;
  *
  * @param sessionExpiry  how long the broker keeps the session while disconnected (Clean Start is always off)
  * @param backoffInitial first reconnect delay; doubles per failure up to {@code backoffMax}, jittered
- * @param will           the Last Will, published by the broker if the connection dies
- * @param birth          published after every successful connect, before queued messages
+ * @param will           the Last Will, published by the broker if the connection dies; made anew for
+ *                       every connection attempt (so it can carry that moment)
+ * @param birth          published after every successful connect, before queued messages; made anew each time
  * @param maxQueued      messages kept while disconnected; the oldest is dropped beyond this
  * @param caFile         for {@code ssl://} and {@code wss://}: the PEM certificates to trust (else the
  *                       JDK's trust store); the broker's name is always checked against its certificate
@@ -24,7 +25,7 @@ import java.util.Optional;
  */
 public record MqttSettings(String serverUri, String clientId, Optional<String> username, Optional<String> password,
         Duration sessionExpiry, Duration keepAlive, Duration connectTimeout, Duration backoffInitial, Duration backoffMax,
-        Optional<Outgoing> will, Optional<Outgoing> birth, int maxQueued, Optional<java.nio.file.Path> caFile,
+        Optional<java.util.function.Supplier<Outgoing>> will, Optional<java.util.function.Supplier<Outgoing>> birth, int maxQueued, Optional<java.nio.file.Path> caFile,
         long maxPacketSize, Duration ackTimeout, Duration liveBackoffMax) {
 
     /** Protocol payloads are at most 64 KiB; the rest is room for the topic and properties. */
@@ -110,8 +111,8 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration backoffInitial = Duration.ofMillis(250);
         private Duration backoffMax = Duration.ofSeconds(30);
-        private Optional<Outgoing> will = Optional.empty();
-        private Optional<Outgoing> birth = Optional.empty();
+        private Optional<java.util.function.Supplier<Outgoing>> will = Optional.empty();
+        private Optional<java.util.function.Supplier<Outgoing>> birth = Optional.empty();
         private int maxQueued = 1000;
         private Optional<java.nio.file.Path> caFile = Optional.empty();
         private long maxPacketSize = DEFAULT_MAX_PACKET_SIZE;
@@ -161,11 +162,23 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
         }
 
         public Builder will(Outgoing value) {
+            will = Optional.of(() -> value);
+            return this;
+        }
+
+        /** A Last Will made at each connection attempt. */
+        public Builder will(java.util.function.Supplier<Outgoing> value) {
             will = Optional.of(value);
             return this;
         }
 
         public Builder birth(Outgoing value) {
+            birth = Optional.of(() -> value);
+            return this;
+        }
+
+        /** A birth message made after each successful connect. */
+        public Builder birth(java.util.function.Supplier<Outgoing> value) {
             birth = Optional.of(value);
             return this;
         }
