@@ -41,6 +41,8 @@ public final class Bench {
         int rounds = 20;
         int calls = 100;
         boolean callsOnly = false;
+        int soakRings = -1;
+        int soakCalls = -1;
         Path json = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -48,10 +50,15 @@ public final class Bench {
                 case "--json" -> json = Path.of(args[++i]);
                 case "--calls" -> calls = Integer.parseInt(args[++i]);
                 case "--calls-only" -> callsOnly = true;
-                default -> throw new IllegalArgumentException("usage: bench [--rounds N] [--calls N] [--calls-only] [--json FILE]");
+                case "--soak" -> {
+                    soakRings = Integer.parseInt(args[++i]);
+                    soakCalls = Integer.parseInt(args[++i]);
+                }
+                default -> throw new IllegalArgumentException(
+                        "usage: bench [--rounds N] [--calls N] [--calls-only] [--soak RINGS CALLS] [--json FILE]");
             }
         }
-        Map<String, Object> report = run(rounds, calls, callsOnly);
+        Map<String, Object> report = soakRings >= 0 ? soak(soakRings, soakCalls) : run(rounds, calls, callsOnly);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         System.out.println(report.get("table"));
         if (json != null) {
@@ -95,11 +102,37 @@ public final class Bench {
         return report;
     }
 
-    private static void embedded(Namespaces ns, Chromium chromium, Path work, int rounds, int calls, Figures figures)
-            throws Exception {
-        // The doorbell's sound: the simulated microphone and speaker (a private sound server), as in the demo.
+    /** {@code --soak}: one agent with the embedded broker, many rings then many calls; the growth slopes. */
+    static Map<String, Object> soak(int rings, int calls) throws Exception {
+        String unavailable = Namespaces.unavailableReason();
+        if (unavailable != null) {
+            throw new IllegalStateException(unavailable);
+        }
+        Path work = Files.createTempDirectory("openbell-soak-");
+        try (Namespaces ns = Namespaces.create(); Chromium chromium = Chromium.launchInNamespace(ns.phone)) {
+            Path config = embeddedConfig(ns, work);
+            String base = "https://" + ns.rootAddress + ":" + webPort(config);
+            try (AgentProcess agent = new AgentProcess(config, base, work.resolve("agent-soak.log"))) {
+                Page page = phone(chromium, base);
+                Thread.sleep(3000);
+                Map<String, Object> report = new LinkedHashMap<>();
+                report.put("when", Instant.now().toString());
+                report.putAll(Soak.run(page, agent, rings, calls));
+                StringBuilder table = new StringBuilder("soak: " + rings + " rings, then " + calls + " calls\n");
+                report.forEach((k, v) -> {
+                    if (!k.equals("samples")) {
+                        table.append(String.format("  %-40s %s%n", k, v instanceof Double d ? String.format("%.2f", d) : v));
+                    }
+                });
+                report.put("table", table.toString());
+                return report;
+            }
+        }
+    }
+
+    private static Path embeddedConfig(Namespaces ns, Path work) throws IOException {
         String audioMode = System.getenv().getOrDefault("OPENBELL_BENCH_AUDIO", "simulated");
-        Path config = Files.writeString(work.resolve("embedded.yml"), """
+        return Files.writeString(work.resolve("embedded.yml"), """
                 hardware: {mode: simulated, button: {lockout: 0s}, chime: {duration: 100ms}}
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d, anonymous: true}
                 web: {bind: %s, port: %d}
@@ -107,6 +140,11 @@ public final class Bench {
                 stateDir: "%s"
                 """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, freePort(0),
                 audioMode, ns.door, work.resolve("state-e")));
+    }
+
+    private static void embedded(Namespaces ns, Chromium chromium, Path work, int rounds, int calls, Figures figures)
+            throws Exception {
+        Path config = embeddedConfig(ns, work); // the doorbell's sound: the simulated microphone and speaker, as in the demo
         String base = "https://" + ns.rootAddress + ":" + webPort(config);
         String aot = AgentProcess.trainAotCache(config, base, work);
         try (AgentProcess agent = new AgentProcess(config, base, work.resolve("agent-embedded.log"), aot)) {
@@ -265,7 +303,7 @@ public final class Bench {
         }
     }
 
-    private static void waitIdle(AgentProcess agent) throws Exception {
+    static void waitIdle(AgentProcess agent) throws Exception {
         for (int i = 0; i < 600; i++) {
             JsonNode s = agent.status();
             if (s.path("state").asText().equals("IDLE") && s.path("call").path("phase").asText().equals("idle")

@@ -37,10 +37,10 @@ class ServiceNotifyTest {
         Path config = dir.resolve("agent.yml");
         Files.writeString(config, """
                 hardware: {mode: simulated}
-                embeddedBroker: {port: 0, webSocketBind: 127.0.0.1, webSocketPort: %d, webSocketTls: false, anonymous: true}
+                embeddedBroker: {port: %d, webSocketBind: 127.0.0.1, webSocketPort: %d, webSocketTls: false, anonymous: true}
                 web: {bind: 127.0.0.1, port: 0}
                 stateDir: "%s"
-                """.formatted(freePort(), dir.resolve("state")));
+                """.formatted(freePort(), freePort(), dir.resolve("state")));
         try (NotifyReceiver systemd = new NotifyReceiver(dir.resolve("notify"))) {
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
