@@ -10,6 +10,7 @@ export class Call {
    * @param {(text: string) => void} o.onEnded   told once when the call is over
    */
   constructor({ deviceId, sessionId, send, iceServers, onEnded }) {
+    this.offerReceivedAt = performance.now(); // for benchmarks: offer received to first frame, as the baseline measures
     this.deviceId = deviceId;
     this.sessionId = sessionId;
     this.send = send;

@@ -1,5 +1,7 @@
 package org.openbell.hardware;
 
+import org.slf4j.LoggerFactory;
+
 import com.pi4j.Pi4J;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.Mock;
@@ -33,6 +35,10 @@ final class MockGpioBoard extends GpioBoard implements SimulatedBoard {
 
     @Override
     public void press() {
+        if (mockInput().state() == level(true)) {
+            LoggerFactory.getLogger(MockGpioBoard.class).info("Simulated press ignored: the button is still held down by the previous one");
+            return;
+        }
         mockInput().mockState(level(true));
         onBoardThread(() -> mockInput().mockState(level(false)), PRESS_HOLD);
     }

@@ -85,7 +85,9 @@ final class PressDetector {
         }
         pressPending = false;
         if (anyAccepted && pressStartNanos - lastAcceptedStartNanos < lockoutNanos) {
-            log.debug("Press ignored: within the {} ms lockout", lockoutNanos / 1_000_000);
+            // Said at INFO: a press that rings nothing must never pass without a line (issue 11).
+            log.info("Press ignored: it began {} ms after the previous accepted press, within the {} ms lockout",
+                    (pressStartNanos - lastAcceptedStartNanos) / 1_000_000, lockoutNanos / 1_000_000);
             return;
         }
         anyAccepted = true;

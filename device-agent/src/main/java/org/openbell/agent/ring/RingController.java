@@ -125,9 +125,15 @@ public final class RingController {
         switch (state) {
             case IDLE -> {
                 ringId = ringIds.get();
-                // The ring's times are on this controller's clock (the one its messages carry), and its
-                // timeout runs on the timers' monotonic clock: a clock step neither ends it early nor late.
-                ringAt = clock.instant();
+                // The ring's times are on this controller's clock (the one its messages carry), dated by
+                // the button's first edge (the board stamps it with the system clock; the debounce
+                // since then is subtracted). Its timeout runs on the timers' monotonic clock: a clock
+                // step neither ends it early nor late.
+                Duration sinceEdge = Duration.between(press.at(), Instant.now());
+                if (sinceEdge.isNegative() || sinceEdge.compareTo(Duration.ofSeconds(5)) > 0) {
+                    sinceEdge = Duration.ZERO; // the system clock stepped meanwhile
+                }
+                ringAt = clock.instant().minus(sinceEdge);
                 presses = 1;
                 transition(RingState.RINGING, "button press #" + press.sequence());
                 String thisRing = ringId;

@@ -113,11 +113,16 @@ final class Baseline {
 
     /** Adds the ratio ours / baseline for the medians measured in this run. */
     static void ratios(Figures figures, Map<String, Map<String, Object>> summary) {
-        Map<String, Object> ours = summary.get("glass-to-glass");
-        Map<String, Object> base = summary.get("baseline glass-to-glass");
+        ratio(figures, summary, "glass-to-glass", "baseline glass-to-glass", "glass-to-glass ours / baseline (medians)");
+        ratio(figures, summary, "offer-received-to-first-frame", "baseline offer-received-to-first-frame",
+                "offer-received-to-first-frame ours / baseline (medians)");
+    }
+
+    private static void ratio(Figures figures, Map<String, Map<String, Object>> summary, String oursName, String baseName, String name) {
+        Map<String, Object> ours = summary.get(oursName);
+        Map<String, Object> base = summary.get(baseName);
         if (ours != null && base != null && ((Number) base.get("median")).doubleValue() > 0) {
-            figures.add("glass-to-glass ours / baseline (medians)", "x",
-                    ((Number) ours.get("median")).doubleValue() / ((Number) base.get("median")).doubleValue());
+            figures.add(name, "x", ((Number) ours.get("median")).doubleValue() / ((Number) base.get("median")).doubleValue());
         }
     }
 }

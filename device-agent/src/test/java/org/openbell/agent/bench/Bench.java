@@ -170,6 +170,9 @@ public final class Bench {
                 }
                 figures.add("answer-to-first-frame", "ms",
                         ((Number) page.evaluate("() => openbell.call.firstFrameAt - openbell.answerClickedAt")).doubleValue());
+                // The same interval the baseline measures (its offer is made before the clock starts).
+                figures.add("offer-received-to-first-frame", "ms",
+                        ((Number) page.evaluate("() => openbell.call.firstFrameAt - openbell.call.offerReceivedAt")).doubleValue());
                 JsonNode call = agent.status().path("call");
                 long worker = call.path("workerPid").asLong();
                 @SuppressWarnings("unchecked")
