@@ -1,7 +1,5 @@
 package org.openbell.hardware;
 
-import org.slf4j.LoggerFactory;
-
 import com.pi4j.Pi4J;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.Mock;
@@ -16,6 +14,7 @@ final class MockGpioBoard extends GpioBoard implements SimulatedBoard {
     static final Duration PRESS_HOLD = Duration.ofMillis(80);
 
     private final HardwareConfig config;
+    private boolean held; // the board thread's
 
     MockGpioBoard(HardwareConfig config) {
         super(Pi4J.newContextBuilder().noAutoDetect()
@@ -35,12 +34,25 @@ final class MockGpioBoard extends GpioBoard implements SimulatedBoard {
 
     @Override
     public void press() {
-        if (mockInput().state() == level(true)) {
-            LoggerFactory.getLogger(MockGpioBoard.class).info("Simulated press ignored: the button is still held down by the previous one");
+        onBoardThread(this::pressNow, Duration.ZERO);
+    }
+
+    /**
+     * On the board thread. A press made while the previous simulated one is still held down (two
+     * requests less than {@link #PRESS_HOLD} apart) follows it once it is released, instead of
+     * vanishing: a real button cannot be pressed while down, but two clicks on the demo page can.
+     */
+    private void pressNow() {
+        if (held) {
+            onBoardThread(this::pressNow, Duration.ofMillis(20));
             return;
         }
+        held = true;
         mockInput().mockState(level(true));
-        onBoardThread(() -> mockInput().mockState(level(false)), PRESS_HOLD);
+        onBoardThread(() -> {
+            mockInput().mockState(level(false));
+            held = false;
+        }, PRESS_HOLD);
     }
 
     private DigitalState level(boolean pressed) {

@@ -50,6 +50,24 @@ class SimulatedBoardTest {
         }
     }
 
+    /**
+     * Issue 11, defect 7: a simulated press made while the previous one was still held (two
+     * requests under 80 ms apart) vanished: no edge, no ring, no log line. Now it follows the first.
+     */
+    @Test
+    void twoSimulatedPressesInQuickSuccessionAreTwoPresses() throws Exception {
+        try (Board board = Boards.open(config(true, Duration.ZERO))) {
+            SimulatedBoard simulated = (SimulatedBoard) board;
+            BlockingQueue<ButtonPress> presses = new LinkedBlockingQueue<>();
+            board.button().setListener(presses::add);
+            simulated.press();
+            Thread.sleep(10);
+            simulated.press();
+            assertEquals(1, presses.poll(5, TimeUnit.SECONDS).sequence());
+            assertEquals(2, presses.poll(5, TimeUnit.SECONDS).sequence(), "the second press was not lost");
+        }
+    }
+
     @Test
     void bouncingMockEdgesThroughTheRealListenerGiveOnePress() throws Exception {
         for (boolean activeLow : new boolean[] {true, false}) {
