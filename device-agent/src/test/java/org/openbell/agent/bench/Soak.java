@@ -72,6 +72,13 @@ final class Soak {
         report.put("agent RSS MiB per 100 calls", slope(callPhase, s -> s.calls(), Sample::agentRssMiB) * 100);
         report.put("agent threads per 100 calls", slope(callPhase, s -> s.calls(), s -> s.agentThreads()) * 100);
         report.put("spare worker RSS MiB per 100 calls", slope(callPhase, s -> s.calls(), Sample::workerRssMiB) * 100);
+        // The same slopes without the first fifth of each phase, where the heap grows to its
+        // working size and the ring and call code is loaded and compiled: the long-run growth.
+        List<Sample> ringsWarm = ringPhase.subList(ringPhase.size() / 5, ringPhase.size());
+        List<Sample> callsWarm = callPhase.subList(callPhase.size() / 5, callPhase.size());
+        report.put("agent RSS MiB per 1000 rings, after warm-up", slope(ringsWarm, s -> s.rings(), Sample::agentRssMiB) * 1000);
+        report.put("agent RSS MiB per 100 calls, after warm-up", slope(callsWarm, s -> s.calls(), Sample::agentRssMiB) * 100);
+        report.put("agent threads per 100 calls, after warm-up", slope(callsWarm, s -> s.calls(), s -> s.agentThreads()) * 100);
         report.put("agent RSS MiB first/last", samples.getFirst().agentRssMiB() + " / " + samples.getLast().agentRssMiB());
         report.put("agent threads first/last", samples.getFirst().agentThreads() + " / " + samples.getLast().agentThreads());
         report.put("samples", samples);

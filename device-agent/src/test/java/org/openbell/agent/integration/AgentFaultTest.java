@@ -228,4 +228,38 @@ class AgentFaultTest {
             assertTrue(alice.rings.stream().noneMatch(RingEnded.class::isInstance));
         }
     }
+
+    /**
+     * A broker restart of a minute (a real Mosquitto stopped and started): a ring pressed early in
+     * the outage expires unseen; one pressed late, still alive when the broker is back, reaches both
+     * owners exactly once within a few seconds (the backoff had grown to its 30 s cap: defect 3).
+     */
+    @Test
+    void aMinuteLongBrokerRestartDeliversTheRingStillAliveOnceAndTheExpiredOneNever() throws Exception {
+        broker = MosquittoBroker.start();
+        startAgent(broker.tcpUri(), Duration.ofSeconds(30));
+        try (OwnerClient alice = new OwnerClient(broker.tcpUri(), "alice", "front-door");
+                OwnerClient bob = new OwnerClient(broker.tcpUri(), "bob", "front-door")) {
+            await(this::statusConnected, "agent connected", Duration.ofSeconds(20));
+            broker.stop();
+            await(() -> !statusConnected(), "the status says disconnected", Duration.ofSeconds(10));
+            press(); // expires 30 s later, during the outage
+            String expired = agent.ring().snapshot().ringId().orElseThrow();
+            await(() -> agent.ring().snapshot().state() == RingState.IDLE, "the first ring timed out", Duration.ofSeconds(40));
+            Thread.sleep(15_000); // a minute in all, by the time the broker is back
+            press();
+            String live = agent.ring().snapshot().ringId().orElseThrow();
+            Thread.sleep(10_000);
+            broker.startAgain();
+            await(this::statusConnected, "reconnected", Duration.ofSeconds(5));
+            for (OwnerClient owner : List.of(alice, bob)) {
+                owner.awaitConnected(Duration.ofSeconds(20));
+            }
+            for (OwnerClient owner : List.of(alice, bob)) {
+                Map<String, Integer> seen = drain(owner.rings, Duration.ofSeconds(4));
+                assertEquals(Map.of(live + "#1", 1), seen, owner.ownerId + ": the live ring once, never the expired " + expired);
+            }
+            assertEquals(2, chimes.get());
+        }
+    }
 }

@@ -376,10 +376,7 @@ public final class MqttLink implements AutoCloseable {
         List<Pending> unacknowledged = new ArrayList<>(inFlight);
         inFlight.clear();
         for (int i = unacknowledged.size() - 1; i >= 0; i--) {
-            Pending p = unacknowledged.get(i);
-            if (p.message.qos() > 0) {
-                outbox.addFirst(p);
-            }
+            outbox.addFirst(unacknowledged.get(i)); // QoS 0 too: Paho may not have written it, and its future must complete
         }
         transition(LinkState.DISCONNECTED, "connection " + c.number + " lost");
         notifyListeners(false, Optional.ofNullable(cause));
