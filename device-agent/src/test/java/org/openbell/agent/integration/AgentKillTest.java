@@ -71,4 +71,54 @@ class AgentKillTest {
             }
         }
     }
+
+    /**
+     * A frozen agent (SIGSTOP: a stalled SD card, a debugger): the broker sees its keep-alive lapse
+     * and publishes the Last Will, owners see the doorbell offline; once it runs again (SIGCONT) it
+     * finds its connection gone, reconnects, says it is online, and the next press rings once.
+     */
+    @Test
+    void aFrozenAgentIsSeenOfflineAndRingsAgainOnceItRuns() throws Exception {
+        broker = MosquittoBroker.start();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path config = Files.writeString(dir.resolve("frozen.yml"), """
+                device: {id: front-door, name: Front door}
+                hardware: {mode: simulated, button: {debounce: 5ms, lockout: 100ms}}
+                mqtt: {broker: "%s", webSocketUrl: "%s", keepAlive: 4s, reconnectMin: 100ms, reconnectMax: 1s}
+                web: {bind: 127.0.0.1, port: %d}
+                stateDir: "%s"
+                """.formatted(broker.tcpUri(), broker.webSocketUri(), port, dir.resolve("state-frozen")));
+        String base = "https://127.0.0.1:" + port;
+        try (OwnerClient alice = new OwnerClient(broker.tcpUri(), "alice", "front-door");
+                AgentProcess agent = new AgentProcess(config, base, dir.resolve("frozen.log"))) {
+            assertEquals(org.openbell.signaling.Presence.State.ONLINE, alice.next(alice.presence, org.openbell.signaling.Presence.class).state());
+            signal("STOP", agent.pid());
+            try {
+                assertEquals(org.openbell.signaling.Presence.State.OFFLINE,
+                        alice.next(alice.presence, org.openbell.signaling.Presence.class).state(), "the Last Will, published by the broker");
+            } finally {
+                signal("CONT", agent.pid());
+            }
+            assertEquals(org.openbell.signaling.Presence.State.ONLINE,
+                    alice.next(alice.presence, org.openbell.signaling.Presence.class).state(), "online again after the thaw");
+            for (int i = 0; i < 200 && !agent.status().path("mqttConnected").asBoolean(); i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(agent.status().path("mqttConnected").asBoolean());
+            alice.rings.clear();
+            agent.press();
+            Ring ring = alice.next(alice.rings, Ring.class);
+            Thread.sleep(1500);
+            assertTrue(alice.rings.stream().noneMatch(m -> m instanceof Ring r && r.ringId().equals(ring.ringId())),
+                    "the ring arrived once");
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+        assertEquals(0, kill.waitFor());
+    }
 }
