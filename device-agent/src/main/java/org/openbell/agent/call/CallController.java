@@ -50,6 +50,9 @@ public final class CallController implements AutoCloseable {
     private final Supplier<String> sessionIds;
     private final MediaWorkers workers;
     private final Duration setupTimeout;
+    /** During a call the worker is asked for stats this often; silent for {@link #heartbeatSilence}, it is taken as frozen. */
+    private Duration heartbeatEvery = Duration.ofSeconds(5);
+    private Duration heartbeatSilence = Duration.ofSeconds(20);
 
     // Call-loop state.
     private Session session;
@@ -72,6 +75,30 @@ public final class CallController implements AutoCloseable {
         final java.util.List<Candidate> early = new java.util.ArrayList<>();
         Runnable cancelTimeout = () -> { };
         CompletableFuture<JsonNode> pendingStats;
+        long lastHeardNanos;
+
+        /**
+         * A worker frozen mid-call (SIGSTOP, a native deadlock) sends nothing and the call would
+         * hang until the owner gives up: ask it for stats now and then, and end the call
+         * ({@code media-failed}) and kill it if it stays silent.
+         */
+        void heartbeat() {
+            timers.schedule(heartbeatEvery, () -> {
+                if (session != this || ending) {
+                    return;
+                }
+                long silentMs = (System.nanoTime() - lastHeardNanos) / 1_000_000;
+                if (silentMs > heartbeatSilence.toMillis()) {
+                    log.error("Call {}: the media worker (pid {}) has not answered for {} ms; ending the call", id, worker.pid(), silentMs);
+                    ending = true;
+                    worker.kill();
+                    finish(Hangup.Reason.MEDIA_FAILED.wireName(), true);
+                    return;
+                }
+                worker.send(WorkerProcess.request("stats", id));
+                heartbeat();
+            });
+        }
 
         Session(String id, String ownerId, String ringId, WorkerProcess worker) {
             this.id = id;
@@ -117,9 +144,12 @@ public final class CallController implements AutoCloseable {
                         cancelTimeout.run();
                         update(); // the snapshot is current before anyone hears of it
                         send(new CallState(deviceId, id, CallState.State.CONNECTED, clock.instant()));
+                        lastHeardNanos = System.nanoTime();
+                        heartbeat();
                     }
                 }
                 case "stats" -> {
+                    lastHeardNanos = System.nanoTime();
                     lastStats = event;
                     if (pendingStats != null) {
                         pendingStats.complete(event);
@@ -254,6 +284,12 @@ public final class CallController implements AutoCloseable {
             }));
             update();
         });
+    }
+
+    /** How often a call's worker is asked for stats, and how long it may stay silent (tests). */
+    void heartbeat(Duration every, Duration silence) {
+        heartbeatEvery = every;
+        heartbeatSilence = silence;
     }
 
     /** Answer, candidate or hangup from an owner. Anything for another session or from another owner is ignored. */

@@ -104,6 +104,23 @@ class CallControllerTest {
         await(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), "the worker exits after its call");
     }
 
+    /** Issue 11: a worker frozen mid-call (SIGSTOP) is noticed by the stats heartbeat; the call ends media-failed. */
+    @Test
+    void aWorkerFrozenMidCallEndsTheCall() throws Exception {
+        controller(Duration.ofSeconds(30));
+        calls.heartbeat(Duration.ofMillis(200), Duration.ofSeconds(1));
+        connect("alice");
+        long pid = calls.snapshot().workerPid().orElseThrow();
+        Thread.sleep(700);
+        sent.clear();
+        assertEquals("connected", calls.snapshot().phase(), "a worker that answers keeps its call");
+        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start();
+        assertEquals(0, stop.waitFor());
+        assertEquals(Hangup.Reason.MEDIA_FAILED, next("alice", Hangup.class).reason());
+        assertEquals(CallState.State.ENDED, next("alice", CallState.class).state());
+        await(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), "the frozen worker was killed");
+    }
+
     /** Issue 11, defect 6b: QoS 1 may deliver an answer twice; the second one killed a working call. */
     @Test
     void aDuplicateAnswerLeavesTheCallUp() throws Exception {
