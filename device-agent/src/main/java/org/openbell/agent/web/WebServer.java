@@ -161,7 +161,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     /** Whether the request uses {@code method}; HEAD counts as GET (headers only). Else 405 with Allow. */
-    static boolean method(HttpExchange exchange, String method) throws IOException {
+    private static boolean method(HttpExchange exchange, String method) throws IOException {
         String asked = exchange.getRequestMethod();
         if (asked.equals(method) || method.equals("GET") && asked.equals("HEAD")) {
             return true;
