@@ -120,7 +120,8 @@ final class WorkerProcess {
                 }
                 if ("ready".equals(event.path("ev").asText())) {
                     long ms = (System.nanoTime() - startedNanos) / 1_000_000;
-                    log.info("Media worker {} ready in {} ms (libwebrtc warm-up {} ms)", pid(), ms, event.path("warmupMs").asLong());
+                    log.info("Media worker {} ready in {} ms (warm-up {} ms, of which {} ms until the speaker played)", pid(), ms,
+                            event.path("warmupMs").asLong(), event.path("speakerMs").asLong());
                     ready.complete(ms);
                     continue;
                 }

@@ -156,10 +156,9 @@ public final class Bench {
             double idleHeap = AgentProcess.liveHeapMiB(agent.pid());
             figures.add("agent live heap idle", "MiB", idleHeap);
             for (int round = 0; round < rounds; round++) {
-                // A visitor arrives some seconds after the last call: the next worker is warm and its
-                // sound streams are running (a worker answered within ~1 s of its start hears the
-                // owner late at first: the sound server had not started its speaker stream yet).
-                Thread.sleep(2000);
+                // The next visitor rings as soon as the next worker is ready (it says so once its
+                // speaker plays: SpeakerWarmup); no settling pause hides a late speaker any more.
+                waitIdle(agent);
                 figures.add("press-to-ring (embedded broker)", "ms", ring(agent, page, figures, "embedded broker"));
                 Object previous = page.evaluate("() => openbell.call ? openbell.call.sessionId : ''");
                 page.locator("#answer").click();

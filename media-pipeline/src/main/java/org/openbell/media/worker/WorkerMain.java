@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The media worker process: {@code java org.openbell.media.worker.WorkerMain [options]}.
- * Pre-warms libwebrtc (audio module, factory), says {@code ready}, then serves one call from
+ * Pre-warms libwebrtc (the speaker, audio module, factory), says {@code ready}, then serves one call from
  * JSON-line requests on stdin and reports JSON-line events on stdout (see the module README).
  * It exits after its call, or when stdin closes (the agent went away).
  */
@@ -47,20 +47,26 @@ public final class WorkerMain {
             return;
         }
         long t0 = System.nanoTime();
+        boolean soundServer = options.audio().equals("pulse");
+        SpeakerWarmup speaker = soundServer ? wakeSpeaker() : null;
+        long speakerMs = (System.nanoTime() - t0) / 1_000_000;
         // One audio module per process, chosen at startup: the sound server, or none.
-        AudioDeviceModuleBase audio = options.audio().equals("pulse")
+        AudioDeviceModuleBase audio = soundServer
                 ? new AudioDeviceModule(AudioLayer.kLinuxPulseAudio) : new HeadlessAudioDeviceModule();
-        log.info("Audio: {}", options.audio().equals("pulse") ? "sound server (PulseAudio protocol) default microphone and speaker"
+        log.info("Audio: {}", soundServer ? "sound server (PulseAudio protocol) default microphone and speaker"
                 : "headless (no sound devices: the doorbell sends silence)");
         PeerConnectionFactory factory = new PeerConnectionFactory(audio);
         startSoundDevices(audio);
+        if (speaker != null) {
+            speaker.close(); // the call's speaker stream has joined the running speaker
+        }
         // Warm the codec tables once so the first offer is fast.
         CallSession.videoPreferences(factory);
         ExecutorService loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("worker-loop").factory());
         CountDownLatch done = new CountDownLatch(1);
         CallSession[] session = new CallSession[1];
         out.send(out.event("ready").put("pid", ProcessHandle.current().pid())
-                .put("warmupMs", (System.nanoTime() - t0) / 1_000_000));
+                .put("warmupMs", (System.nanoTime() - t0) / 1_000_000).put("speakerMs", speakerMs));
         Thread reader = Thread.ofPlatform().daemon().name("worker-stdin").start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 String line;
@@ -107,6 +113,19 @@ public final class WorkerMain {
             audio.startRecording();
         } catch (Throwable t) { // native errors surface as Error; the call still starts the devices itself
             log.warn("Could not start the sound devices ahead of the call: {}", t.toString());
+        }
+    }
+
+    /**
+     * Brings the sound server's speaker to steady rendering before the call's own stream starts
+     * ({@link SpeakerWarmup}); the worker then says ready only once its speaker really plays.
+     */
+    private static SpeakerWarmup wakeSpeaker() throws InterruptedException {
+        try {
+            return SpeakerWarmup.start(5000);
+        } catch (IllegalStateException e) {
+            log.warn("Could not wake the speaker ahead of the call: {}", e.getMessage());
+            return null;
         }
     }
 
