@@ -127,7 +127,12 @@ public record TlsIdentity(Path keystore, char[] password) {
         }
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry(ALIAS, pair.getPrivate(), password, new X509Certificate[] {certificate});
+        // The key's password lies next to the keystore (both mode 600): PBKDF2 iterations would
+        // protect nothing and cost ~20 ms at every load on a Pi-class CPU (the web server and the
+        // embedded broker each load it at start-up). One iteration; the file mode is the protection.
+        ks.setEntry(ALIAS, new KeyStore.PrivateKeyEntry(pair.getPrivate(), new X509Certificate[] {certificate}),
+                new KeyStore.PasswordProtection(password, "PBEWithHmacSHA256AndAES_256",
+                        new javax.crypto.spec.PBEParameterSpec(randomBytes(16), 1)));
         var out = new java.io.ByteArrayOutputStream();
         ks.store(out, password);
         return out.toByteArray();
