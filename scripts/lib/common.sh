@@ -58,7 +58,7 @@ stop_system_mosquitto() {
 # or older than the sources, and prints its path. Needs JAVA_HOME and PATH set (find_jdk25).
 agent_jar() {
   local jar=device-agent/target/openbell-agent.jar newest
-  newest=$(find pom.xml hardware/pom.xml mqtt-signaling/pom.xml media-pipeline/pom.xml device-agent/pom.xml hardware/src mqtt-signaling/src media-pipeline/src device-agent/src device-agent/webapp/src device-agent/webapp/package.json -newer "$jar" -type f -print -quit 2>/dev/null || true)
+  newest=$(find pom.xml hardware/pom.xml mqtt-signaling/pom.xml media-pipeline/pom.xml web-push/pom.xml device-agent/pom.xml hardware/src mqtt-signaling/src media-pipeline/src web-push/src device-agent/src device-agent/webapp/src device-agent/webapp/package.json -newer "$jar" -type f -print -quit 2>/dev/null || true)
   if [ ! -f "$jar" ] || [ -n "$newest" ]; then
     echo "openbell: building (first run takes a few minutes)..." >&2
     mvn -B -q -ntp -DskipTests package >&2
