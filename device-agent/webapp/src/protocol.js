@@ -40,11 +40,19 @@ const token = (name) => ({ name, kind: 'token', required: true });
 const line = (name) => ({ name, kind: 'line', required: true });
 const index = (name) => ({ name, kind: 'index', required: true });
 const optionalIceServers = (name) => ({ name, kind: 'ice-servers', required: false });
+const optionalChoice = (name, choices) => ({ name, kind: 'choice', required: false, choices });
+const endpoint = (name) => ({ name, kind: 'endpoint', required: true });
+const p256Key = (name) => ({ name, kind: 'p256-key', required: true });
+const authSecret = (name) => ({ name, kind: 'auth-secret', required: true });
 
 export const MAX_SDP_CHARS = 32768;
 export const MAX_CANDIDATE_CHARS = 1024;
 const PRINTABLE = /^[\x20-\x7e]*$/;
 const TOKEN = /^[\x21-\x7e]{1,64}$/;
+export const MAX_ENDPOINT_CHARS = 1024;
+const ENDPOINT = /^https:\/\/[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?(\/[\x21-\x7e]*)?$/;
+const P256_KEY = /^B[A-Za-z0-9_-]{86}$/;
+const AUTH_SECRET = /^[A-Za-z0-9_-]{21}[AQgw]$/;
 
 /** Fields of each message type, in wire order (after v and type). */
 export const SCHEMAS = Object.freeze({
@@ -59,6 +67,11 @@ export const SCHEMAS = Object.freeze({
   candidate: [id('deviceId'), id('sessionId'), line('candidate'), token('sdpMid'), index('sdpMLineIndex'), time('at')],
   hangup: [id('deviceId'), id('sessionId'), choice('reason', ['normal', 'media-failed', 'timeout', 'busy']), time('at')],
   'call-state': [id('deviceId'), id('sessionId'), choice('state', ['connecting', 'connected', 'ended']), time('at')],
+  'push-key': [id('deviceId'), p256Key('key'), time('at')],
+  'push-subscribe': [id('deviceId'), endpoint('endpoint'), p256Key('p256dh'), authSecret('auth'), time('at')],
+  'push-unsubscribe': [id('deviceId'), endpoint('endpoint'), time('at')],
+  'push-status': [id('deviceId'), endpoint('endpoint'), choice('state', ['subscribed', 'unsubscribed', 'refused']),
+    optionalChoice('reason', ['endpoint-not-allowed', 'bad-key', 'push-off', 'not-stored']), time('at')],
 });
 
 function problem(field, value) {
@@ -81,6 +94,14 @@ function problem(field, value) {
         ? null : 'must be an ICE candidate line (candidate:...)';
     case 'index':
       return Number.isInteger(value) && value >= 0 && value <= 255 ? null : 'must be an integer from 0 to 255';
+    case 'endpoint':
+      return typeof value === 'string' && value.length <= MAX_ENDPOINT_CHARS && ENDPOINT.test(value) ? null
+        : `must be an https URL (host name, optional port and path, printable, no user info), at most ${MAX_ENDPOINT_CHARS} characters`;
+    case 'p256-key':
+      return typeof value === 'string' && P256_KEY.test(value) ? null
+        : 'must be a P-256 public key: 87 base64url characters (no padding) starting with B';
+    case 'auth-secret':
+      return typeof value === 'string' && AUTH_SECRET.test(value) ? null : 'must be 16 bytes in base64url: 22 characters, no padding';
     case 'ice-servers':
       return isIceServers(value) ? null
         : 'must be 1-4 objects {urls: [1-4 stun:/turn:/turns: URLs], username?, credential?} (printable, at most 256 characters)';
@@ -167,6 +188,9 @@ export function decode(payload) {
       throw new ProtocolError(ErrorCode.MISSING_FIELD, `${json.type} needs '${field.name}'`);
     }
   }
+  if (json.type === 'push-status' && json.state === 'refused' && !has(json, 'reason')) {
+    throw new ProtocolError(ErrorCode.MISSING_FIELD, "push-status refused needs 'reason'");
+  }
   if (json.type === 'ring-ended' && !has(json, 'by') && (json.outcome === 'answered' || json.outcome === 'declined')) {
     throw new ProtocolError(ErrorCode.MISSING_FIELD, `ring-ended with outcome ${json.outcome} needs 'by'`);
   }
@@ -183,6 +207,9 @@ export function decode(payload) {
   }
   if (json.type === 'ring-ended' && json.outcome === 'timed-out' && has(json, 'by')) {
     throw new ProtocolError(ErrorCode.INVALID_FIELD, 'by must be absent when the outcome is timed-out');
+  }
+  if (json.type === 'push-status' && json.state !== 'refused' && has(json, 'reason')) {
+    throw new ProtocolError(ErrorCode.INVALID_FIELD, 'reason only when refused');
   }
   const message = { v: PROTOCOL_VERSION, type: json.type };
   for (const field of schema) {
@@ -216,6 +243,7 @@ export function topics(prefix = 'openbell') {
   return Object.freeze({
     presence: (deviceId) => `${root}/doorbells/${deviceId}/presence`,
     rings: (deviceId) => `${root}/doorbells/${deviceId}/rings`,
+    pushKey: (deviceId) => `${root}/doorbells/${deviceId}/push-key`,
     ownerToDevice: (ownerId, deviceId) => `${root}/owners/${ownerId}/doorbells/${deviceId}`,
     deviceToOwner: (deviceId, ownerId) => `${root}/doorbells/${deviceId}/owners/${ownerId}`,
   });

@@ -7,7 +7,7 @@ import java.util.List;
 /** One field of a message schema and the check of its JSON value (rule 9 of docs/protocol.md). */
 record Field(String name, Kind kind, boolean required, List<String> choices) {
 
-    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX, ICE_SERVERS }
+    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX, ICE_SERVERS, ENDPOINT, P256_KEY, AUTH_SECRET }
 
     static Field id(String name) {
         return new Field(name, Kind.ID, true, List.of());
@@ -45,6 +45,18 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
         return new Field(name, Kind.ICE_SERVERS, false, List.of());
     }
 
+    static Field endpoint(String name) {
+        return new Field(name, Kind.ENDPOINT, true, List.of());
+    }
+
+    static Field p256Key(String name) {
+        return new Field(name, Kind.P256_KEY, true, List.of());
+    }
+
+    static Field authSecret(String name) {
+        return new Field(name, Kind.AUTH_SECRET, true, List.of());
+    }
+
     static Field optionalChoice(String name, List<String> choices) {
         return new Field(name, Kind.CHOICE, false, List.copyOf(choices));
     }
@@ -72,6 +84,13 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
                     : "must be an ICE candidate line (candidate:...), at most " + Sdp.MAX_CANDIDATE_CHARS + " characters";
             case INDEX -> value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= 0 && value.intValue() <= 255 ? null
                     : "must be an integer from 0 to 255";
+            case ENDPOINT -> value.isTextual() && PushFormats.isEndpoint(value.textValue()) ? null
+                    : "must be an https URL (host name, optional port and path, printable, no user info), at most "
+                    + PushFormats.MAX_ENDPOINT_CHARS + " characters";
+            case P256_KEY -> value.isTextual() && PushFormats.isP256Key(value.textValue()) ? null
+                    : "must be a P-256 public key: 87 base64url characters (no padding) starting with B";
+            case AUTH_SECRET -> value.isTextual() && PushFormats.isAuthSecret(value.textValue()) ? null
+                    : "must be 16 bytes in base64url: 22 characters, no padding";
             case ICE_SERVERS -> iceServers(value) != null ? null
                     : "must be 1-" + IceServer.MAX_SERVERS + " objects {urls: [1-" + IceServer.MAX_URLS
                     + " stun:/turn:/turns: URLs], username?, credential?} (printable, at most 256 characters)";

@@ -6,7 +6,8 @@ import java.time.Instant;
  * A protocol v1 message (docs/protocol.md). Immutable; every subtype validates itself on
  * construction, so a {@code Message} that exists is a valid one.
  */
-public sealed interface Message permits Presence, Ring, RingEnded, RingAnswer, RingDecline, CallMessage {
+public sealed interface Message permits Presence, Ring, RingEnded, RingAnswer, RingDecline, CallMessage,
+        PushKey, PushSubscribe, PushUnsubscribe, PushStatus {
 
     /** The doorbell the message is from or for. */
     String deviceId();

@@ -50,7 +50,15 @@ public final class MessageCodec {
             Map.entry(MessageType.HANGUP, List.of(Field.id("deviceId"), Field.id("sessionId"),
                     Field.choice("reason", List.of("normal", "media-failed", "timeout", "busy")), Field.time("at"))),
             Map.entry(MessageType.CALL_STATE, List.of(Field.id("deviceId"), Field.id("sessionId"),
-                    Field.choice("state", List.of("connecting", "connected", "ended")), Field.time("at"))));
+                    Field.choice("state", List.of("connecting", "connected", "ended")), Field.time("at"))),
+            Map.entry(MessageType.PUSH_KEY, List.of(Field.id("deviceId"), Field.p256Key("key"), Field.time("at"))),
+            Map.entry(MessageType.PUSH_SUBSCRIBE, List.of(Field.id("deviceId"), Field.endpoint("endpoint"),
+                    Field.p256Key("p256dh"), Field.authSecret("auth"), Field.time("at"))),
+            Map.entry(MessageType.PUSH_UNSUBSCRIBE, List.of(Field.id("deviceId"), Field.endpoint("endpoint"), Field.time("at"))),
+            Map.entry(MessageType.PUSH_STATUS, List.of(Field.id("deviceId"), Field.endpoint("endpoint"),
+                    Field.choice("state", List.of("subscribed", "unsubscribed", "refused")),
+                    Field.optionalChoice("reason", List.of("endpoint-not-allowed", "bad-key", "push-off", "not-stored")),
+                    Field.time("at"))));
 
     private final ObjectMapper mapper;
 
@@ -131,6 +139,26 @@ public final class MessageCodec {
                 node.put("state", c.state().wireName());
                 node.put("at", c.at().toEpochMilli());
             }
+            case PushKey k -> {
+                node.put("key", k.key());
+                node.put("at", k.at().toEpochMilli());
+            }
+            case PushSubscribe p -> {
+                node.put("endpoint", p.endpoint());
+                node.put("p256dh", p.p256dh());
+                node.put("auth", p.auth());
+                node.put("at", p.at().toEpochMilli());
+            }
+            case PushUnsubscribe u -> {
+                node.put("endpoint", u.endpoint());
+                node.put("at", u.at().toEpochMilli());
+            }
+            case PushStatus p -> {
+                node.put("endpoint", p.endpoint());
+                node.put("state", p.state().wireName());
+                p.reason().ifPresent(r -> node.put("reason", r.wireName()));
+                node.put("at", p.at().toEpochMilli());
+            }
         }
         try {
             return mapper.writeValueAsBytes(node);
@@ -175,6 +203,10 @@ public final class MessageCodec {
             if (field.required() && !json.has(field.name())) {
                 throw new ProtocolException(ErrorCode.MISSING_FIELD, type.get().wireName() + " needs '" + field.name() + "'", payload);
             }
+        }
+        if (type.get() == MessageType.PUSH_STATUS && json.get("state").isTextual()
+                && json.get("state").textValue().equals("refused") && !json.has("reason")) {
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, "push-status refused needs 'reason'", payload);
         }
         if (type.get() == MessageType.RING_ENDED && !json.has("by")) {
             JsonNode outcome = json.get("outcome");
@@ -245,6 +277,14 @@ public final class MessageCodec {
                     Field.instant(json.get("at")));
             case CALL_STATE -> new CallState(deviceId, text(json, "sessionId"),
                     Field.enumOf(CallState.State.class, text(json, "state")), Field.instant(json.get("at")));
+            case PUSH_KEY -> new PushKey(deviceId, text(json, "key"), Field.instant(json.get("at")));
+            case PUSH_SUBSCRIBE -> new PushSubscribe(deviceId, text(json, "endpoint"), text(json, "p256dh"), text(json, "auth"),
+                    Field.instant(json.get("at")));
+            case PUSH_UNSUBSCRIBE -> new PushUnsubscribe(deviceId, text(json, "endpoint"), Field.instant(json.get("at")));
+            case PUSH_STATUS -> new PushStatus(deviceId, text(json, "endpoint"),
+                    Field.enumOf(PushStatus.State.class, text(json, "state")),
+                    Optional.ofNullable(json.get("reason")).map(r -> Field.enumOf(PushStatus.Reason.class, r.textValue())),
+                    Field.instant(json.get("at")));
         };
     }
 

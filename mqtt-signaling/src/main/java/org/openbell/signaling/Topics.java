@@ -32,6 +32,11 @@ public record Topics(String prefix) {
         return doorbell(deviceId) + "/presence";
     }
 
+    /** The doorbell's retained {@code push-key} (its VAPID public key, for owner apps). */
+    public String pushKey(String deviceId) {
+        return doorbell(deviceId) + "/push-key";
+    }
+
     /** {@code ring} and {@code ring-ended} from a doorbell to its owners. */
     public String rings(String deviceId) {
         return doorbell(deviceId) + "/rings";

@@ -16,7 +16,7 @@ import org.openbell.signaling.Topics;
  * <ul>
  *   <li>a doorbell write only its own subtree ({@code P/v1/doorbells/{id}/#}) and read only the
  *       commands owners send it ({@code P/v1/owners/+/doorbells/{id}});</li>
- *   <li>an owner read only the presence, rings and their own call topic of the doorbells they are
+ *   <li>an owner read only the presence, push key, rings and their own call topic of the doorbells they are
  *       paired with, and write only their own command topic to each of those doorbells.</li>
  * </ul>
  * Nothing else: no wildcard reads across doorbells, and a doorbell knows who sent a command from
@@ -119,6 +119,7 @@ public final class BrokerAccess {
      */
     public static List<Grant> ownerGrants(Topics topics, String ownerId, String deviceId) {
         return List.of(Grant.read(topics.presence(deviceId)),
+                Grant.read(topics.pushKey(deviceId)),
                 Grant.read(topics.rings(deviceId)),
                 Grant.read(topics.deviceToOwner(deviceId, ownerId)),
                 Grant.write(topics.ownerToDevice(ownerId, deviceId)));

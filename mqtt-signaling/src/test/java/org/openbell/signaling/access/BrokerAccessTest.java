@@ -26,6 +26,7 @@ class BrokerAccessTest {
         assertEquals("""
                 user owner.alice
                 topic read openbell/v1/doorbells/front/presence
+                topic read openbell/v1/doorbells/front/push-key
                 topic read openbell/v1/doorbells/front/rings
                 topic read openbell/v1/doorbells/front/owners/alice
                 topic write openbell/v1/owners/alice/doorbells/front
