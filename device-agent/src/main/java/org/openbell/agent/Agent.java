@@ -20,6 +20,7 @@ import org.openbell.agent.config.AgentConfig;
 import org.openbell.agent.owners.OwnerStore;
 import org.openbell.agent.owners.Pairing;
 import org.openbell.agent.owners.PairingCodes;
+import org.openbell.agent.push.WebPush;
 import org.openbell.agent.ring.RingController;
 import org.openbell.agent.ring.RingJournal;
 import org.openbell.agent.ring.RingSignals;
@@ -35,6 +36,8 @@ import org.openbell.hardware.HardwareConfig;
 import org.openbell.hardware.SimulatedBoard;
 import org.openbell.signaling.CallMessage;
 import org.openbell.signaling.Ids;
+import org.openbell.signaling.PushSubscribe;
+import org.openbell.signaling.PushUnsubscribe;
 import org.openbell.signaling.Ring;
 import org.openbell.signaling.RingEnded;
 import org.openbell.signaling.Topics;
@@ -59,6 +62,7 @@ public final class Agent implements AutoCloseable {
     private String webSocketUrl;
     private SimulatedSound sound;
     private Pairing pairing;
+    private WebPush push;
     private ScheduledExecutorService loop;
 
     private final Function<HardwareConfig, Board> boards;
@@ -142,19 +146,32 @@ public final class Agent implements AutoCloseable {
                 snapshot.lastEnded().flatMap(RingEnded::by).ifPresent(owner -> calls.start(owner, snapshot.lastEnded().get().ringId()));
             }
         });
+        if (config.push().enabled()) {
+            push = own(WebPush.start(config.push(), config.stateDir(), config.device().id(), clock,
+                    (owner, message) -> signaling.toOwner(owner, message)));
+        }
         signaling = own(DeviceSignaling.start(config, broker, clock, (owner, message) -> {
             if (message instanceof CallMessage call) {
                 calls.ownerMessage(owner, call);
+            } else if (message instanceof PushSubscribe || message instanceof PushUnsubscribe) {
+                pushMessage(owner, message);
             } else {
                 ring.ownerMessage(owner, message);
             }
         }, (connected, cause) -> ring.brokerConnection(connected)));
+        if (push != null) {
+            signaling.announcePushKey(push.publicKey());
+        }
         interrupted.ifPresent(ring::interruptedBeforeStart); // queued until the link is up: phones stop ringing for it
         if (owners != null) {
             pairing = new Pairing(owners,
                     new PairingCodes(clock, config.pairing().codeTtl(), config.pairing().failuresPerMinute()),
                     accounts != null ? accounts : signaling::askRegistrar, clock);
             log.info("Pairing on: {} phone(s) paired", pairing.owners().size());
+            if (push != null) {
+                pairing.onRemoved(push::forgetOwner);
+                push.keepOnly(pairing.owners().stream().map(o -> o.id()).collect(java.util.stream.Collectors.toSet()));
+            }
         }
         board.button().setListener(press -> {
             ring.press(press);
@@ -168,6 +185,18 @@ public final class Agent implements AutoCloseable {
         long sinceJvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         log.info("Openbell ready in {} ms ({} ms since JVM start): owner app https://localhost:{}/ , demo page https://localhost:{}/demo",
                 ms, sinceJvm, web.port(), web.port());
+    }
+
+    /** push-subscribe / push-unsubscribe: to the push side, or refused when push is off. */
+    private void pushMessage(String owner, org.openbell.signaling.Message message) {
+        if (push != null) {
+            push.ownerMessage(owner, message);
+            return;
+        }
+        String endpoint = message instanceof PushSubscribe s ? s.endpoint() : ((PushUnsubscribe) message).endpoint();
+        signaling.toOwner(owner, new org.openbell.signaling.PushStatus(config.device().id(), endpoint,
+                org.openbell.signaling.PushStatus.State.REFUSED,
+                Optional.of(org.openbell.signaling.PushStatus.Reason.PUSH_OFF), clock.instant()));
     }
 
     private <T extends AutoCloseable> T own(T part) {
@@ -258,6 +287,9 @@ public final class Agent implements AutoCloseable {
             return page;
         }
         config.web().ownerAppUrl().ifPresent(url -> page.put("ownerAppUrl", url));
+        if (push != null) {
+            page.put("pushKey", push.publicKey());
+        }
         // Fresh TURN credentials with each page load; the shared secret never leaves the device.
         page.put("iceServers", IceServers.issue(config.media().iceServers(), config.device().id(), java.time.Instant.now()));
         return page;
@@ -301,6 +333,7 @@ public final class Agent implements AutoCloseable {
         callStatus.put("workersStarted", call.workersStarted());
         callStatus.put("workerReady", calls.workerReady());
         status.put("call", callStatus);
+        status.put("push", push != null ? push.status() : Map.of("enabled", false));
         return status;
     }
 
@@ -328,12 +361,18 @@ public final class Agent implements AutoCloseable {
             if (signaling != null) {
                 signaling.ringStarted(r);
             }
+            if (push != null) {
+                push.ringStarted(r); // in the same moment as the MQTT ring, off this thread
+            }
         }
 
         @Override
         public void ringEnded(RingEnded e) {
             if (signaling != null) {
                 signaling.ringEnded(e);
+            }
+            if (push != null) {
+                push.ringEnded(e);
             }
         }
     }

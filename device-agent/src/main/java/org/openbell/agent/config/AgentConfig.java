@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.openbell.agent.broker.EmbeddedBrokerConfig;
 import org.openbell.agent.call.MediaConfig;
+import org.openbell.agent.push.PushConfig;
 import org.openbell.hardware.HardwareConfig;
 
 /**
@@ -21,6 +22,7 @@ public record AgentConfig(
         WebConfig web,
         MediaConfig media,
         PairingConfig pairing,
+        PushConfig push,
         Path stateDir) {
 
     public AgentConfig {
@@ -32,6 +34,7 @@ public record AgentConfig(
         Objects.requireNonNull(web, "web");
         Objects.requireNonNull(media, "media");
         Objects.requireNonNull(pairing, "pairing");
+        Objects.requireNonNull(push, "push");
         Objects.requireNonNull(stateDir, "stateDir");
     }
 

@@ -168,10 +168,38 @@ public final class ConfigLoader {
         AgentConfig.PairingConfig pairingConfig = new AgentConfig.PairingConfig(codeTtl,
                 pairing.integer("failuresPerMinute", 5, 1, 100));
         pairing.rejectUnknownKeys();
+        org.openbell.agent.push.PushConfig push = push(root.section("push"));
         Path stateDir = root.path("stateDir", ".openbell");
         root.rejectUnknownKeys();
         return new AgentConfig(deviceConfig, hardware, new AgentConfig.RingConfig(timeout), mqtt, brokerConfig, webConfig,
-                media, pairingConfig, stateDir);
+                media, pairingConfig, push, stateDir);
+    }
+
+    private static org.openbell.agent.push.PushConfig push(ConfigNode push) {
+        var d = org.openbell.agent.push.PushConfig.defaults();
+        boolean enabled = push.bool("enabled", d.enabled());
+        String contact = push.string("contact", d.contact());
+        if (!contact.matches("(mailto:[^\\s@]+@[^\\s@]+|https://[^\\s]+)")) {
+            throw push.error("push.contact", "expected mailto:someone@example.org or an https:// URL (push services may contact"
+                    + " whoever runs this doorbell), got \"" + contact + "\"");
+        }
+        java.util.List<String> hosts = push.strings("allowedHosts");
+        if (!push.has("allowedHosts")) {
+            hosts = d.allowedHosts();
+        }
+        for (String host : hosts) {
+            if (!host.matches("(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?")) {
+                throw push.error("push.allowedHosts", "expected host names (or *.domain), optionally with :port, got \"" + host + "\"");
+            }
+            int colon = host.lastIndexOf(':');
+            if (colon > 0 && (Integer.parseInt(host.substring(colon + 1)) < 1 || Integer.parseInt(host.substring(colon + 1)) > 65535)) {
+                throw push.error("push.allowedHosts", "port out of range in \"" + host + "\"");
+            }
+        }
+        boolean allowPrivate = push.bool("allowPrivateNetworks", d.allowPrivateNetworks());
+        Optional<Path> caFile = push.optionalPath("caFile");
+        push.rejectUnknownKeys();
+        return new org.openbell.agent.push.PushConfig(enabled, contact, hosts, allowPrivate, caFile);
     }
 
     private static HardwareConfig hardware(ConfigNode hw) {

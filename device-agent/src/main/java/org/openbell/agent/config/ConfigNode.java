@@ -37,6 +37,12 @@ final class ConfigNode {
         return new ConfigNode(value(key), field(key), source);
     }
 
+    /** Whether {@code key} is set (to anything but null). */
+    boolean has(String key) {
+        JsonNode v = value(key);
+        return !v.isMissingNode() && !v.isNull();
+    }
+
     /** Longest text value accepted: no setting needs more, and a huge one is a mistake or an attack. */
     static final int MAX_TEXT = 4096;
     /** Longest duration accepted anywhere: beyond it, arithmetic on it could overflow. */

@@ -54,6 +54,7 @@ public final class Pairing {
     private final Registry registry;
     private final Clock clock;
     private final ButtonClaims claims;
+    private final List<java.util.function.Consumer<String>> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Pairing(OwnerStore store, PairingCodes codes, Registry registry, Clock clock) {
         this.store = store;
@@ -142,6 +143,12 @@ public final class Pairing {
             throw new PairingException(500, "removed from the broker, but the doorbell could not update its list: " + e.getMessage());
         }
         log.info("Removed owner {}", ownerId);
+        removed.forEach(listener -> listener.accept(ownerId));
+    }
+
+    /** Told the id of every phone removed (its push subscriptions go with it). */
+    public void onRemoved(java.util.function.Consumer<String> listener) {
+        removed.add(listener);
     }
 
     public List<Owner> owners() {

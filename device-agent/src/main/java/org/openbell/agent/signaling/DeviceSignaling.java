@@ -157,10 +157,27 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                 "ring-ended " + ended.ringId());
     }
 
-    /** Call signaling to one owner, on the device-to-owner topic. */
-    public void toOwner(String ownerId, CallMessage message) {
+    /** Call signaling or a push-status to one owner, on the device-to-owner topic. */
+    public void toOwner(String ownerId, Message message) {
         publish(Outgoing.qos1(topics.deviceToOwner(deviceId, ownerId), codec.encode(message))
                 .expiringAt(message.at().plus(CALL_EXPIRY)), message.type().wireName() + " to " + ownerId);
+    }
+
+    /**
+     * Publishes the doorbell's VAPID public key, retained, now and after every reconnect (a broker
+     * that lost its retained store gets it back), for owner apps that subscribe to rings by push.
+     */
+    public void announcePushKey(String key) {
+        Outgoing announcement = Outgoing.qos1(topics.pushKey(deviceId),
+                codec.encode(new org.openbell.signaling.PushKey(deviceId, key, clock.instant()))).asRetained();
+        link.addConnectionListener((connected, cause) -> {
+            if (connected) {
+                publish(announcement, "push-key");
+            }
+        });
+        if (link.isConnected()) {
+            publish(announcement, "push-key");
+        }
     }
 
     private void publish(Outgoing message, String what) {
@@ -227,10 +244,11 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
             return;
         }
         boolean fromOwners = message instanceof RingAnswer || message instanceof RingDecline || message instanceof Answer
-                || message instanceof Candidate || message instanceof Hangup;
+                || message instanceof Candidate || message instanceof Hangup
+                || message instanceof org.openbell.signaling.PushSubscribe || message instanceof org.openbell.signaling.PushUnsubscribe;
         if (!fromOwners) {
             reject("not-an-owner-message", message.type().wireName() + " from owner " + owner.get()
-                    + " (owners send ring-answer, ring-decline, answer, candidate, hangup)");
+                    + " (owners send ring-answer, ring-decline, answer, candidate, hangup, push-subscribe, push-unsubscribe)");
             return;
         }
         accepted.increment();

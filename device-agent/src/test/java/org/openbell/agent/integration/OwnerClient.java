@@ -25,6 +25,9 @@ final class OwnerClient implements AutoCloseable {
     final MqttLink link;
     final BlockingQueue<Message> rings = new LinkedBlockingQueue<>();
     final BlockingQueue<Message> presence = new LinkedBlockingQueue<>();
+    /** What the device sent this owner alone (call signaling, push-status). */
+    final BlockingQueue<Message> fromDevice = new LinkedBlockingQueue<>();
+    final BlockingQueue<Message> pushKey = new LinkedBlockingQueue<>();
 
     OwnerClient(String brokerUri, String ownerId, String deviceId) throws InterruptedException {
         this(brokerUri, ownerId, deviceId, null, null);
@@ -43,6 +46,8 @@ final class OwnerClient implements AutoCloseable {
         link = MqttLink.start(settings.build());
         link.subscribe(topics.rings(deviceId), 1, (topic, payload) -> rings.add(decode(payload)));
         link.subscribe(topics.presence(deviceId), 1, (topic, payload) -> presence.add(decode(payload)));
+        link.subscribe(topics.deviceToOwner(deviceId, ownerId), 1, (topic, payload) -> fromDevice.add(decode(payload)));
+        link.subscribe(topics.pushKey(deviceId), 1, (topic, payload) -> pushKey.add(decode(payload)));
         awaitConnected(Duration.ofSeconds(20));
     }
 
@@ -82,6 +87,10 @@ final class OwnerClient implements AutoCloseable {
 
     void decline(String ringId) throws Exception {
         sendRaw(codec.encode(new RingDecline(deviceId, ringId, Instant.now())));
+    }
+
+    void send(Message message) throws Exception {
+        sendRaw(codec.encode(message));
     }
 
     void sendRaw(byte[] payload) throws Exception {

@@ -1,0 +1,328 @@
+package org.openbell.agent.push;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import org.openbell.agent.ring.RingSignals;
+import org.openbell.push.P256;
+import org.openbell.push.Vapid;
+import org.openbell.signaling.LogSafe;
+import org.openbell.signaling.Message;
+import org.openbell.signaling.MessageCodec;
+import org.openbell.signaling.PushStatus;
+import org.openbell.signaling.PushSubscribe;
+import org.openbell.signaling.PushUnsubscribe;
+import org.openbell.signaling.Ring;
+import org.openbell.signaling.RingEnded;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rings to locked phones: the doorbell's own Web Push. Keeps the phones' subscriptions (registered
+ * with {@code push-subscribe} over MQTT), and on every new ring sends each of them the ring, in
+ * parallel and off the ring thread, the moment the MQTT ring goes out; when the ring ends, the
+ * {@code ring-ended} follows under the same {@code Topic}, replacing the ring on every phone that
+ * has not shown it yet and telling the service worker to replace the one it shows.
+ *
+ * <p>The push payload is the protocol message itself ({@code ring}, {@code ring-ended}), encoded
+ * as on MQTT. A slow or dead push service never delays the chime or the MQTT ring: nothing here
+ * runs on the caller's thread.
+ */
+public final class WebPush implements RingSignals, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WebPush.class);
+    /** How long a push service keeps a ring-ended for a phone that is offline ("missed ring at ..."). */
+    static final Duration ENDED_TTL = Duration.ofMinutes(5);
+
+    private final String deviceId;
+    private final Clock clock;
+    private final Vapid vapid;
+    private final PushSubscriptions subscriptions;
+    private final PushEndpoints endpoints;
+    private final PushSender sender;
+    private final BiConsumer<String, Message> toOwner;
+    private final MessageCodec codec = new MessageCodec();
+    private final String topic;
+    private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("openbell-push-work-", 0).factory());
+    /** The ring whose pushes are still worth delivering (retries stop when it changes). */
+    private final AtomicReference<String> liveRing = new AtomicReference<>();
+    private final Stats stats = new Stats();
+
+    private WebPush(String deviceId, Clock clock, Vapid vapid, PushSubscriptions subscriptions, PushEndpoints endpoints,
+            PushSender sender, BiConsumer<String, Message> toOwner) {
+        this.deviceId = deviceId;
+        this.clock = clock;
+        this.vapid = vapid;
+        this.subscriptions = subscriptions;
+        this.endpoints = endpoints;
+        this.sender = sender;
+        this.toOwner = toOwner;
+        this.topic = topicFor(deviceId);
+    }
+
+    /**
+     * Opens the doorbell's VAPID key and subscriptions under {@code stateDir/push}.
+     *
+     * @param toOwner sends a device-to-owner message (the {@code push-status} replies)
+     * @throws IllegalStateException if the key cannot be made or read
+     */
+    public static WebPush start(PushConfig config, Path stateDir, String deviceId, Clock clock,
+            BiConsumer<String, Message> toOwner) {
+        Path dir = stateDir.resolve("push");
+        Vapid vapid;
+        try {
+            vapid = VapidKeys.loadOrCreate(dir.resolve("vapid.key"));
+        } catch (IOException e) {
+            throw new IllegalStateException("push: " + e.getMessage(), e);
+        }
+        PushEndpoints endpoints = PushEndpoints.of(config);
+        PushSender sender = new PushSender(vapid, config.contact(), endpoints, PushTls.context(config.caFile()), clock);
+        PushSubscriptions subscriptions = PushSubscriptions.open(dir.resolve("subscriptions.json"));
+        log.info("Web Push on: {} subscription(s); push services: {}{}", subscriptions.size(), config.allowedHosts(),
+                config.allowPrivateNetworks() ? " (private networks allowed: tests only)" : "");
+        return new WebPush(deviceId, clock, vapid, subscriptions, endpoints, sender, toOwner);
+    }
+
+    /** The doorbell's VAPID public key, base64url: the owner app's {@code applicationServerKey}. */
+    public String publicKey() {
+        return vapid.publicKeyBase64Url();
+    }
+
+    /** The {@code Topic} of this doorbell's pushes: at most 32 base64url characters (RFC 8030 5.4). */
+    static String topicFor(String deviceId) {
+        if (deviceId.length() <= 32) {
+            return deviceId;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(deviceId.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 32);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Handles {@code push-subscribe} and {@code push-unsubscribe} from {@code ownerId}, off the caller's thread. */
+    public void ownerMessage(String ownerId, Message message) {
+        work.execute(() -> {
+            switch (message) {
+                case PushSubscribe s -> subscribe(ownerId, s);
+                case PushUnsubscribe u -> unsubscribe(ownerId, u);
+                default -> log.warn("Push: not a push message from {}: {}", ownerId, message.type().wireName());
+            }
+        });
+    }
+
+    private void subscribe(String ownerId, PushSubscribe s) {
+        Optional<String> problem = endpoints.problem(s.endpoint());
+        if (problem.isPresent()) {
+            log.warn("Push: refused owner {}'s subscription: {}", ownerId, LogSafe.text(problem.get()));
+            reply(ownerId, s.endpoint(), PushStatus.State.REFUSED, PushStatus.Reason.ENDPOINT_NOT_ALLOWED);
+            return;
+        }
+        try {
+            P256.decodePublicKey(P256.fromBase64Url(s.p256dh()));
+        } catch (IllegalArgumentException e) {
+            log.warn("Push: refused owner {}'s subscription: p256dh {}", ownerId, LogSafe.text(e.getMessage()));
+            reply(ownerId, s.endpoint(), PushStatus.State.REFUSED, PushStatus.Reason.BAD_KEY);
+            return;
+        }
+        try {
+            subscriptions.add(new PushSubscription(ownerId, s.endpoint(), s.p256dh(), s.auth(), clock.instant()));
+        } catch (IOException e) {
+            log.error("Push: could not store owner {}'s subscription: {}", ownerId, e.getMessage());
+            reply(ownerId, s.endpoint(), PushStatus.State.REFUSED, PushStatus.Reason.NOT_STORED);
+            return;
+        }
+        log.info("Push: owner {} subscribed a phone ({})", ownerId, LogSafe.text(serviceOf(s.endpoint())));
+        reply(ownerId, s.endpoint(), PushStatus.State.SUBSCRIBED, null);
+    }
+
+    private void unsubscribe(String ownerId, PushUnsubscribe u) {
+        try {
+            if (subscriptions.remove(ownerId, u.endpoint())) {
+                log.info("Push: owner {} unsubscribed a phone ({})", ownerId, LogSafe.text(serviceOf(u.endpoint())));
+            }
+            reply(ownerId, u.endpoint(), PushStatus.State.UNSUBSCRIBED, null);
+        } catch (IOException e) {
+            log.error("Push: could not remove owner {}'s subscription: {}", ownerId, e.getMessage());
+            reply(ownerId, u.endpoint(), PushStatus.State.REFUSED, PushStatus.Reason.NOT_STORED);
+        }
+    }
+
+    private void reply(String ownerId, String endpoint, PushStatus.State state, PushStatus.Reason reason) {
+        toOwner.accept(ownerId, new PushStatus(deviceId, endpoint, state, Optional.ofNullable(reason), clock.instant()));
+    }
+
+    /** Forgets a removed phone's subscriptions. */
+    public void forgetOwner(String ownerId) {
+        work.execute(() -> {
+            try {
+                int n = subscriptions.forgetOwner(ownerId);
+                if (n > 0) {
+                    log.info("Push: forgot {} subscription(s) of removed owner {}", n, ownerId);
+                }
+            } catch (IOException e) {
+                log.error("Push: could not forget removed owner {}'s subscriptions: {}", ownerId, e.getMessage());
+            }
+        });
+    }
+
+    /** Forgets subscriptions of owners no longer paired (removed while this doorbell was off). */
+    public void keepOnly(Set<String> pairedOwners) {
+        subscriptions.all().stream().map(PushSubscription::ownerId).distinct()
+                .filter(o -> !pairedOwners.contains(o)).forEach(this::forgetOwner);
+    }
+
+    @Override
+    public void ringStarted(Ring ring) {
+        if (ring.presses() != 1) {
+            return; // the phones already ring for it; a second press does not ring them twice
+        }
+        long left = Duration.between(clock.instant(), ring.expiresAt()).toNanos();
+        liveRing.set(ring.ringId());
+        long pressed = System.nanoTime();
+        pushAll(codec.encode(ring), System.nanoTime() + left, () -> ring.ringId().equals(liveRing.get()), "ring " + ring.ringId(), pressed);
+    }
+
+    @Override
+    public void ringEnded(RingEnded ended) {
+        liveRing.compareAndSet(ended.ringId(), null);
+        long deadline = System.nanoTime() + ENDED_TTL.toNanos();
+        pushAll(codec.encode(ended), deadline, () -> true, "ring-ended " + ended.ringId(), System.nanoTime());
+    }
+
+    private void pushAll(byte[] payload, long deadlineNanos, java.util.function.BooleanSupplier wanted, String what, long since) {
+        List<PushSubscription> targets = subscriptions.all();
+        if (targets.isEmpty()) {
+            return;
+        }
+        PushSender.Push push = new PushSender.Push(payload, topic, deadlineNanos, wanted);
+        Stats.Batch batch = stats.batch(what, targets.size());
+        for (PushSubscription sub : targets) {
+            CompletableFuture<PushOutcome> outcome = sender.send(sub, push);
+            outcome.thenAccept(o -> finished(sub, o, batch, since, what));
+        }
+    }
+
+    private void finished(PushSubscription sub, PushOutcome o, Stats.Batch batch, long since, String what) {
+        long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+        stats.record(o, batch, sinceMs);
+        switch (o.kind()) {
+            case DELIVERED -> log.debug("Push of {} to {}: accepted in {} ms ({} attempt(s))", what, sub, o.latencyMs(), o.attempts());
+            case GONE -> {
+                log.info("Push of {} to {}: the subscription is gone (HTTP {}); dropped", what, sub, o.status());
+                work.execute(() -> {
+                    try {
+                        subscriptions.drop(sub.endpoint());
+                    } catch (IOException e) {
+                        log.error("Push: could not drop a gone subscription: {}", e.getMessage());
+                    }
+                });
+            }
+            case FAILED -> log.warn("Push of {} to {} failed: {}", what, sub, LogSafe.text(o.detail()));
+            case EXPIRED -> log.info("Push of {} to {} not delivered: {}", what, sub, LogSafe.text(o.detail()));
+        }
+    }
+
+    private static String serviceOf(String endpoint) {
+        int slash = endpoint.indexOf('/', "https://".length());
+        return slash < 0 ? endpoint : endpoint.substring(0, slash);
+    }
+
+    /** Figures for {@code /api/status} {@code push}. */
+    public Map<String, Object> status() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("enabled", true);
+        s.put("subscriptions", subscriptions.size());
+        stats.into(s);
+        return s;
+    }
+
+    @Override
+    public void close() {
+        work.shutdownNow();
+        sender.close();
+    }
+
+    /** Counters, and the latest batch: how many pushes of the latest ring were accepted, and how fast. */
+    static final class Stats {
+        private final AtomicLong sent = new AtomicLong();
+        private final AtomicLong delivered = new AtomicLong();
+        private final AtomicLong failed = new AtomicLong();
+        private final AtomicLong dropped = new AtomicLong();
+        private final AtomicLong expired = new AtomicLong();
+        private final AtomicLong retried = new AtomicLong();
+        private final AtomicReference<Batch> last = new AtomicReference<>();
+
+        static final class Batch {
+            final String what;
+            final int targets;
+            final AtomicLong accepted = new AtomicLong();
+            final AtomicLong done = new AtomicLong();
+            final AtomicLong slowestMs = new AtomicLong();
+
+            Batch(String what, int targets) {
+                this.what = what;
+                this.targets = targets;
+            }
+        }
+
+        Batch batch(String what, int targets) {
+            Batch b = new Batch(what, targets);
+            sent.addAndGet(targets);
+            last.set(b);
+            return b;
+        }
+
+        void record(PushOutcome o, Batch b, long sinceMs) {
+            retried.addAndGet(Math.max(0, o.attempts() - 1));
+            switch (o.kind()) {
+                case DELIVERED -> {
+                    delivered.incrementAndGet();
+                    b.accepted.incrementAndGet();
+                    b.slowestMs.accumulateAndGet(sinceMs, Math::max);
+                }
+                case GONE -> dropped.incrementAndGet();
+                case FAILED -> failed.incrementAndGet();
+                case EXPIRED -> expired.incrementAndGet();
+            }
+            b.done.incrementAndGet();
+        }
+
+        void into(Map<String, Object> s) {
+            s.put("sent", sent.get());
+            s.put("delivered", delivered.get());
+            s.put("failed", failed.get());
+            s.put("dropped", dropped.get());
+            s.put("expired", expired.get());
+            s.put("retries", retried.get());
+            Batch b = last.get();
+            if (b != null) {
+                Map<String, Object> l = new LinkedHashMap<>();
+                l.put("message", b.what);
+                l.put("subscriptions", b.targets);
+                l.put("accepted", b.accepted.get());
+                l.put("finished", b.done.get());
+                l.put("slowestAcceptedMs", b.slowestMs.get());
+                s.put("last", l);
+            }
+        }
+    }
+}
