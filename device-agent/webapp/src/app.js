@@ -5,6 +5,7 @@ import { dingDong, unlock, unlocked } from './ring-sound.js';
 import { Call } from './call.js';
 import { authorization, forgetCredentials, pairThisPhone, showPhones, storedCredentials } from './pairing.js';
 import { importFromLink, rememberDoorbell, rememberedDoorbell, showAwayLink } from './away.js';
+import { pushKeyReceived, pushStatusReceived, renewPush, startPush, turnPushOff, turnPushOn } from './push.js';
 
 const $ = (id) => document.getElementById(id);
 const RING_REPEAT_MS = 4000;
@@ -24,6 +25,7 @@ const state = {
   expiryTimer: null,
   lastError: null,
   call: null,             // the Call in progress, if any
+  pendingAction: null,    // { ringId, kind } chosen in a notification, sent once connected
 };
 window.openbell = state;
 
@@ -134,7 +136,14 @@ async function start() {
   }
   $('owner-id').textContent = state.ownerId;
   state.topics = topics(state.config.topicPrefix);
+  openedFromNotification(location.hash);
   connectAlone();
+  startPushFor(state.config.pushKey);
+}
+
+function startPushFor(key) {
+  startPush({ deviceId: state.config.deviceId, deviceName: state.config.deviceName, ownerId: state.ownerId, key,
+    send: sendToDevice }).catch((e) => console.warn('push set-up failed', e));
 }
 
 /** A copy of the app away from the doorbell: the settings the doorbell's page handed over. */
@@ -154,7 +163,57 @@ function startHosted(credentials) {
   state.ownerId = credentials ? credentials.ownerId : ownerIdentity();
   $('owner-id').textContent = state.ownerId;
   state.topics = topics(doorbell.topicPrefix);
+  openedFromNotification(location.hash);
   connectAlone();
+  startPushFor(null); // the key comes with the doorbell's retained push-key
+}
+
+/**
+ * The app opened (or was focused) from a ring notification: show that ring, and answer or
+ * decline it if that was the notification action. The ring came in the push; its remaining life
+ * is counted on this phone's clock from when the push arrived.
+ */
+function openedFromNotification(hash) {
+  const match = /^#push-ring=([^&]+)&action=(answer|decline|show)$/.exec(hash);
+  if (!match) {
+    return;
+  }
+  history.replaceState(null, '', location.pathname + location.search);
+  let ring;
+  let receivedAt;
+  try {
+    const carried = JSON.parse(atob(decodeURIComponent(match[1])));
+    receivedAt = carried.receivedAt;
+    delete carried.receivedAt;
+    ring = decode(JSON.stringify(carried));
+  } catch (e) {
+    console.warn(`ignored a notification link: ${e.message}`);
+    return;
+  }
+  if (ring.type !== 'ring' || ring.deviceId !== state.config.deviceId || !Number.isSafeInteger(receivedAt)) {
+    return;
+  }
+  const remainingMs = (ring.expiresAt - ring.at) - Math.max(0, Date.now() - receivedAt);
+  if (remainingMs <= 0) {
+    addHistory(receivedAt, `Missed ring at ${shortClock(receivedAt)}`, 'timed-out');
+    return;
+  }
+  onRing(ring, Math.floor(remainingMs / 1000));
+  if (match[2] !== 'show') {
+    state.pendingAction = { ringId: ring.ringId, kind: match[2] };
+    sendPendingAction();
+  }
+}
+
+function sendPendingAction() {
+  const action = state.pendingAction;
+  if (!action || !state.client?.connected) {
+    return;
+  }
+  state.pendingAction = null;
+  if (state.current?.ringId === action.ringId) {
+    respond(action.kind);
+  }
 }
 
 /**
@@ -218,12 +277,15 @@ function connect() {
       [state.topics.presence(config.deviceId)]: { qos: 1 },
       [state.topics.rings(config.deviceId)]: { qos: 1 },
       [state.topics.deviceToOwner(config.deviceId, ownerId)]: { qos: 1 },
+      [state.topics.pushKey(config.deviceId)]: { qos: 1 },
     };
     client.subscribe(subscriptions, (error) => {
       if (error) {
         state.lastError = String(error);
         console.error('subscribe failed', error);
       }
+      sendPendingAction();
+      renewPush().catch(() => {});
     });
   });
   client.on('reconnect', () => setConnection('connecting', 'reconnecting…'));
@@ -279,6 +341,16 @@ function onMessage(topic, payload, expirySeconds) {
       break;
     case 'ring':
       onRing(message, expirySeconds);
+      break;
+    case 'push-key':
+      if (topic === state.topics.pushKey(state.config.deviceId)) {
+        pushKeyReceived(message);
+      }
+      break;
+    case 'push-status':
+      if (topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
+        pushStatusReceived(message);
+      }
       break;
     case 'ring-ended':
       onRingEnded(message);
@@ -359,7 +431,8 @@ function alertOwner(isNew) {
     navigator.vibrate?.([300, 150, 300]);
   }, RING_REPEAT_MS);
   if (isNew && document.hidden && 'Notification' in window && Notification.permission === 'granted') {
-    new Notification(`${state.config.deviceName}: someone is at the door`, { tag: 'openbell-ring', renotify: true });
+    // The service worker's tag: with pushes on, its notification and this one replace each other.
+    new Notification(`${state.config.deviceName}: someone is at the door`, { tag: `openbell-${state.config.deviceId}`, renotify: true });
   }
 }
 
@@ -528,6 +601,13 @@ for (const end of ['pointerup', 'pointercancel', 'pointerleave']) {
   });
 }
 $('decline').addEventListener('click', () => respond('decline'));
+$('push-on').addEventListener('click', () => turnPushOn());
+$('push-off').addEventListener('click', () => turnPushOff());
+navigator.serviceWorker?.addEventListener('message', (event) => {
+  if (event.data?.type === 'openbell-notification' && state.config) {
+    openedFromNotification(new URL(event.data.target, location.href).hash);
+  }
+});
 if (unlocked()) {
   $('sound-hint').hidden = true;
 }

@@ -116,6 +116,23 @@ public final class WebServer implements AutoCloseable {
             route.add("/api/call/stats", exchange -> optionalJson(exchange, api::callStats, "no call in progress"));
             route.add("/api/simulate/microphone", exchange -> optionalJson(exchange, api::simulatedMicrophone,
                     "no simulated sound (media.audio is not simulated)"));
+            route.add("/manifest.webmanifest", exchange -> {
+                if (method(exchange, "GET")) {
+                    Object name = api.pageConfig(null).get("deviceName");
+                    send(exchange, 200, TYPES.get("webmanifest"), AppManifest.json(String.valueOf(name)));
+                }
+            });
+            route.add("/icons/", exchange -> {
+                if (!method(exchange, "GET")) {
+                    return;
+                }
+                Optional<byte[]> png = AppIcons.png(exchange.getRequestURI().getPath().substring("/icons/".length()));
+                if (png.isPresent()) {
+                    send(exchange, 200, "image/png", png.get());
+                } else {
+                    send(exchange, 404, "text/plain; charset=utf-8", "no such icon".getBytes(StandardCharsets.UTF_8));
+                }
+            });
             route.add("/", WebServer::staticFile);
             // One virtual thread per exchange: the JDK server reads each request on the executor's
             // thread, so a connection that sends nothing holds it (Chromium's speculative connections

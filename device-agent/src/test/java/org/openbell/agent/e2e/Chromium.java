@@ -34,6 +34,11 @@ public final class Chromium implements AutoCloseable {
         return launch(EXECUTABLE, List.of());
     }
 
+    /** Chromium on this machine with extra command-line switches. */
+    public static Chromium launchWith(String... extraArgs) {
+        return launch(EXECUTABLE, List.of(extraArgs));
+    }
+
     /**
      * Chromium inside a network namespace (through a wrapper script: Playwright talks to it over a
      * pipe, so nothing needs to cross namespaces), with fake camera and microphone and plain-IP
