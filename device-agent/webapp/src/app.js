@@ -103,8 +103,10 @@ async function loadConfig(credentials) {
 }
 
 async function start() {
-  document.addEventListener('pointerdown', enableSound, { passive: true });
-  document.addEventListener('keydown', enableSound);
+  // WebKit unlocks audio only from touchend/click; others from pointerdown/keydown: listen to all.
+  for (const kind of ['pointerdown', 'touchend', 'click', 'keydown']) {
+    document.addEventListener(kind, enableSound, { passive: true });
+  }
   importFromLink();
   let credentials = storedCredentials();
   state.config = await loadConfig(credentials);
@@ -134,11 +136,17 @@ async function start() {
   if (state.config.ownerAppUrl) {
     showAwayLink(state.config.ownerAppUrl, doorbell);
   }
-  $('owner-id').textContent = state.ownerId;
+  showSignedIn();
   state.topics = topics(state.config.topicPrefix);
   openedFromNotification(location.hash);
   connectAlone();
   startPushFor(state.config.pushKey);
+}
+
+/** "Signed in as ..." only for a paired phone's account; a generated demo id is noise to a person. */
+function showSignedIn() {
+  $('owner-id').textContent = state.ownerId;
+  $('owner-id').parentElement.hidden = !state.credentials && /^owner-[0-9a-f]{16}$/.test(state.ownerId);
 }
 
 function startPushFor(key) {
@@ -161,7 +169,7 @@ function startHosted(credentials) {
   document.title = `${doorbell.deviceName} · Openbell`;
   state.credentials = credentials;
   state.ownerId = credentials ? credentials.ownerId : ownerIdentity();
-  $('owner-id').textContent = state.ownerId;
+  showSignedIn();
   state.topics = topics(doorbell.topicPrefix);
   openedFromNotification(location.hash);
   connectAlone();
@@ -240,6 +248,36 @@ function connectAlone() {
   });
 }
 
+/**
+ * Says in words, after 10 s without a connection, that the doorbell cannot be reached and what to
+ * do, instead of "reconnecting..." for ever; hidden again once connected.
+ */
+function watchReachability(url, connected = false) {
+  clearTimeout(state.reachTimer);
+  const note = $('broker-note');
+  if (connected) {
+    note.hidden = true;
+    return;
+  }
+  state.reachTimer = setTimeout(() => {
+    if (state.client?.connected) {
+      return;
+    }
+    const host = (() => {
+      try {
+        return new URL(url).host;
+      } catch {
+        return url;
+      }
+    })();
+    note.textContent = state.hosted
+      ? `Cannot reach the doorbell's broker (${host}). Check this phone's internet connection; if it stays like this, the broker may be down.`
+      : `Cannot reach the doorbell (${host}). Is this phone on the home network? The doorbell may be restarting: this page keeps trying. Away from home, use the owner app from the internet.`;
+    note.hidden = false;
+    watchReachability(url); // say it again if it stays down (the text stays until connected)
+  }, 10_000);
+}
+
 /** This phone lost its pairing: drop the account and start over at the pairing screen. */
 function unpaired(why) {
   forgetCredentials();
@@ -257,7 +295,7 @@ function unpaired(why) {
 
 function connect() {
   const { config, ownerId } = state;
-  const url = config.brokerUrl.replace('{host}', location.hostname);
+  const url = config.brokerUrl.replace('{hostport}', location.host).replace('{host}', location.hostname);
   setConnection('connecting', 'connecting…');
   const client = mqtt.connect(url, {
     protocolVersion: 5,
@@ -271,8 +309,10 @@ function connect() {
     ...(state.credentials ? { username: state.credentials.username, password: state.credentials.password } : {}),
   });
   state.client = client;
+  watchReachability(url);
   client.on('connect', () => {
     setConnection('connected', 'connected');
+    watchReachability(url, true);
     const subscriptions = {
       [state.topics.presence(config.deviceId)]: { qos: 1 },
       [state.topics.rings(config.deviceId)]: { qos: 1 },
@@ -402,10 +442,16 @@ function onRing(ring, expirySeconds) {
   $('ring-presses').textContent = `Pressed ${ring.presses} times`;
   $('ring-note').hidden = true;
   if (isNew) {
-    $('answer').disabled = false;
+    // A browser without WebRTC must not end the ring for everyone with an Answer it cannot keep.
+    const canCall = 'RTCPeerConnection' in window;
+    $('answer').disabled = !canCall;
     $('decline').disabled = false;
-    $('answer').textContent = 'Answer';
+    $('answer').textContent = canCall ? 'Answer' : 'No video calls here';
     $('decline').textContent = 'Decline';
+    if (!canCall) {
+      $('ring-note').hidden = false;
+      $('ring-note').textContent = 'This browser cannot take calls: decline, or answer on another phone.';
+    }
   }
   screen.hidden = false;
   document.body.classList.add('ringing');
@@ -573,8 +619,9 @@ function respond(kind) {
 async function enableSound() {
   if (await unlock()) {
     $('sound-hint').hidden = true;
-    document.removeEventListener('pointerdown', enableSound);
-    document.removeEventListener('keydown', enableSound);
+    for (const kind of ['pointerdown', 'touchend', 'click', 'keydown']) {
+      document.removeEventListener(kind, enableSound);
+    }
     if (state.current) {
       dingDong();
     }
@@ -587,8 +634,10 @@ $('mute').addEventListener('click', () => {
   const muted = $('mute').getAttribute('aria-pressed') !== 'true';
   state.call?.setMuted(muted);
 });
-// Push-to-talk: the microphone is open only while the button is held.
+// Push-to-talk: the microphone is open while the button is held; releasing it puts the
+// microphone back as it was (open by default: trying the button once must not leave it muted).
 $('ptt').addEventListener('pointerdown', () => {
+  state.mutedBeforeTalk = $('mute').getAttribute('aria-pressed') === 'true';
   $('ptt').classList.add('talking');
   state.call?.setMuted(false);
 });
@@ -596,11 +645,12 @@ for (const end of ['pointerup', 'pointercancel', 'pointerleave']) {
   $('ptt').addEventListener(end, () => {
     if ($('ptt').classList.contains('talking')) {
       $('ptt').classList.remove('talking');
-      state.call?.setMuted(true);
+      state.call?.setMuted(state.mutedBeforeTalk === true);
     }
   });
 }
 $('decline').addEventListener('click', () => respond('decline'));
+$('remote-video').addEventListener('click', () => $('remote-video').classList.toggle('fill'));
 $('push-on').addEventListener('click', () => turnPushOn());
 $('push-off').addEventListener('click', () => turnPushOff());
 navigator.serviceWorker?.addEventListener('message', (event) => {

@@ -13,7 +13,7 @@ export function rememberDoorbell(config) {
     deviceId: config.deviceId,
     deviceName: config.deviceName,
     topicPrefix: config.topicPrefix,
-    brokerUrl: config.brokerUrl.replace('{host}', location.hostname),
+    brokerUrl: config.brokerUrl.replace('{hostport}', location.host).replace('{host}', location.hostname),
     protocolVersion: config.protocolVersion,
   };
   localStorage.setItem(KEY, JSON.stringify(doorbell));

@@ -66,13 +66,19 @@ export class Call {
       return;
     }
     try {
-      await this.openMicrophone();
+      // In parallel: a microphone permission prompt must not hold up the video. The answer
+      // offers to send audio; the microphone's track joins when (if) the owner allows it.
+      const microphone = this.openMicrophone();
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
       const audio = this.pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
-      if (audio && this.micTrack) {
-        await audio.sender.replaceTrack(this.micTrack);
+      if (audio) {
         audio.direction = 'sendrecv';
       }
+      microphone.then(async () => {
+        if (audio && this.micTrack && !this.ended) {
+          await audio.sender.replaceTrack(this.micTrack);
+        }
+      }).catch((e) => console.warn('microphone not attached', e));
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
       this.send({ type: 'answer', deviceId: this.deviceId, sessionId: this.sessionId, sdp: answer.sdp, at: Date.now() });
@@ -105,10 +111,25 @@ export class Call {
         audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
       });
       this.micTrack = stream.getAudioTracks()[0];
+      if (this.ended) {
+        this.micTrack.stop();
+        return;
+      }
       $('mic-note').hidden = true;
+      $('mute').disabled = false;
+      $('ptt').disabled = false;
     } catch (e) {
+      // Plain words, and controls that match: without a microphone there is nothing to mute.
+      const why = {
+        NotAllowedError: 'The microphone was not allowed',
+        NotFoundError: 'This phone has no microphone',
+        NotReadableError: 'The microphone is in use by another app',
+      }[e.name] ?? 'The microphone could not be opened';
       $('mic-note').hidden = false;
-      $('mic-note').textContent = `Microphone unavailable (${e.name}): you can see and hear, not talk.`;
+      $('mic-note').textContent = `${why}: you see and hear the visitor, but they cannot hear you.`
+        + (e.name === 'NotAllowedError' ? ' Allow the microphone in the browser\'s site settings to talk.' : '');
+      $('mute').disabled = true;
+      $('ptt').disabled = true;
     }
   }
 

@@ -60,6 +60,8 @@ public final class Agent implements AutoCloseable {
     private volatile DeviceSignaling signaling;
     private WebServer web;
     private String webSocketUrl;
+    /** The embedded broker's WebSocket, served on the owner app's own origin at /mqtt. */
+    private Optional<WebServer.MqttWebSocket> sameOriginMqtt = Optional.empty();
     private SimulatedSound sound;
     private Pairing pairing;
     private WebPush push;
@@ -120,7 +122,20 @@ public final class Agent implements AutoCloseable {
                     config.device().id()));
             broker = accounts == null ? new DeviceSignaling.Broker(embedded.tcpUri(), Optional.empty(), Optional.empty())
                     : new DeviceSignaling.Broker(embedded.tcpUri(), Optional.of(accounts.deviceUsername()), Optional.of(accounts.devicePassword()));
-            webSocketUrl = config.mqtt().webSocketUrl().orElse(embedded.webSocketUrlTemplate());
+            var ws = config.embeddedBroker();
+            java.net.InetAddress wsAddress;
+            try {
+                wsAddress = java.net.InetAddress.getByName(ws.webSocketBind());
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("embeddedBroker.webSocketBind: " + e.getMessage(), e);
+            }
+            if (wsAddress.isAnyLocalAddress()) {
+                wsAddress = java.net.InetAddress.getLoopbackAddress();
+            }
+            sameOriginMqtt = Optional.of(new WebServer.MqttWebSocket(new java.net.InetSocketAddress(wsAddress, ws.webSocketPort()),
+                    ws.webSocketTls() ? tls.trustingItself().getSocketFactory() : javax.net.SocketFactory.getDefault()));
+            // Phones reach the broker through the page's own origin: one certificate to accept.
+            webSocketUrl = config.mqtt().webSocketUrl().orElse("wss://{hostport}/mqtt");
         }
 
         loop = Executors.newSingleThreadScheduledExecutor(
@@ -180,7 +195,7 @@ public final class Agent implements AutoCloseable {
             }
         });
 
-        web = own(WebServer.start(config.web().bind(), config.web().port(), tls, new WebApi(this)));
+        web = own(WebServer.start(config.web().bind(), config.web().port(), tls, new WebApi(this), sameOriginMqtt));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         long sinceJvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         log.info("Openbell ready in {} ms ({} ms since JVM start): owner app https://localhost:{}/ , demo page https://localhost:{}/demo",

@@ -100,6 +100,31 @@ public record TlsIdentity(Path keystore, char[] password) {
         }
     }
 
+    /** A client context that trusts exactly this identity's certificate (the agent reaching its own embedded broker). */
+    public SSLContext trustingItself() {
+        try (InputStream in = Files.newInputStream(keystore)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password);
+            KeyStore anchors = KeyStore.getInstance("PKCS12");
+            anchors.load(null, null);
+            int i = 0;
+            for (String alias : java.util.Collections.list(ks.aliases())) {
+                java.security.cert.Certificate[] chain = ks.getCertificateChain(alias);
+                if (chain != null && chain.length > 0) {
+                    anchors.setCertificateEntry("self-" + i++, chain[0]);
+                }
+            }
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(anchors);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the TLS keystore " + keystore + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public String toString() {
         return "TlsIdentity[" + keystore + "]";

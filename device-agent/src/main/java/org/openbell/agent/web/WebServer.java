@@ -2,8 +2,7 @@ package org.openbell.agent.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -81,23 +80,33 @@ public final class WebServer implements AutoCloseable {
         java.util.Optional<Object> simulatedMicrophone();
     }
 
-    private final HttpsServer server;
+    private final HttpServer server;
     private final ExecutorService executor;
+    private final FrontDoor door;
 
     /** Adds a route (with the request limits in front). */
     interface Routes {
         void add(String path, com.sun.net.httpserver.HttpHandler handler);
     }
 
-    private WebServer(HttpsServer server, ExecutorService executor) {
+    private WebServer(HttpServer server, ExecutorService executor, FrontDoor door) {
         this.server = server;
         this.executor = executor;
+        this.door = door;
     }
 
     public static WebServer start(String bind, int port, TlsIdentity tls, Api api) {
+        return start(bind, port, tls, api, Optional.empty());
+    }
+
+    /**
+     * Serves the owner app on {@code bind:port} (TLS), and with {@code mqtt} the broker's WebSocket
+     * on the same origin at {@code /mqtt} ({@link FrontDoor}); the web server itself listens on
+     * loopback behind it.
+     */
+    public static WebServer start(String bind, int port, TlsIdentity tls, Api api, Optional<MqttWebSocket> mqtt) {
         try {
-            HttpsServer server = HttpsServer.create(new InetSocketAddress(bind, port), 64);
-            server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()));
+            HttpServer server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 64);
             BodyLimit limit = new BodyLimit();
             Routes route = (path, handler) -> server.createContext(path, handler).getFilters().add(limit);
             route.add("/api/config", exchange -> json(exchange, "GET",
@@ -141,19 +150,35 @@ public final class WebServer implements AutoCloseable {
             ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("openbell-web-", 0).factory());
             server.setExecutor(executor);
             server.start();
-            log.info("Owner app on https://{}:{}/", bind.equals("0.0.0.0") ? "<this-host>" : bind, server.getAddress().getPort());
-            return new WebServer(server, executor);
+            FrontDoor door;
+            try {
+                door = FrontDoor.open(bind, port, tls.sslContext(),
+                        new FrontDoor.Backend(server.getAddress(), javax.net.SocketFactory.getDefault()),
+                        mqtt.map(m -> new FrontDoor.Backend(m.address(), m.sockets())));
+            } catch (IOException e) {
+                server.stop(0);
+                executor.shutdownNow();
+                throw e;
+            }
+            log.info("Owner app on https://{}:{}/{}", bind.equals("0.0.0.0") ? "<this-host>" : bind, door.port(),
+                    mqtt.isPresent() ? " (and the broker's WebSocket at /mqtt)" : "");
+            return new WebServer(server, executor, door);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serve HTTPS on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return door.port();
+    }
+
+    /** The broker's WebSocket listener the owner app's {@code /mqtt} leads to, and how to connect to it. */
+    public record MqttWebSocket(InetSocketAddress address, javax.net.SocketFactory sockets) {
     }
 
     @Override
     public void close() {
+        door.close();
         server.stop(0);
         executor.shutdownNow();
     }

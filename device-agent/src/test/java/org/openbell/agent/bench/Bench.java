@@ -251,24 +251,69 @@ public final class Bench {
     private static void mosquittoRings(Namespaces ns, Chromium chromium, Path work, MosquittoBroker mosquitto, int rounds,
             Figures figures) throws Exception {
         int ws = port(mosquitto);
+        // Web Push to PHONES subscriptions, at a push-service stand-in on loopback (it checks each
+        // VAPID token and decrypts each payload, as a real push service and phone would).
+        org.openbell.agent.push.PushServiceStandIn pushService = org.openbell.agent.push.PushServiceStandIn.start(work.resolve("push-service"));
         Path config = Files.writeString(work.resolve("mosquitto.yml"), """
                 hardware: {mode: simulated, button: {lockout: 0s}, chime: {duration: 100ms}}
                 mqtt: {broker: "%s", webSocketUrl: "ws://{host}:%d/mqtt"}
                 web: {bind: %s, port: %d}
                 media: {audio: headless, workerCommandPrefix: [ip, netns, exec, %s]}
+                push: {allowedHosts: ["%s"], allowPrivateNetworks: true, caFile: "%s"}
                 stateDir: "%s"
-                """.formatted(mosquitto.tcpUri(), ws, ns.rootAddress, freePort(0), ns.door, work.resolve("state-m")));
+                """.formatted(mosquitto.tcpUri(), ws, ns.rootAddress, freePort(0), ns.door, pushService.host(), pushService.caFile(),
+                work.resolve("state-m")));
         String base = "https://" + ns.rootAddress + ":" + webPort(config);
-        try (AgentProcess agent = new AgentProcess(config, base, work.resolve("agent-mosquitto.log"))) {
+        try (pushService; AgentProcess agent = new AgentProcess(config, base, work.resolve("agent-mosquitto.log"))) {
             Page page = phone(chromium, base);
             Thread.sleep(3000); // as for the embedded broker: settled before measuring idle memory
             figures.add("agent RSS idle (Mosquitto, no embedded broker)", "MiB", AgentProcess.rssMiB(agent.pid()));
+            subscribePhones(mosquitto, pushService, agent);
             for (int round = 0; round < rounds; round++) {
                 figures.add("press-to-ring (Mosquitto)", "ms", ring(agent, page, figures, "Mosquitto"));
+                JsonNode status = agent.status();
+                String ringId = status.path("ringId").asText();
+                List<org.openbell.agent.push.PushServiceStandIn.Received> pushes = pushService.await("\"ringId\":\"" + ringId + "\"", PHONES, WAIT_MS_LONG);
+                if (pushes.size() < PHONES) {
+                    throw new IllegalStateException("only " + pushes.size() + " of " + PHONES + " pushes of ring " + ringId + " arrived: "
+                            + pushService.refusals() + " " + status.path("push"));
+                }
+                long last = pushes.stream().mapToLong(r -> r.at().toEpochMilli()).max().orElseThrow();
+                figures.add("press-to-push-sent (" + PHONES + " phones, Mosquitto)", "ms", last - status.path("ringAt").asLong());
                 page.locator("#decline").click();
                 waitIdle(agent);
+                // Its end's pushes too (they carry the same ringId), before the next round.
+                pushService.await("\"ringId\":\"" + ringId + "\"", 2 * PHONES, WAIT_MS_LONG);
             }
             page.context().close();
+        }
+    }
+
+    static final int PHONES = 10;
+    static final long WAIT_MS_LONG = 20_000;
+
+    /** PHONES owners each register one push subscription of the stand-in with the doorbell. */
+    private static void subscribePhones(MosquittoBroker mosquitto, org.openbell.agent.push.PushServiceStandIn pushService,
+            AgentProcess agent) throws Exception {
+        org.openbell.signaling.MessageCodec codec = new org.openbell.signaling.MessageCodec();
+        org.openbell.signaling.Topics topics = org.openbell.signaling.Topics.defaults();
+        for (int i = 0; i < PHONES; i++) {
+            var s = pushService.subscribe();
+            var link = org.openbell.signaling.mqtt.MqttLink.start(org.openbell.signaling.mqtt.MqttSettings
+                    .builder(mosquitto.tcpUri(), "openbell-owner-phone" + i + "-bench").build());
+            try {
+                link.publish(org.openbell.signaling.mqtt.Outgoing.qos1(topics.ownerToDevice("phone" + i, "front-door"),
+                        codec.encode(new org.openbell.signaling.PushSubscribe("front-door", s.endpoint(), s.p256dh(), s.auth(),
+                                java.time.Instant.now())))).get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                link.close();
+            }
+        }
+        for (int i = 0; i < 200 && agent.status().path("push").path("subscriptions").asInt() < PHONES; i++) {
+            Thread.sleep(50);
+        }
+        if (agent.status().path("push").path("subscriptions").asInt() < PHONES) {
+            throw new IllegalStateException("the doorbell took only " + agent.status().path("push") + " push subscriptions");
         }
     }
 
