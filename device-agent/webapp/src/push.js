@@ -19,7 +19,7 @@ window.openbellPush = push; // for tests and benchmarks: push.register(subscript
 /** Why this browser cannot get pushes, in words; null if it can. */
 export function pushUnsupported() {
   if (!window.isSecureContext) {
-    return 'This page is not a secure page for this phone (its certificate is not trusted), so the phone cannot ring while locked. Use the owner app from the internet, or install the doorbell\'s certificate authority (README, "Rings on a locked phone").';
+    return 'This page is not a secure page for this phone (its certificate is not trusted), so the phone cannot ring while locked. For that, use the owner app from the internet (README, "Rings on a locked phone").';
   }
   if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
     const ios = /iPhone|iPad/.test(navigator.userAgent);
@@ -50,7 +50,7 @@ export async function startPush({ deviceId, deviceName, ownerId, key, send }) {
     push.registration = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
   } catch (e) {
     show('unsupported', e.name === 'SecurityError'
-      ? 'This phone does not trust the doorbell\'s certificate, so it cannot ring while locked. Use the owner app from the internet, or install the doorbell\'s certificate authority (README, "Rings on a locked phone").'
+      ? 'This phone does not trust the doorbell\'s certificate, so it cannot ring while locked. For that, use the owner app from the internet (README, "Rings on a locked phone").'
       : `The phone refused this app's service worker (${e.message}), so it cannot ring while locked.`);
     return;
   }

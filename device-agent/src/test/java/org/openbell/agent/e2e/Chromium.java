@@ -78,6 +78,11 @@ public final class Chromium implements AutoCloseable {
         }
     }
 
+    /** The browser, for tests that make their own contexts (other sizes, colour schemes). */
+    public Browser browser() {
+        return browser;
+    }
+
     /** A new phone-sized page that trusts the agent's self-signed certificate; console output goes to the test log. */
     public Page phone(String name) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions()
