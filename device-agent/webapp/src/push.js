@@ -31,8 +31,9 @@ export function pushUnsupported() {
 }
 
 /** Registers the service worker and tells it which doorbell and owner it serves. */
-export async function startPush({ deviceId, deviceName, ownerId, key, send }) {
+export async function startPush({ deviceId, deviceName, ownerId, key, send, local = false }) {
   push.deviceId = deviceId;
+  push.local = local; // the doorbell's own page (it offers its certificate authority); not the hosted copy
   push.send = send;
   push.register = registerWithDoorbell;
   if (key) {
@@ -49,8 +50,11 @@ export async function startPush({ deviceId, deviceName, ownerId, key, send }) {
   try {
     push.registration = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
   } catch (e) {
+    $('push-trust').hidden = e.name !== 'SecurityError' || !push.local;
     show('unsupported', e.name === 'SecurityError'
-      ? 'This phone does not trust the doorbell\'s certificate, so it cannot ring while locked. For that, use the owner app from the internet (README, "Rings on a locked phone").'
+      ? `This phone does not trust the doorbell's certificate, so it cannot ring while locked. ${push.local
+        ? 'Trust this doorbell on this phone (below), or use the owner app from the internet.'
+        : 'Use the owner app from the internet (README, "Rings on a locked phone").'}`
       : `The phone refused this app's service worker (${e.message}), so it cannot ring while locked.`);
     return;
   }

@@ -125,6 +125,13 @@ public final class WebServer implements AutoCloseable {
             route.add("/api/call/stats", exchange -> optionalJson(exchange, api::callStats, "no call in progress"));
             route.add("/api/simulate/microphone", exchange -> optionalJson(exchange, api::simulatedMicrophone,
                     "no simulated sound (media.audio is not simulated)"));
+            // The doorbell's certificate authority, for phones that choose to trust this doorbell's page (README).
+            tls.authorityCertificate().ifPresent(file -> route.add("/ca.crt", exchange -> {
+                if (method(exchange, "GET")) {
+                    byte[] pem = java.nio.file.Files.readAllBytes(file);
+                    send(exchange, 200, "application/x-x509-ca-cert", pem);
+                }
+            }));
             route.add("/manifest.webmanifest", exchange -> {
                 if (method(exchange, "GET")) {
                     Object name = api.pageConfig(null).get("deviceName");

@@ -31,12 +31,55 @@ public final class Chromium implements AutoCloseable {
     }
 
     public static Chromium launch() {
-        return launch(EXECUTABLE, List.of());
+        return launch(EXECUTABLE, List.of(), Map.of());
     }
 
     /** Chromium on this machine with extra command-line switches. */
     public static Chromium launchWith(String... extraArgs) {
-        return launch(EXECUTABLE, List.of(extraArgs));
+        return launch(EXECUTABLE, List.of(extraArgs), Map.of());
+    }
+
+    /**
+     * Chromium that trusts the certificate authority in {@code caPem} as a phone does once its owner
+     * installed it: in an NSS database of its own ({@code $HOME/.pki/nssdb}, made with certutil),
+     * no flag that ignores certificate errors. Use {@link #strictPhone} for pages.
+     */
+    public static Chromium launchTrusting(Path caPem) {
+        try {
+            Path home = Files.createTempDirectory("chromium-home-");
+            Path db = Files.createDirectories(home.resolve(".pki/nssdb"));
+            run("certutil", "-N", "-d", "sql:" + db, "--empty-password");
+            run("certutil", "-A", "-d", "sql:" + db, "-n", "openbell-doorbell", "-t", "C,,", "-i", caPem.toString());
+            return launch(EXECUTABLE, List.of(), Map.of("HOME", home.toString()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void run(String... command) throws java.io.IOException {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + out
+                        + " (certutil is in Debian's libnss3-tools; scripts/test installs it)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A phone-sized page that checks certificates as a phone does (no exception accepted). */
+    public Page strictPhone(String name) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions()
+                .setViewportSize(390, 844)
+                .setHasTouch(true)
+                .setIsMobile(true));
+        Page page = context.newPage();
+        page.onConsoleMessage(m -> log.info("[{} console.{}] {}", name, m.type(), m.text()));
+        page.onPageError(e -> log.warn("[{} page error] {}", name, e));
+        return page;
     }
 
     /**
@@ -51,13 +94,13 @@ public final class Chromium implements AutoCloseable {
             wrapper.toFile().setExecutable(true);
             wrapper.toFile().deleteOnExit();
             return launch(wrapper, Stream.concat(Stream.of("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                    "--disable-features=WebRtcHideLocalIpsWithMdns"), Stream.of(extraArgs)).toList());
+                    "--disable-features=WebRtcHideLocalIpsWithMdns"), Stream.of(extraArgs)).toList(), Map.of());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    private static Chromium launch(Path executable, List<String> extraArgs) {
+    private static Chromium launch(Path executable, List<String> extraArgs, Map<String, String> env) {
         if (!Files.isExecutable(EXECUTABLE)) {
             throw new IllegalStateException("Chromium not found at " + EXECUTABLE
                     + ": run scripts/test (it installs it) or apt-get install chromium");
@@ -65,7 +108,13 @@ public final class Chromium implements AutoCloseable {
         Playwright playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         try {
-            Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+            BrowserType.LaunchOptions options = new BrowserType.LaunchOptions();
+            if (!env.isEmpty()) {
+                Map<String, String> all = new java.util.HashMap<>(System.getenv());
+                all.putAll(env);
+                options.setEnv(all);
+            }
+            Browser browser = playwright.chromium().launch(options
                     .setExecutablePath(executable)
                     .setHeadless(true)
                     .setArgs(java.util.stream.Stream.concat(Stream.of("--no-sandbox", "--disable-gpu", "--disable-quic",

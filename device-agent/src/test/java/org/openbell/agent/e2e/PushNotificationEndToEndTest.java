@@ -22,12 +22,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbell.agent.Agent;
 import org.openbell.agent.Closing;
-import org.openbell.agent.TestAgents;
 import org.openbell.agent.push.PushServiceStandIn;
 import org.openbell.agent.ring.RingState;
 import org.openbell.hardware.SimulatedBoard;
 import org.openbell.signaling.RingDecline;
-import org.openbell.signaling.testing.MosquittoBroker;
 
 /**
  * Issue 12, end to end in Chromium: the real owner app registers its service worker, registers a
@@ -36,8 +34,10 @@ import org.openbell.signaling.testing.MosquittoBroker;
  * DevTools ({@code ServiceWorker.deliverPushMessage}), and the notification shown is checked; then
  * the ring-ended push replaces it, and opening the app from a ring notification's Answer answers.
  * ({@code pushManager.subscribe()} cannot reach a push service offline: the stand-in's
- * subscription is registered instead. Chromium refuses a service worker from a page with a
- * certificate error, so this browser runs with --ignore-certificate-errors.)
+ * subscription is registered instead.) Chromium refuses a service worker from a page with any
+ * certificate error, so this browser trusts the doorbell's own certificate authority, as a phone
+ * whose owner installed it (README, "Rings on a locked phone"), and checks certificates strictly:
+ * no flag ignores errors, and the page and its MQTT (/mqtt, the same origin) pass without any.
  */
 @Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
 class PushNotificationEndToEndTest {
@@ -46,14 +46,14 @@ class PushNotificationEndToEndTest {
 
     @TempDir
     Path state;
-    MosquittoBroker broker;
+    int brokerPort;
     PushServiceStandIn pushService;
     Agent agent;
     Chromium chromium;
 
     @BeforeEach
     void start() throws Exception {
-        broker = MosquittoBroker.start();
+        brokerPort = freePort();
         pushService = PushServiceStandIn.start(state.resolve("push-service"));
         String push = """
                 push:
@@ -61,13 +61,26 @@ class PushNotificationEndToEndTest {
                   allowPrivateNetworks: true
                   caFile: "%s"
                 """.formatted(pushService.host(), pushService.caFile());
-        agent = Agent.start(TestAgents.config(broker.tcpUri(), broker.webSocketUri(), state.resolve("agent"), Duration.ofSeconds(30), push));
-        chromium = Chromium.launchWith("--ignore-certificate-errors");
+        // The embedded broker, as on a flashed doorbell: its WebSocket on the page's own origin.
+        agent = Agent.start(org.openbell.agent.config.ConfigLoader.parse("""
+                device: {id: front-door, name: Front door}
+                hardware: {mode: simulated, button: {debounce: 5ms, lockout: 300ms}, chime: {duration: 200ms}}
+                embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: 127.0.0.1, webSocketPort: %d, anonymous: true}
+                web: {bind: 127.0.0.1, port: 0}
+                stateDir: "%s"
+                """.formatted(brokerPort, freePort(), state.resolve("agent")) + push, "push e2e"));
+        chromium = Chromium.launchTrusting(state.resolve("agent/tls/ca.crt"));
     }
 
     @AfterEach
     void stop() throws Exception {
-        Closing.all(chromium, agent, pushService, broker);
+        Closing.all(chromium, agent, pushService);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private String origin() {
@@ -76,7 +89,7 @@ class PushNotificationEndToEndTest {
 
     @Test
     void aPushShowsTheRingNotificationItsEndReplacesItAndAnswerFromItAnswers() throws Exception {
-        Page page = chromium.phone("alice");
+        Page page = chromium.strictPhone("alice");
         BrowserContext context = page.context();
         context.grantPermissions(List.of("notifications"), new BrowserContext.GrantPermissionsOptions().setOrigin(origin()));
         CDPSession devtools = context.newCDPSession(page);
@@ -116,7 +129,7 @@ class PushNotificationEndToEndTest {
         // Another owner declines: the ring-ended push replaces the notification.
         String ringId = agent.ring().snapshot().ringId().orElseThrow();
         org.openbell.signaling.mqtt.MqttLink bob = org.openbell.signaling.mqtt.MqttLink.start(
-                org.openbell.signaling.mqtt.MqttSettings.builder(broker.tcpUri(), "openbell-owner-bob-test").build());
+                org.openbell.signaling.mqtt.MqttSettings.builder("tcp://127.0.0.1:" + brokerPort, "openbell-owner-bob-test").build());
         try {
             bob.publish(org.openbell.signaling.mqtt.Outgoing.qos1(org.openbell.signaling.Topics.defaults().ownerToDevice("bob", "front-door"),
                     new org.openbell.signaling.MessageCodec().encode(new RingDecline("front-door", ringId, Instant.now()))))

@@ -97,7 +97,7 @@ class WebServerTest {
         }
     }
 
-    private static final class StatusOnly implements WebServer.Api {
+    static final class StatusOnly implements WebServer.Api {
         @Override
         public Map<String, Object> pageConfig(String authorization) {
             return Map.of();
