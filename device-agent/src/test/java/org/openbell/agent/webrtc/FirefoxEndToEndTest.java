@@ -1,0 +1,136 @@
+package org.openbell.agent.webrtc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openbell.agent.Agent;
+import org.openbell.agent.Closing;
+import org.openbell.agent.call.SimulatedSound;
+import org.openbell.agent.config.ConfigLoader;
+import org.openbell.hardware.SimulatedBoard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 12: the owner app in Debian's Firefox ESR (driven over WebDriver BiDi by puppeteer-core,
+ * device-agent/firefox-driver): in the phone's own network namespace, trusting the doorbell's
+ * certificate authority in its profile and with no certificate exception, the page and its MQTT
+ * (the same origin, /mqtt) connect; a ring is answered and a VP8 call (Firefox has no H.264
+ * offline) brings decoded video, with the host candidates Firefox gathers.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class FirefoxEndToEndTest {
+
+    private static final Logger log = LoggerFactory.getLogger(FirefoxEndToEndTest.class);
+    static final Path FIREFOX = Path.of("/usr/bin/firefox-esr");
+    static final Path DRIVER = Path.of("firefox-driver").toAbsolutePath();
+
+    @TempDir
+    Path state;
+
+    @Test
+    void aFirefoxOwnerOnOneOriginAnswersWithVp8() throws Exception {
+        String unavailable = Namespaces.unavailableReason();
+        assumeTrue(unavailable == null, unavailable);
+        assertTrue(Files.isExecutable(FIREFOX), "Firefox ESR not found at " + FIREFOX + ": scripts/test installs firefox-esr");
+        assumeTrue(SimulatedSound.unavailableReason() == null, SimulatedSound.unavailableReason());
+        npmCi();
+        Namespaces ns = Namespaces.create();
+        // Firefox gathers only its default-route address (10.77.1.2, towards the root namespace)
+        // until the page holds a microphone permission, and the microphone is asked in parallel
+        // with the answer; the doorbell then needs a way back to that address, as any LAN has.
+        run("ip", "-n", ns.door, "route", "add", "10.77.1.0/24", "via", "10.77.2.2");
+        Agent agent = null;
+        Process firefox = null;
+        try {
+            agent = Agent.start(ConfigLoader.parse("""
+                    hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
+                    ring: {timeout: 30s}
+                    embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: 127.0.0.1, webSocketPort: %d, anonymous: true}
+                    web: {bind: %s, port: 0}
+                    media: {audio: simulated, workerCommandPrefix: [ip, netns, exec, %s]}
+                    stateDir: "%s"
+                    """.formatted(freePort(), freePort(), ns.rootAddress, ns.door, state.resolve("agent")), "firefox test config"));
+            Path profile = Files.createDirectories(state.resolve("firefox-profile"));
+            run("certutil", "-N", "-d", "sql:" + profile, "--empty-password");
+            run("certutil", "-A", "-d", "sql:" + profile, "-n", "openbell-doorbell", "-t", "C,,", "-i",
+                    state.resolve("agent/tls/ca.crt").toString());
+            String url = "https://" + ns.rootAddress + ":" + agent.webPort() + "/?owner=fiona";
+            List<String> command = new ArrayList<>(ns.exec(ns.phone));
+            command.addAll(List.of("node", DRIVER.resolve("owner-call.mjs").toString(), url, profile.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
+            builder.environment().put("MOZ_HEADLESS", "1");
+            firefox = builder.start();
+            JsonNode result = null;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(firefox.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    log.info("firefox driver: {}", line);
+                    if (line.equals("online")) {
+                        ((SimulatedBoard) agent.board()).press();
+                    } else if (line.startsWith("result ")) {
+                        result = new ObjectMapper().readTree(line.substring("result ".length()));
+                    } else if (line.startsWith("error ")) {
+                        throw new AssertionError("Firefox: " + line);
+                    }
+                }
+            }
+            assertTrue(result != null, "the driver reported no result");
+            assertEquals("video/VP8", result.path("codec").asText(), result.toString());
+            assertTrue(result.path("framesDecoded").asLong() - result.path("framesBefore").asLong() >= 30,
+                    "video keeps coming in Firefox: " + result);
+            boolean mdns = false;
+            for (JsonNode c : result.path("gathered")) {
+                mdns |= c.asText().contains(".local ");
+            }
+            assertTrue(mdns, "Firefox named its host by mDNS (.local), and the call connected all the same (host -> prflx): " + result);
+            log.info("Firefox gathered: {}", result.path("gathered"));
+            assertEquals("fiona", agent.ring().snapshot().lastEnded().orElseThrow().by().orElseThrow());
+        } finally {
+            if (firefox != null) {
+                firefox.destroyForcibly();
+            }
+            Closing.all(agent, ns);
+        }
+    }
+
+    /** The driver's npm dependency (puppeteer-core), installed on first use like the web app's. */
+    private static void npmCi() throws Exception {
+        if (Files.isDirectory(DRIVER.resolve("node_modules/puppeteer-core"))) {
+            return;
+        }
+        ProcessBuilder npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error")
+                .directory(DRIVER.toFile()).redirectErrorStream(true);
+        npm.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
+        Process p = npm.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "npm ci in " + DRIVER + ": " + out);
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
