@@ -1,0 +1,110 @@
+package org.openbell.agent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openbell.agent.Agent;
+import org.openbell.agent.Closing;
+import org.openbell.agent.config.ConfigLoader;
+import org.openbell.hardware.SimulatedBoard;
+import org.openbell.signaling.testing.TestCertificates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 12: Firefox's own Web Push, end to end. Firefox (Debian's ESR) is pointed at a push
+ * service stand-in speaking Mozilla's push WebSocket protocol ({@code dom.push.serverURL}); the
+ * owner app's "Turn on" runs the real {@code pushManager.subscribe()} against it and registers
+ * the subscription with the doorbell; a button press makes the doorbell encrypt and send the ring
+ * to the stand-in's endpoint, which hands the body, untouched, to Firefox; Firefox decrypts it
+ * with its own keys and its service worker shows the ring. Nothing but the push service is a stand-in.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class FirefoxPushEndToEndTest {
+
+    private static final Logger log = LoggerFactory.getLogger(FirefoxPushEndToEndTest.class);
+    static final Path FIREFOX = Path.of("/usr/bin/firefox-esr");
+    static final Path DRIVER = Path.of("firefox-driver").toAbsolutePath();
+
+    @TempDir
+    Path state;
+
+    @Test
+    void firefoxSubscribesForRealAndShowsTheRingItDecrypted() throws Exception {
+        assertTrue(Files.isExecutable(FIREFOX), "Firefox ESR not found at " + FIREFOX + ": scripts/test installs firefox-esr");
+        assertTrue(Files.isDirectory(DRIVER.resolve("node_modules/puppeteer-core")), "run the Maven build first (it installs firefox-driver)");
+        TestCertificates ca = TestCertificates.authority(state, "push");
+        Path[] cert = ca.server("push-endpoint", "localhost");
+        int wsPort = freePort();
+        int httpsPort = freePort();
+        Agent agent = Agent.start(ConfigLoader.parse("""
+                hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
+                embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: 127.0.0.1, webSocketPort: %d, anonymous: true}
+                web: {bind: 127.0.0.1, port: 0}
+                push: {allowedHosts: ["localhost:%d"], allowPrivateNetworks: true, caFile: "%s"}
+                stateDir: "%s"
+                """.formatted(freePort(), freePort(), httpsPort, ca.caFile("push"), state.resolve("agent")), "firefox push test"));
+        Process firefox = null;
+        try {
+            Path profile = Files.createDirectories(state.resolve("firefox-profile"));
+            run("certutil", "-N", "-d", "sql:" + profile, "--empty-password");
+            run("certutil", "-A", "-d", "sql:" + profile, "-n", "openbell-doorbell", "-t", "C,,", "-i",
+                    state.resolve("agent/tls/ca.crt").toString());
+            ProcessBuilder builder = new ProcessBuilder("node", DRIVER.resolve("push-firefox.mjs").toString(),
+                    "https://127.0.0.1:" + agent.webPort() + "/?owner=felix", profile.toString(), String.valueOf(wsPort),
+                    String.valueOf(httpsPort), cert[0].toString(), cert[1].toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
+            firefox = builder.start();
+            JsonNode notification = null;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(firefox.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    log.info("firefox push driver: {}", line);
+                    if (line.equals("subscribed")) {
+                        assertEquals(1, ((Number) ((java.util.Map<?, ?>) agent.status().get("push")).get("subscriptions")).intValue(),
+                                "the doorbell stored Firefox's real subscription");
+                        ((SimulatedBoard) agent.board()).press();
+                    } else if (line.startsWith("notification ")) {
+                        notification = new ObjectMapper().readTree(line.substring("notification ".length()));
+                    } else if (line.startsWith("error ")) {
+                        throw new AssertionError("Firefox: " + line + "; doorbell push " + agent.status().get("push"));
+                    }
+                }
+            }
+            assertTrue(notification != null, "no notification shown; doorbell push " + agent.status().get("push"));
+            assertEquals("Front door: someone is at the door", notification.path("title").asText(), notification.toString());
+            assertEquals("openbell-front-door", notification.path("tag").asText());
+            assertEquals(agent.ring().snapshot().ringId().or(() -> agent.ring().snapshot().lastEnded().map(e -> e.ringId())).orElseThrow(),
+                    notification.path("ringId").asText(), "Firefox decrypted the doorbell's ring itself");
+        } finally {
+            if (firefox != null) {
+                firefox.destroyForcibly();
+            }
+            Closing.all(agent);
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
