@@ -628,7 +628,13 @@ async function enableSound() {
   }
 }
 
-$('answer').addEventListener('click', () => respond('answer'));
+$('answer').addEventListener('click', () => {
+  // Inside the tap: unlock the page's audio and the call's audio element, so the door's sound
+  // can start when it arrives (WebKit allows play() later only on an element started by a gesture).
+  enableSound();
+  $('remote-audio').play().catch(() => {});
+  respond('answer');
+});
 $('hangup').addEventListener('click', () => state.call?.hangup('normal'));
 $('mute').addEventListener('click', () => {
   const muted = $('mute').getAttribute('aria-pressed') !== 'true';
@@ -651,6 +657,9 @@ for (const end of ['pointerup', 'pointercancel', 'pointerleave']) {
 }
 $('decline').addEventListener('click', () => respond('decline'));
 $('remote-video').addEventListener('click', () => $('remote-video').classList.toggle('fill'));
+$('tap-to-hear').addEventListener('click', () => {
+  $('remote-audio').play().then(() => { $('tap-to-hear').hidden = true; }).catch((e) => console.warn('still no sound', e));
+});
 $('push-on').addEventListener('click', () => turnPushOn());
 $('push-off').addEventListener('click', () => turnPushOff());
 navigator.serviceWorker?.addEventListener('message', (event) => {

@@ -39,7 +39,11 @@ export class Call {
         });
       } else {
         $('remote-audio').srcObject = new MediaStream([e.track]);
-        $('remote-audio').play().catch(() => {});
+        // Outside the Answer tap, iPhone Safari may refuse to play: then a visible button does it.
+        $('remote-audio').play().then(() => { $('tap-to-hear').hidden = true; }).catch((err) => {
+          console.warn(`the door's sound did not start: ${err.name}`);
+          $('tap-to-hear').hidden = false;
+        });
         this.remoteAudio = e.track;
       }
     };
