@@ -22,8 +22,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
-import org.openbell.push.Aes128Gcm;
-import org.openbell.push.P256;
 import org.openbell.push.Vapid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +61,7 @@ public final class PushSender implements AutoCloseable {
     /** Per push service origin: how far its clock is ahead of ours (ms), from its Date headers. */
     private final Map<String, Long> clockOffsets = new ConcurrentHashMap<>();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    private final PreparedKeys keys;
 
     private record Token(String header, Instant expiry, long offsetMs) {
     }
@@ -74,12 +73,23 @@ public final class PushSender implements AutoCloseable {
         this.clock = clock;
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("openbell-push-", 0).factory());
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("openbell-push-timer").factory());
+        this.keys = new PreparedKeys(executor);
         this.http = HttpClient.newBuilder()
                 .sslContext(ssl)
                 .connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER) // a redirect could point anywhere, the LAN included
                 .executor(executor)
                 .build();
+    }
+
+    /** Makes the next message's keys for {@code subscription} ahead (a new or loaded subscription). */
+    public void prepare(PushSubscription subscription) {
+        keys.prepare(subscription);
+    }
+
+    /** Forgets the keys prepared for a subscription that is gone. */
+    public void forget(String endpoint) {
+        keys.forget(endpoint);
     }
 
     /** A message to push: the plaintext, its topic, and until when it is worth delivering. */
@@ -110,8 +120,7 @@ public final class PushSender implements AutoCloseable {
         String audience = Vapid.audience(endpoint);
         HttpRequest request;
         try {
-            byte[] body = plaintext.length == 0 ? new byte[0]
-                    : Aes128Gcm.encrypt(plaintext, P256.decodePublicKey(P256.fromBase64Url(sub.p256dh())), P256.fromBase64Url(sub.auth()));
+            byte[] body = plaintext.length == 0 ? new byte[0] : keys.take(sub).seal(plaintext);
             long ttl = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left));
             HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
                     .timeout(REQUEST_TIMEOUT.compareTo(Duration.ofNanos(left)) < 0 ? REQUEST_TIMEOUT : Duration.ofNanos(left))

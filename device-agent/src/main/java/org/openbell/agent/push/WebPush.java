@@ -75,6 +75,7 @@ public final class WebPush implements RingSignals, AutoCloseable {
         this.sender = sender;
         this.toOwner = toOwner;
         this.topic = topicFor(deviceId);
+        subscriptions.all().forEach(sender::prepare); // keys ready before the first ring
     }
 
     /**
@@ -144,7 +145,9 @@ public final class WebPush implements RingSignals, AutoCloseable {
             return;
         }
         try {
-            subscriptions.add(new PushSubscription(ownerId, s.endpoint(), s.p256dh(), s.auth(), clock.instant()));
+            PushSubscription added = new PushSubscription(ownerId, s.endpoint(), s.p256dh(), s.auth(), clock.instant());
+            subscriptions.add(added);
+            sender.prepare(added);
         } catch (IOException e) {
             log.error("Push: could not store owner {}'s subscription: {}", ownerId, e.getMessage());
             reply(ownerId, s.endpoint(), PushStatus.State.REFUSED, PushStatus.Reason.NOT_STORED);
@@ -231,6 +234,7 @@ public final class WebPush implements RingSignals, AutoCloseable {
                 work.execute(() -> {
                     try {
                         subscriptions.drop(sub.endpoint());
+                        sender.forget(sub.endpoint());
                     } catch (IOException e) {
                         log.error("Push: could not drop a gone subscription: {}", e.getMessage());
                     }
