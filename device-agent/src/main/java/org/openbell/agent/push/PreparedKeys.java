@@ -13,17 +13,23 @@ import org.slf4j.LoggerFactory;
  * One message's keys ready ahead for every subscription ({@link PreparedMessage}), so that a ring
  * only seals (AES-GCM, microseconds) instead of doing the elliptic-curve work of RFC 8291
  * (milliseconds each under the agent's C1-only JIT: ten phones cost ~50 ms on this 2-core VM).
- * Made when a subscription is added or loaded and again, in the background, after each use.
+ * Made when a subscription is added or loaded and again, in the background, a second after each
+ * use: not at once, where the next keys' elliptic-curve work would take the CPU from the pushes
+ * of the ring still going out (two cores: it spread ten pushes over ~45 ms).
  */
 final class PreparedKeys {
 
     private static final Logger log = LoggerFactory.getLogger(PreparedKeys.class);
 
     private final Map<String, PreparedMessage> ready = new ConcurrentHashMap<>();
-    private final ExecutorService background;
+    static final long REFILL_DELAY_MS = 1000;
 
-    PreparedKeys(ExecutorService background) {
+    private final ExecutorService background;
+    private final java.util.concurrent.ScheduledExecutorService timers;
+
+    PreparedKeys(ExecutorService background, java.util.concurrent.ScheduledExecutorService timers) {
         this.background = background;
+        this.timers = timers;
     }
 
     /** Makes the next message's keys for {@code subscription}, in the background. */
@@ -43,7 +49,7 @@ final class PreparedKeys {
         if (prepared == null) {
             prepared = make(subscription);
         }
-        prepare(subscription);
+        timers.schedule(() -> prepare(subscription), REFILL_DELAY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         return prepared;
     }
 

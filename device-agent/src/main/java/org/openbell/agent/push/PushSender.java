@@ -73,7 +73,7 @@ public final class PushSender implements AutoCloseable {
         this.clock = clock;
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("openbell-push-", 0).factory());
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("openbell-push-timer").factory());
-        this.keys = new PreparedKeys(executor);
+        this.keys = new PreparedKeys(executor, timers);
         this.http = HttpClient.newBuilder()
                 .sslContext(ssl)
                 .connectTimeout(Duration.ofSeconds(5))
