@@ -115,7 +115,7 @@ final class WorkerProcess {
                 try {
                     event = JSON.readTree(line);
                 } catch (IOException e) {
-                    log.warn("Media worker {} wrote a line that is not JSON: {}", pid(), line.length() > 120 ? line.substring(0, 120) : line);
+                    log.warn("Media worker {} wrote a line that is not JSON: {}", pid(), org.openbell.signaling.LogSafe.text(line, 120));
                     continue;
                 }
                 if ("ready".equals(event.path("ev").asText())) {
