@@ -140,7 +140,7 @@ async function start() {
   state.topics = topics(state.config.topicPrefix);
   openedFromNotification(location.hash);
   connectAlone();
-  startPushFor(state.config.pushKey, true);
+  startPushFor(state.config.pushKey, true, typeof state.config.pushKey === 'string');
 }
 
 /** "Signed in as ..." only for a paired phone's account; a generated demo id is noise to a person. */
@@ -149,9 +149,9 @@ function showSignedIn() {
   $('owner-id').parentElement.hidden = !state.credentials && /^owner-[0-9a-f]{16}$/.test(state.ownerId);
 }
 
-function startPushFor(key, local = false) {
+function startPushFor(key, local = false, keyExpected = true) {
   startPush({ deviceId: state.config.deviceId, deviceName: state.config.deviceName, ownerId: state.ownerId, key,
-    send: sendToDevice, local }).catch((e) => console.warn('push set-up failed', e));
+    send: sendToDevice, local, keyExpected }).catch((e) => console.warn('push set-up failed', e));
 }
 
 /** A copy of the app away from the doorbell: the settings the doorbell's page handed over. */

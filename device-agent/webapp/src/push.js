@@ -31,7 +31,8 @@ export function pushUnsupported() {
 }
 
 /** Registers the service worker and tells it which doorbell and owner it serves. */
-export async function startPush({ deviceId, deviceName, ownerId, key, send, local = false }) {
+export async function startPush({ deviceId, deviceName, ownerId, key, send, local = false, keyExpected = true }) {
+  push.keyExpected = keyExpected; // false: the doorbell's own config says it has no push key (push is off)
   push.deviceId = deviceId;
   push.local = local; // the doorbell's own page (it offers its certificate authority); not the hosted copy
   push.send = send;
@@ -79,6 +80,8 @@ async function refresh() {
     show('denied', 'Notifications are blocked for this page: allow them in the browser\'s site settings to ring when locked.');
   } else if (subscription && localStorage.getItem('openbell.push') === subscription.endpoint) {
     show('on', 'On: this phone rings even when it is locked or the app is closed.');
+  } else if (!push.key && push.local && push.keyExpected === false) {
+    show('unsupported', 'Rings to locked phones are turned off on this doorbell (push.enabled in its settings).');
   } else if (!push.key) {
     show('waiting', 'Waiting for the doorbell…');
   } else {
