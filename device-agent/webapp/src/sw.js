@@ -84,6 +84,12 @@ async function onPush(data) {
     if (await visiblePage()) {
       return; // the open page rings (it has the same ring over MQTT)
     }
+    // Idempotent, like every receiver (docs/protocol.md, "Duplicates"): a push delivered twice, or
+    // a ring arriving after its own ring-ended, must not ring again.
+    if (message && (await self.registration.getNotifications({ tag }))
+      .some((n) => n.data?.ring?.ringId === message.ringId || n.data?.ended?.ringId === message.ringId)) {
+      return;
+    }
     // Times on this phone's clock (docs/protocol.md, "Clocks"): when the push arrived.
     await self.registration.showNotification(`${doorName}: someone is at the door`, {
       tag,

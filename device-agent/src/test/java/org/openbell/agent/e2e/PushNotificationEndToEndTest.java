@@ -125,6 +125,12 @@ class PushNotificationEndToEndTest {
         assertEquals("openbell-front-door", shown.get("tag"));
         assertEquals(true, shown.get("requireInteraction"));
         assertEquals(List.of("answer", "decline"), shown.get("actions"));
+        // The same push again (a retry after a lost answer): the phone does not ring a second time.
+        page.navigate("about:blank");
+        deliver(devtools, registrationId.get(), ringPayload);
+        Thread.sleep(500);
+        assertEquals(((Map<?, ?>) shown.get("data")).get("receivedAt"),
+                ((Map<?, ?>) awaitNotification(page, "someone is at the door").get("data")).get("receivedAt"), "not shown again");
 
         // Another owner declines: the ring-ended push replaces the notification.
         String ringId = agent.ring().snapshot().ringId().orElseThrow();
@@ -143,6 +149,11 @@ class PushNotificationEndToEndTest {
         Map<String, Object> replaced = awaitNotification(page, "Declined by bob");
         assertEquals("openbell-front-door", replaced.get("tag"));
         assertEquals(List.of(), replaced.get("actions"));
+        // The ring's push arriving late, after its end: it does not ring again.
+        page.navigate("about:blank");
+        deliver(devtools, registrationId.get(), ringPayload);
+        Thread.sleep(500);
+        assertEquals("Front door: Declined by bob", awaitNotification(page, "Front door").get("title"));
         assertEquals(1, ((Number) page.evaluate("() => navigator.serviceWorker.getRegistration().then(r => r.getNotifications()).then(n => n.length)")).intValue(),
                 "one door, one notification");
 
