@@ -4,22 +4,15 @@
 // decoded and ICE candidates as one JSON line.
 //   node owner-call.mjs <page URL> <profile dir>
 // Protocol on stdout: "online", then "ringing", then "result <json>"; errors: "error <text>".
-import puppeteer from 'puppeteer-core';
+import { launchFirefox } from './firefox.mjs';
 
 const [url, profile] = process.argv.slice(2);
 const say = (line) => process.stdout.write(`${line}\n`);
 
-const browser = await puppeteer.launch({
-  browser: 'firefox',
-  executablePath: process.env.OPENBELL_FIREFOX ?? '/usr/bin/firefox-esr',
-  headless: true,
-  userDataDir: profile,
-  extraPrefsFirefox: {
-    'media.navigator.streams.fake': true,
-    'media.navigator.permission.disabled': true,
-    'media.autoplay.default': 0,
-    ...(process.env.OPENBELL_FIREFOX_NO_MDNS ? { 'media.peerconnection.ice.obfuscate_host_addresses': false } : {}),
-  },
+const browser = await launchFirefox(profile, {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  'media.autoplay.default': 0,
 });
 let page;
 try {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import puppeteer from 'puppeteer-core';
+import { launchFirefox } from './firefox.mjs';
 
 const [url, profile, wsPort, httpsPort, certFile, keyFile] = process.argv.slice(2);
 const say = (line) => process.stdout.write(`${line}\n`);
@@ -73,21 +73,15 @@ const https = createServer({ cert: readFileSync(certFile), key: readFileSync(key
 https.listen(Number(httpsPort), '127.0.0.1');
 
 // --- Firefox, as the owner's phone ---
-const browser = await puppeteer.launch({
-  browser: 'firefox',
-  executablePath: process.env.OPENBELL_FIREFOX ?? '/usr/bin/firefox-esr',
-  headless: true,
-  userDataDir: profile,
-  extraPrefsFirefox: {
-    'dom.push.serverURL': `ws://127.0.0.1:${wsPort}/`,
-    'dom.push.testing.allowInsecureServerURL': true,
-    'dom.push.connection.enabled': true,
-    'dom.push.enabled': true,
-    'dom.serviceWorkers.enabled': true,
-    'permissions.default.desktop-notification': 1,
-    'dom.webnotifications.requireuserinteraction': false,
-    'alerts.useSystemBackend': false, // headless: no desktop notification service, use Firefox's own
-  },
+const browser = await launchFirefox(profile, {
+  'dom.push.serverURL': `ws://127.0.0.1:${wsPort}/`,
+  'dom.push.testing.allowInsecureServerURL': true,
+  'dom.push.connection.enabled': true,
+  'dom.push.enabled': true,
+  'dom.serviceWorkers.enabled': true,
+  'permissions.default.desktop-notification': 1,
+  'dom.webnotifications.requireuserinteraction': false,
+  'alerts.useSystemBackend': false, // headless: no desktop notification service, use Firefox's own
 });
 let page;
 try {

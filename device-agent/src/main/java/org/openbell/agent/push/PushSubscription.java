@@ -22,6 +22,11 @@ public record PushSubscription(String ownerId, String endpoint, String p256dh, S
 
     /** The endpoint for logs: scheme and host only (the path is the phone's capability to be woken). */
     public String service() {
+        return serviceOf(endpoint);
+    }
+
+    /** Scheme and host of an endpoint, for logs. */
+    static String serviceOf(String endpoint) {
         int slash = endpoint.indexOf('/', "https://".length());
         return slash < 0 ? endpoint : endpoint.substring(0, slash);
     }

@@ -93,31 +93,23 @@ public final class PushSubscriptions {
 
     /** Removes {@code endpoint} if {@code ownerId} registered it; true if it was there. */
     public synchronized boolean remove(String ownerId, String endpoint) throws IOException {
-        PushSubscription s = byEndpoint.get(endpoint);
-        if (s == null || !s.ownerId().equals(ownerId)) {
-            return false;
-        }
-        Map<String, PushSubscription> next = new LinkedHashMap<>(byEndpoint);
-        next.remove(endpoint);
-        save(next);
-        return true;
+        return removeWhere(s -> s.endpoint().equals(endpoint) && s.ownerId().equals(ownerId)) > 0;
     }
 
     /** Drops a subscription the push service said is gone (404/410), whoever registered it. */
     public synchronized boolean drop(String endpoint) throws IOException {
-        if (!byEndpoint.containsKey(endpoint)) {
-            return false;
-        }
-        Map<String, PushSubscription> next = new LinkedHashMap<>(byEndpoint);
-        next.remove(endpoint);
-        save(next);
-        return true;
+        return removeWhere(s -> s.endpoint().equals(endpoint)) > 0;
     }
 
     /** Forgets every subscription of a removed phone; returns how many. */
     public synchronized int forgetOwner(String ownerId) throws IOException {
+        return removeWhere(s -> s.ownerId().equals(ownerId));
+    }
+
+    /** Removes the subscriptions {@code which} matches and saves, if any; returns how many. */
+    private int removeWhere(java.util.function.Predicate<PushSubscription> which) throws IOException {
         Map<String, PushSubscription> next = new LinkedHashMap<>(byEndpoint);
-        next.values().removeIf(s -> s.ownerId().equals(ownerId));
+        next.values().removeIf(which);
         int removed = byEndpoint.size() - next.size();
         if (removed > 0) {
             save(next);

@@ -153,14 +153,14 @@ public final class WebPush implements RingSignals, AutoCloseable {
             reply(ownerId, s.endpoint(), PushStatus.State.REFUSED, PushStatus.Reason.NOT_STORED);
             return;
         }
-        log.info("Push: owner {} subscribed a phone ({})", ownerId, LogSafe.text(serviceOf(s.endpoint())));
+        log.info("Push: owner {} subscribed a phone ({})", ownerId, LogSafe.text(PushSubscription.serviceOf(s.endpoint())));
         reply(ownerId, s.endpoint(), PushStatus.State.SUBSCRIBED, null);
     }
 
     private void unsubscribe(String ownerId, PushUnsubscribe u) {
         try {
             if (subscriptions.remove(ownerId, u.endpoint())) {
-                log.info("Push: owner {} unsubscribed a phone ({})", ownerId, LogSafe.text(serviceOf(u.endpoint())));
+                log.info("Push: owner {} unsubscribed a phone ({})", ownerId, LogSafe.text(PushSubscription.serviceOf(u.endpoint())));
             }
             reply(ownerId, u.endpoint(), PushStatus.State.UNSUBSCRIBED, null);
         } catch (IOException e) {
@@ -243,11 +243,6 @@ public final class WebPush implements RingSignals, AutoCloseable {
             case FAILED -> log.warn("Push of {} to {} failed: {}", what, sub, LogSafe.text(o.detail()));
             case EXPIRED -> log.info("Push of {} to {} not delivered: {}", what, sub, LogSafe.text(o.detail()));
         }
-    }
-
-    private static String serviceOf(String endpoint) {
-        int slash = endpoint.indexOf('/', "https://".length());
-        return slash < 0 ? endpoint : endpoint.substring(0, slash);
     }
 
     /** Figures for {@code /api/status} {@code push}. */

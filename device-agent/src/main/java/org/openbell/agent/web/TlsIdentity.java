@@ -66,8 +66,7 @@ public record TlsIdentity(Path keystore, char[] password, java.util.Optional<Pat
             if (Files.exists(keystore) && Files.exists(passwordFile)) {
                 TlsIdentity identity = new TlsIdentity(keystore,
                         Files.readString(passwordFile, StandardCharsets.UTF_8).trim().toCharArray(), java.util.Optional.of(authority.certificateFile()));
-                identity.sslContext();
-                Optional<String> stale = identity.staleBecause(authority, names);
+                Optional<String> stale = identity.staleBecause(authority, names); // loads it: an unreadable one fails here
                 if (stale.isEmpty()) {
                     return identity;
                 }

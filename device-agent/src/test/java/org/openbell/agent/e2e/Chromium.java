@@ -48,38 +48,16 @@ public final class Chromium implements AutoCloseable {
         try {
             Path home = Files.createTempDirectory("chromium-home-");
             Path db = Files.createDirectories(home.resolve(".pki/nssdb"));
-            run("certutil", "-N", "-d", "sql:" + db, "--empty-password");
-            run("certutil", "-A", "-d", "sql:" + db, "-n", "openbell-doorbell", "-t", "C,,", "-i", caPem.toString());
+            FirefoxDriver.Nss.trust(db, caPem);
             return launch(EXECUTABLE, List.of(), Map.of("HOME", home.toString()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    private static void run(String... command) throws java.io.IOException {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + out
-                        + " (certutil is in Debian's libnss3-tools; scripts/test installs it)");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** A phone-sized page that checks certificates as a phone does (no exception accepted). */
     public Page strictPhone(String name) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-                .setViewportSize(390, 844)
-                .setHasTouch(true)
-                .setIsMobile(true));
-        Page page = context.newPage();
-        page.onConsoleMessage(m -> log.info("[{} console.{}] {}", name, m.type(), m.text()));
-        page.onPageError(e -> log.warn("[{} page error] {}", name, e));
-        return page;
+        return page(name, false);
     }
 
     /**
@@ -134,8 +112,12 @@ public final class Chromium implements AutoCloseable {
 
     /** A new phone-sized page that trusts the agent's self-signed certificate; console output goes to the test log. */
     public Page phone(String name) {
+        return page(name, true);
+    }
+
+    private Page page(String name, boolean ignoreHttpsErrors) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-                .setIgnoreHTTPSErrors(true)
+                .setIgnoreHTTPSErrors(ignoreHttpsErrors)
                 .setViewportSize(390, 844)
                 .setHasTouch(true)
                 .setIsMobile(true));

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,16 +34,13 @@ import org.slf4j.LoggerFactory;
 class FirefoxPushEndToEndTest {
 
     private static final Logger log = LoggerFactory.getLogger(FirefoxPushEndToEndTest.class);
-    static final Path FIREFOX = Path.of("/usr/bin/firefox-esr");
-    static final Path DRIVER = Path.of("firefox-driver").toAbsolutePath();
 
     @TempDir
     Path state;
 
     @Test
     void firefoxSubscribesForRealAndShowsTheRingItDecrypted() throws Exception {
-        assertTrue(Files.isExecutable(FIREFOX), "Firefox ESR not found at " + FIREFOX + ": scripts/test installs firefox-esr");
-        assertTrue(Files.isDirectory(DRIVER.resolve("node_modules/puppeteer-core")), "run the Maven build first (it installs firefox-driver)");
+        FirefoxDriver.requireInstalled();
         TestCertificates ca = TestCertificates.authority(state, "push");
         Path[] cert = ca.server("push-endpoint", "localhost");
         int wsPort = freePort();
@@ -58,15 +54,9 @@ class FirefoxPushEndToEndTest {
                 """.formatted(freePort(), freePort(), httpsPort, ca.caFile("push"), state.resolve("agent")), "firefox push test"));
         Process firefox = null;
         try {
-            Path profile = Files.createDirectories(state.resolve("firefox-profile"));
-            run("certutil", "-N", "-d", "sql:" + profile, "--empty-password");
-            run("certutil", "-A", "-d", "sql:" + profile, "-n", "openbell-doorbell", "-t", "C,,", "-i",
-                    state.resolve("agent/tls/ca.crt").toString());
-            ProcessBuilder builder = new ProcessBuilder("node", DRIVER.resolve("push-firefox.mjs").toString(),
-                    "https://127.0.0.1:" + agent.webPort() + "/?owner=felix", profile.toString(), String.valueOf(wsPort),
-                    String.valueOf(httpsPort), cert[0].toString(), cert[1].toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
-            builder.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
-            firefox = builder.start();
+            Path profile = FirefoxDriver.profileTrusting(state.resolve("firefox-profile"), state.resolve("agent/tls/ca.crt"));
+            firefox = FirefoxDriver.start(List.of(), "push-firefox.mjs", "https://127.0.0.1:" + agent.webPort() + "/?owner=felix",
+                    profile.toString(), String.valueOf(wsPort), String.valueOf(httpsPort), cert[0].toString(), cert[1].toString());
             JsonNode notification = null;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(firefox.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -94,12 +84,6 @@ class FirefoxPushEndToEndTest {
             }
             Closing.all(agent);
         }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     private static int freePort() throws java.io.IOException {

@@ -9,9 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,13 +19,14 @@ import org.openbell.agent.Agent;
 import org.openbell.agent.Closing;
 import org.openbell.agent.call.SimulatedSound;
 import org.openbell.agent.config.ConfigLoader;
+import org.openbell.agent.e2e.FirefoxDriver;
 import org.openbell.hardware.SimulatedBoard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Issue 12: the owner app in Debian's Firefox ESR (driven over WebDriver BiDi by puppeteer-core,
- * device-agent/firefox-driver): in the phone's own network namespace, trusting the doorbell's
+ * {@link FirefoxDriver}): in the phone's own network namespace, trusting the doorbell's
  * certificate authority in its profile and with no certificate exception, the page and its MQTT
  * (the same origin, /mqtt) connect; a ring is answered and a VP8 call (Firefox has no H.264
  * offline) brings decoded video, with the host candidates Firefox gathers.
@@ -36,8 +35,6 @@ import org.slf4j.LoggerFactory;
 class FirefoxEndToEndTest {
 
     private static final Logger log = LoggerFactory.getLogger(FirefoxEndToEndTest.class);
-    static final Path FIREFOX = Path.of("/usr/bin/firefox-esr");
-    static final Path DRIVER = Path.of("firefox-driver").toAbsolutePath();
 
     @TempDir
     Path state;
@@ -46,9 +43,8 @@ class FirefoxEndToEndTest {
     void aFirefoxOwnerOnOneOriginAnswersWithVp8() throws Exception {
         String unavailable = Namespaces.unavailableReason();
         assumeTrue(unavailable == null, unavailable);
-        assertTrue(Files.isExecutable(FIREFOX), "Firefox ESR not found at " + FIREFOX + ": scripts/test installs firefox-esr");
         assumeTrue(SimulatedSound.unavailableReason() == null, SimulatedSound.unavailableReason());
-        npmCi();
+        FirefoxDriver.requireInstalled();
         Namespaces ns = Namespaces.create();
         // Firefox gathers only its default-route address (10.77.1.2, towards the root namespace)
         // until the page holds a microphone permission, and the microphone is asked in parallel
@@ -65,17 +61,9 @@ class FirefoxEndToEndTest {
                     media: {audio: simulated, workerCommandPrefix: [ip, netns, exec, %s]}
                     stateDir: "%s"
                     """.formatted(freePort(), freePort(), ns.rootAddress, ns.door, state.resolve("agent")), "firefox test config"));
-            Path profile = Files.createDirectories(state.resolve("firefox-profile"));
-            run("certutil", "-N", "-d", "sql:" + profile, "--empty-password");
-            run("certutil", "-A", "-d", "sql:" + profile, "-n", "openbell-doorbell", "-t", "C,,", "-i",
-                    state.resolve("agent/tls/ca.crt").toString());
+            Path profile = FirefoxDriver.profileTrusting(state.resolve("firefox-profile"), state.resolve("agent/tls/ca.crt"));
             String url = "https://" + ns.rootAddress + ":" + agent.webPort() + "/?owner=fiona";
-            List<String> command = new ArrayList<>(ns.exec(ns.phone));
-            command.addAll(List.of("node", DRIVER.resolve("owner-call.mjs").toString(), url, profile.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-            builder.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
-            builder.environment().put("MOZ_HEADLESS", "1");
-            firefox = builder.start();
+            firefox = FirefoxDriver.start(ns.exec(ns.phone), "owner-call.mjs", url, profile.toString());
             JsonNode result = null;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(firefox.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -107,19 +95,6 @@ class FirefoxEndToEndTest {
             }
             Closing.all(agent, ns);
         }
-    }
-
-    /** The driver's npm dependency (puppeteer-core), installed on first use like the web app's. */
-    private static void npmCi() throws Exception {
-        if (Files.isDirectory(DRIVER.resolve("node_modules/puppeteer-core"))) {
-            return;
-        }
-        ProcessBuilder npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error")
-                .directory(DRIVER.toFile()).redirectErrorStream(true);
-        npm.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
-        Process p = npm.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "npm ci in " + DRIVER + ": " + out);
     }
 
     private static void run(String... command) throws Exception {
