@@ -203,7 +203,7 @@ class InternetCallTest {
         }
     }
 
-    /** Rings {@code chromium}'s page, answers, waits for video and until the selected path satisfies {@code settled}. */
+    /** Rings {@code chromium}'s page, answers, waits for video, until the selected path satisfies {@code settled} and the doorbell reports its own. */
     private Route call(Chromium chromium, String owner, Predicate<Route> settled) throws Exception {
         Page page = chromium.phone(owner);
         try {
@@ -219,7 +219,7 @@ class InternetCallTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while (System.nanoTime() < deadline) {
                 path = path(page);
-                if (settled.test(path)) {
+                if (settled.test(path) && !path.doorRemote().isEmpty()) {
                     break;
                 }
                 Thread.sleep(500);

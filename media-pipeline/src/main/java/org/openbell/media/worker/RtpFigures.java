@@ -42,19 +42,41 @@ final class RtpFigures {
                     stats.put("videoEncodeMs", round(number(a, "totalEncodeTime") * 1000 / encoded));
                 }
                 stats.put("videoEncoder", String.valueOf(a.getOrDefault("encoderImplementation", "")));
-            } else if (s.getType() == RTCStatsType.CANDIDATE_PAIR && Boolean.TRUE.equals(a.get("nominated"))
-                    && "succeeded".equals(String.valueOf(a.get("state")))) {
-                stats.put("roundTripMs", round(number(a, "currentRoundTripTime") * 1000));
-                // The path the call takes: host, srflx (through a NAT) or relay (through TURN, and how).
-                RTCStats local = report.getStats().get(String.valueOf(a.get("localCandidateId")));
-                RTCStats remote = report.getStats().get(String.valueOf(a.get("remoteCandidateId")));
-                if (local != null && remote != null) {
-                    Map<String, Object> l = local.getAttributes();
-                    stats.put("pathLocal", l.get("candidateType") + (l.get("relayProtocol") != null ? "/" + l.get("relayProtocol") : ""));
-                    stats.put("pathRemote", String.valueOf(remote.getAttributes().get("candidateType")));
-                }
             }
         }
+        RTCStats pair = selectedPair(report);
+        if (pair != null) {
+            stats.put("roundTripMs", round(number(pair.getAttributes(), "currentRoundTripTime") * 1000));
+            // The path the call takes: host, srflx (through a NAT) or relay (through TURN, and how).
+            RTCStats local = report.getStats().get(String.valueOf(pair.getAttributes().get("localCandidateId")));
+            RTCStats remote = report.getStats().get(String.valueOf(pair.getAttributes().get("remoteCandidateId")));
+            if (local != null && remote != null) {
+                Map<String, Object> l = local.getAttributes();
+                stats.put("pathLocal", l.get("candidateType") + (l.get("relayProtocol") != null ? "/" + l.get("relayProtocol") : ""));
+                stats.put("pathRemote", String.valueOf(remote.getAttributes().get("candidateType")));
+            }
+        }
+    }
+
+    /**
+     * The candidate pair media flows on: the one the transport names as selected (what the
+     * standard defines), else a nominated pair that succeeded. The nomination flag alone lags the
+     * selection on the controlling side, so a call already showing video could report no path.
+     */
+    static RTCStats selectedPair(RTCStatsReport report) {
+        Map<String, RTCStats> all = report.getStats();
+        for (RTCStats s : all.values()) {
+            if (s.getType() == RTCStatsType.TRANSPORT && all.get(String.valueOf(s.getAttributes().get("selectedCandidatePairId"))) instanceof RTCStats pair) {
+                return pair;
+            }
+        }
+        for (RTCStats s : all.values()) {
+            Map<String, Object> a = s.getAttributes();
+            if (s.getType() == RTCStatsType.CANDIDATE_PAIR && Boolean.TRUE.equals(a.get("nominated")) && "succeeded".equals(String.valueOf(a.get("state")))) {
+                return s;
+            }
+        }
+        return null;
     }
 
     private static double number(Map<String, Object> attributes, String name) {
