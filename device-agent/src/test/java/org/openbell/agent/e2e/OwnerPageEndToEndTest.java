@@ -125,6 +125,26 @@ class OwnerPageEndToEndTest {
     }
 
     @Test
+    void aTabFrozenDuringThePressRingsWhenItWakesWhileTheRingLasts() throws Exception {
+        Page erin = ownerPage("erin");
+        var devtools = erin.context().newCDPSession(erin);
+        devtools.send("Page.setWebLifecycleState", new com.google.gson.JsonParser().parse("{\"state\":\"frozen\"}").getAsJsonObject());
+        press();
+        for (int i = 0; i < 50 && agent.ring().snapshot().ringId().isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        String ringId = agent.ring().snapshot().ringId().orElseThrow();
+        Thread.sleep(20_000);
+        devtools.send("Page.setWebLifecycleState", new com.google.gson.JsonParser().parse("{\"state\":\"active\"}").getAsJsonObject());
+        Locator ring = visible(erin, "#ring-screen");
+        assertEquals(ringId, ring.getAttribute("data-ring-id"), "the woken tab shows the ring still ringing");
+        erin.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/woken-tab.png")));
+        erin.locator("#answer").click();
+        visible(erin, "#ring-result[data-outcome=answered-by-me]");
+        erin.context().close();
+    }
+
+    @Test
     void theDemoPageButtonRingsOwners() {
         Page dave = ownerPage("dave");
         Page demo = chromium.phone("demo");
