@@ -62,6 +62,7 @@ public final class PushSender implements AutoCloseable {
     private final Map<String, Long> clockOffsets = new ConcurrentHashMap<>();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final PreparedKeys keys;
+    private final ServiceConnections connections = new ServiceConnections();
 
     private record Token(String header, Instant expiry, long offsetMs) {
     }
@@ -137,7 +138,9 @@ public final class PushSender implements AutoCloseable {
             result.complete(new PushOutcome(PushOutcome.Kind.FAILED, 0, attempt - 1, ms(started), "cannot make the request: " + e.getMessage()));
             return;
         }
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+        HttpRequest built = request;
+        connections.send(audience, () -> http.sendAsync(built, HttpResponse.BodyHandlers.ofString()), HttpResponse::version, executor)
+                .whenComplete((response, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 String why = cause instanceof HttpTimeoutException ? "no answer in time" : cause.toString();

@@ -41,6 +41,7 @@ public final class Bench {
         int rounds = 20;
         int calls = 100;
         boolean callsOnly = false;
+        boolean pushOnly = false;
         int soakRings = -1;
         int soakCalls = -1;
         Path json = null;
@@ -50,15 +51,16 @@ public final class Bench {
                 case "--json" -> json = Path.of(args[++i]);
                 case "--calls" -> calls = Integer.parseInt(args[++i]);
                 case "--calls-only" -> callsOnly = true;
+                case "--push-only" -> pushOnly = true;
                 case "--soak" -> {
                     soakRings = Integer.parseInt(args[++i]);
                     soakCalls = Integer.parseInt(args[++i]);
                 }
                 default -> throw new IllegalArgumentException(
-                        "usage: bench [--rounds N] [--calls N] [--calls-only] [--soak RINGS CALLS] [--json FILE]");
+                        "usage: bench [--rounds N] [--calls N] [--calls-only | --push-only] [--soak RINGS CALLS] [--json FILE]");
             }
         }
-        Map<String, Object> report = soakRings >= 0 ? soak(soakRings, soakCalls) : run(rounds, calls, callsOnly);
+        Map<String, Object> report = soakRings >= 0 ? soak(soakRings, soakCalls) : run(rounds, calls, callsOnly, pushOnly);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         System.out.println(report.get("table"));
         if (json != null) {
@@ -71,7 +73,7 @@ public final class Bench {
     }
 
     /** Runs the benchmark; the result has "figures" (name -> unit, n, median, p95, max), "machine", "rounds", "table". */
-    public static Map<String, Object> run(int rounds, int calls, boolean callsOnly) throws Exception {
+    public static Map<String, Object> run(int rounds, int calls, boolean callsOnly, boolean pushOnly) throws Exception {
         String unavailable = Namespaces.unavailableReason();
         if (unavailable != null) {
             throw new IllegalStateException(unavailable);
@@ -83,9 +85,13 @@ public final class Bench {
                         // Mosquitto serves plain ws://; let the HTTPS page reach it on our veth only.
                         "--unsafely-treat-insecure-origin-as-secure=ws://" + ns.rootAddress + ":" + port(mosquitto)
                                 + ",http://" + ns.rootAddress + ":" + port(mosquitto))) {
-            embedded(ns, chromium, work, rounds, calls, figures);
+            if (!pushOnly) {
+                embedded(ns, chromium, work, rounds, calls, figures);
+            }
             if (!callsOnly) {
                 mosquittoRings(ns, chromium, work, mosquitto, rounds, figures);
+            }
+            if (!callsOnly && !pushOnly) {
                 try (Chromium door = Chromium.launchInNamespace(ns.door)) {
                     Baseline.run(door, chromium, rounds, figures);
                 }
@@ -253,7 +259,7 @@ public final class Bench {
         int ws = port(mosquitto);
         // Web Push to PHONES subscriptions, at a push-service stand-in on loopback (it checks each
         // VAPID token and decrypts each payload, as a real push service and phone would).
-        org.openbell.agent.push.PushServiceStandIn pushService = org.openbell.agent.push.PushServiceStandIn.start(work.resolve("push-service"));
+        org.openbell.agent.push.PushServiceStandIn pushService = org.openbell.agent.push.PushServiceStandIn.startForBenchmark(work.resolve("push-service"));
         Path config = Files.writeString(work.resolve("mosquitto.yml"), """
                 hardware: {mode: simulated, button: {lockout: 0s}, chime: {duration: 100ms}}
                 mqtt: {broker: "%s", webSocketUrl: "ws://{host}:%d/mqtt"}
@@ -270,6 +276,9 @@ public final class Bench {
             figures.add("agent RSS idle (Mosquitto, no embedded broker)", "MiB", AgentProcess.rssMiB(agent.pid()));
             subscribePhones(mosquitto, pushService, agent);
             for (int round = 0; round < rounds; round++) {
+                // As a doorbell between visitors: its push connections idle out (the stand-in
+                // closes them after 0.5 s, a real service after minutes) and the next ring's keys are ready.
+                Thread.sleep(1500); // PreparedKeys.REFILL_DELAY_MS is 1 s
                 figures.add("press-to-ring (Mosquitto)", "ms", ring(agent, page, figures, "Mosquitto"));
                 JsonNode status = agent.status();
                 String ringId = status.path("ringId").asText();

@@ -20,7 +20,7 @@ class BenchSmokeTest {
         String unavailable = Namespaces.unavailableReason();
         assumeTrue(unavailable == null, unavailable);
         assumeTrue(SimulatedSound.unavailableReason() == null, SimulatedSound.unavailableReason());
-        Map<String, Object> report = Bench.run(1, 1, false);
+        Map<String, Object> report = Bench.run(1, 1, false, false);
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> figures = (Map<String, Map<String, Object>>) report.get("figures");
         for (String name : List.of("agent start-to-ready", "agent RSS idle", "press-to-ring (embedded broker)",

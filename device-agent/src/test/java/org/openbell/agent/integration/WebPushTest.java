@@ -148,6 +148,24 @@ class WebPushTest {
     }
 
     @Test
+    void tenPhonesOnOnePushServiceShareOneConnection() throws Exception {
+        startAgent(Duration.ofSeconds(3));
+        try (OwnerClient alice = new OwnerClient(broker.tcpUri(), "alice", "front-door");
+                OwnerClient bob = new OwnerClient(broker.tcpUri(), "bob", "front-door");
+                OwnerClient carol = new OwnerClient(broker.tcpUri(), "carol", "front-door")) {
+            for (OwnerClient owner : List.of(alice, alice, alice, alice, bob, bob, bob, bob, carol, carol)) {
+                subscribe(owner);
+            }
+            assertEquals(0, pushService.tlsConnections());
+            ((SimulatedBoard) agent.board()).press();
+            assertEquals(10, pushService.await("\"type\":\"ring\"", 10, 10_000).size(), pushService.refusals().toString());
+            assertEquals(10, pushService.await("\"type\":\"ring-ended\"", 10, 10_000).size(), pushService.refusals().toString());
+            // Ten requests at once to a service with no open connection would open ten (the JDK's client does).
+            assertEquals(1, pushService.tlsConnections(), "the ring's and its end's twenty pushes on one HTTP/2 connection");
+        }
+    }
+
+    @Test
     void aGoneSubscriptionIsDroppedAndABusyServiceIsRetried() throws Exception {
         startAgent(Duration.ofSeconds(30));
         try (OwnerClient alice = new OwnerClient(broker.tcpUri(), "alice", "front-door")) {
