@@ -166,6 +166,21 @@ class WebPushTest {
     }
 
     @Test
+    void aPushServiceWithoutX25519GetsItsPushesAllTheSame() throws Exception {
+        // A guard for whoever trims the TLS key shares to X25519 for speed (see docs/performance.md).
+        pushService.close();
+        pushService = PushServiceStandIn.startWithGroups(state.resolve("push-service-p256"), "secp256r1");
+        startAgent(Duration.ofSeconds(3));
+        try (OwnerClient alice = new OwnerClient(broker.tcpUri(), "alice", "front-door")) {
+            subscribe(alice);
+            subscribe(alice);
+            ((SimulatedBoard) agent.board()).press();
+            assertEquals(2, pushService.await("\"type\":\"ring\"", 2, 10_000).size(), pushService.refusals().toString());
+            assertEquals(2, pushService.await("\"type\":\"ring-ended\"", 2, 10_000).size(), pushService.refusals().toString());
+        }
+    }
+
+    @Test
     void aGoneSubscriptionIsDroppedAndABusyServiceIsRetried() throws Exception {
         startAgent(Duration.ofSeconds(30));
         try (OwnerClient alice = new OwnerClient(broker.tcpUri(), "alice", "front-door")) {

@@ -100,6 +100,11 @@ public final class PushServiceStandIn implements AutoCloseable {
         return start(dir, false);
     }
 
+    /** A service whose TLS takes only these key-exchange groups (e.g. no X25519). */
+    public static PushServiceStandIn startWithGroups(Path dir, String... namedGroups) throws Exception {
+        return start(dir, false, namedGroups);
+    }
+
     /**
      * For the benchmark: every push is answered 201 at once; connections idle for half a second are
      * closed (a doorbell idle for minutes finds its push connections gone, so each ring opens
@@ -111,7 +116,7 @@ public final class PushServiceStandIn implements AutoCloseable {
         return start(dir, true);
     }
 
-    private static PushServiceStandIn start(Path dir, boolean benchmark) throws Exception {
+    private static PushServiceStandIn start(Path dir, boolean benchmark, String... namedGroups) throws Exception {
         Files.createDirectories(dir);
         TestCertificates ca = TestCertificates.authority(dir, "push");
         Path[] cert = ca.server("push-service", "localhost");
@@ -135,7 +140,17 @@ public final class PushServiceStandIn implements AutoCloseable {
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(h1.getProtocol());
-        SslContextFactory.Server tls = new SslContextFactory.Server();
+        SslContextFactory.Server tls = new SslContextFactory.Server() {
+            @Override
+            public void customize(javax.net.ssl.SSLEngine engine) {
+                super.customize(engine);
+                if (namedGroups.length > 0) {
+                    javax.net.ssl.SSLParameters parameters = engine.getSSLParameters();
+                    parameters.setNamedGroups(namedGroups);
+                    engine.setSSLParameters(parameters);
+                }
+            }
+        };
         tls.setSslContext(ssl);
         ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2, h1);
         connector.setHost("127.0.0.1");
