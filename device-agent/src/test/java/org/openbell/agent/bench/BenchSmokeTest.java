@@ -29,7 +29,7 @@ class BenchSmokeTest {
                 "agent live heap growth after 1 calls", "agent RSS idle (Mosquitto, no embedded broker)",
                 "agent CPU per call-minute", "worker CPU per call-minute",
                 "agent RSS in call", "worker RSS in call", "agent RSS growth after 1 calls", "press-to-ring (Mosquitto)",
-                "press-to-push-sent (10 phones, Mosquitto)",
+                "press-to-push-sent (10 phones, Mosquitto)", "press-to-notification-shown (locked phone, Chromium)",
                 "baseline offer-received-to-first-frame", "baseline glass-to-glass", "glass-to-glass ours / baseline (medians)")) {
             assertTrue(figures.containsKey(name), "missing figure " + name + " in " + figures.keySet());
             Object median = figures.get(name).get("median");

@@ -44,12 +44,12 @@ public final class Chromium implements AutoCloseable {
      * installed it: in an NSS database of its own ({@code $HOME/.pki/nssdb}, made with certutil),
      * no flag that ignores certificate errors. Use {@link #strictPhone} for pages.
      */
-    public static Chromium launchTrusting(Path caPem) {
+    public static Chromium launchTrusting(Path caPem, String... extraArgs) {
         try {
             Path home = Files.createTempDirectory("chromium-home-");
             Path db = Files.createDirectories(home.resolve(".pki/nssdb"));
             FirefoxDriver.Nss.trust(db, caPem);
-            return launch(EXECUTABLE, List.of(), Map.of("HOME", home.toString()));
+            return launch(EXECUTABLE, List.of(extraArgs), Map.of("HOME", home.toString()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -241,6 +241,35 @@ public final class PushServiceStandIn implements AutoCloseable {
         }
     }
 
+    /**
+     * The plaintext of a push to {@code subscription} containing {@code text}, as soon as it arrives
+     * (decrypted here at once, before the benchmark's deferred checks), or null after {@code timeoutMs}.
+     */
+    public String awaitPlaintext(Subscription subscription, String text, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Keys k = keys.get(subscription.id());
+        while (System.nanoTime() < deadline) {
+            List<byte[]> bodies = new ArrayList<>();
+            synchronized (unchecked) {
+                unchecked.stream().filter(a -> a.id().equals(subscription.id())).forEach(a -> bodies.add(a.body()));
+            }
+            received().stream().filter(r -> r.subscription().equals(subscription.id())).forEach(r -> bodies.add(r.plaintext().getBytes(StandardCharsets.UTF_8)));
+            for (byte[] body : bodies) {
+                String plaintext;
+                try {
+                    plaintext = new String(Aes128Gcm.decrypt(body, k.pair(), k.auth()), StandardCharsets.UTF_8);
+                } catch (Exception e) {
+                    plaintext = new String(body, StandardCharsets.UTF_8); // already decrypted (received)
+                }
+                if (plaintext.contains(text)) {
+                    return plaintext;
+                }
+            }
+            Thread.sleep(2);
+        }
+        return null;
+    }
+
     /** A push as it arrived, before any check. */
     private record Arrival(String id, HttpFields headers, byte[] body, Instant at, long nanos) {
     }
