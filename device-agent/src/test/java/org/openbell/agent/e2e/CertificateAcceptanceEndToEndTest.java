@@ -28,8 +28,8 @@ import org.openbell.hardware.SimulatedBoard;
  * same origin, the embedded broker as flashed) and a ring work. Before, the broker's WebSocket was a
  * second origin needing its own acceptance, and Firefox stayed on "reconnecting" forever. Firefox
  * keeps an exception per host and port, so its test fails if the page needs a second origin;
- * Chromium's acceptance covers the whole host (every port), so its test shows only that one
- * acceptance is enough there. The push card says why such a phone cannot ring while locked.
+ * Chromium's acceptance (Advanced, Proceed) covers the whole host (every port), so its test shows
+ * only that one acceptance is enough there. The push card says why such a phone cannot ring while locked.
  */
 @Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
 class CertificateAcceptanceEndToEndTest {
@@ -102,8 +102,9 @@ class CertificateAcceptanceEndToEndTest {
         String origin = "https://127.0.0.1:" + agent.webPort();
         PlaywrightException refused = assertThrows(PlaywrightException.class, () -> page.navigate(origin + "/?owner=newcomer"));
         assertTrue(refused.getMessage().contains("ERR_CERT"), "a strict browser stops at the certificate warning: " + refused.getMessage());
-        // The person reads the warning and goes on (Chromium's keyboard bypass of its interstitial).
-        page.keyboard().type("thisisunsafe");
+        // The person reads the warning and goes on: "Advanced", then "Proceed to 127.0.0.1 (unsafe)".
+        page.locator("#details-button").click(new com.microsoft.playwright.Locator.ClickOptions().setTimeout(WAIT_MS));
+        page.locator("#proceed-link").click(new com.microsoft.playwright.Locator.ClickOptions().setTimeout(WAIT_MS));
         page.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
         page.waitForSelector("#push-trust:not([hidden])", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
         page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/accepted-once.png")).setFullPage(true));
