@@ -80,3 +80,27 @@ ensure_trixie_root() {
     || { echo "openbell: debootstrap failed, see $(dirname "$dir")/debootstrap.log" >&2; return 1; }
   mv "$dir.partial" "$dir"
 }
+
+# Lets this amd64 machine run arm64 programs (qemu-user through binfmt_misc); fails with why not.
+enable_arm64_emulation() {
+  ensure_packages qemu-user-static binfmt-support
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || { echo "openbell: cannot run arm64 programs (binfmt qemu-aarch64)" >&2; return 1; }
+}
+
+# Builds a minimal Debian trixie arm64 root in $1 with the Java runtime and the libraries that
+# webrtc-java's linux-aarch64 natives and the media worker load, unless it is there already
+# (debootstrap under qemu-user; ~10 minutes here).
+ensure_trixie_arm64_root() {
+  local dir=$1
+  [ -x "$dir/usr/lib/jvm/java-25-openjdk-arm64/bin/java" ] && [ -e "$dir/usr/lib/aarch64-linux-gnu/libpulse.so.0" ] && return 0
+  echo "openbell: building a Debian trixie arm64 root in $dir (about 10 minutes under emulation)..." >&2
+  rm -rf "$dir.partial" "$dir"
+  mkdir -p "$(dirname "$dir")"
+  debootstrap --arch=arm64 --variant=minbase \
+    --include=openjdk-25-jre-headless,libpulse0,libx11-6,libxfixes3,libxrandr2,libxcomposite1,libxext6,libxdamage1,libdbus-1-3,libudev1 \
+    trixie "$dir.partial" http://deb.debian.org/debian >"$(dirname "$dir")/debootstrap-arm64.log" 2>&1 \
+    || { echo "openbell: debootstrap failed, see $(dirname "$dir")/debootstrap-arm64.log" >&2; return 1; }
+  mv "$dir.partial" "$dir"
+}

@@ -15,9 +15,13 @@ import org.openbell.media.MediaOptions;
  * @param pulseServer          the sound server the worker uses with {@code audio: pulse} (PULSE_SERVER), if not the default
  * @param simulatedSound       run a private sound server (tone bursts in, null sink out) for the worker
  * @param toneHz               the simulated microphone's tone
+ * @param workerJava           the java program that runs the worker, if not the agent's own (another
+ *                             Java, e.g. an arm64 one under emulation: scripts/arm64-call)
+ * @param workerClasspath      the worker's class path, if not the agent's own (with workerJava)
  */
 public record MediaConfig(MediaOptions options, List<Map<String, Object>> iceServers, List<String> workerCommandPrefix,
-        java.util.Optional<String> pulseServer, boolean simulatedSound, int toneHz) {
+        java.util.Optional<String> pulseServer, boolean simulatedSound, int toneHz,
+        java.util.Optional<String> workerJava, java.util.Optional<String> workerClasspath) {
 
     public MediaConfig {
         iceServers = List.copyOf(iceServers);
@@ -26,15 +30,18 @@ public record MediaConfig(MediaOptions options, List<Map<String, Object>> iceSer
 
     /** The same, with the worker pointed at {@code server}. */
     public MediaConfig withPulseServer(String server) {
-        return new MediaConfig(options, iceServers, workerCommandPrefix, java.util.Optional.of(server), simulatedSound, toneHz);
+        return new MediaConfig(options, iceServers, workerCommandPrefix, java.util.Optional.of(server), simulatedSound, toneHz,
+                workerJava, workerClasspath);
     }
 
     @Override
     public String toString() {
-        return "MediaConfig[" + options + ", " + iceServers.size() + " ICE servers, prefix " + workerCommandPrefix + "]";
+        return "MediaConfig[" + options + ", " + iceServers.size() + " ICE servers, prefix " + workerCommandPrefix
+                + workerJava.map(j -> ", java " + j).orElse("") + "]";
     }
 
     public static MediaConfig defaults() {
-        return new MediaConfig(MediaOptions.defaults(), List.of(), List.of(), java.util.Optional.empty(), false, 1000);
+        return new MediaConfig(MediaOptions.defaults(), List.of(), List.of(), java.util.Optional.empty(), false, 1000,
+                java.util.Optional.empty(), java.util.Optional.empty());
     }
 }

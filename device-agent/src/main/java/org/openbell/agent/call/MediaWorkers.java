@@ -40,10 +40,10 @@ final class MediaWorkers implements AutoCloseable {
     /** The java command that runs media-pipeline's WorkerMain with the configured options. */
     static List<String> javaCommand(MediaConfig config) {
         List<String> cmd = new ArrayList<>(config.workerCommandPrefix());
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(config.workerJava().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx96m", "-XX:+ExitOnOutOfMemoryError",
-                "-cp", System.getProperty("java.class.path"), "org.openbell.media.worker.WorkerMain"));
+                "-cp", config.workerClasspath().orElse(System.getProperty("java.class.path")), "org.openbell.media.worker.WorkerMain"));
         cmd.addAll(config.options().toArgs());
         return cmd;
     }

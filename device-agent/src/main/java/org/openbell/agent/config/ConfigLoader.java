@@ -289,11 +289,17 @@ public final class ConfigLoader {
                     + "\" (not an executable file, nor found on PATH)");
         }
         java.util.Optional<String> pulseServer = media.optionalString("pulseServer");
+        // Paths as the worker's prefix sees them (a chroot, an emulated root): not checked here.
+        java.util.Optional<String> workerJava = media.optionalString("workerJava");
+        java.util.Optional<String> workerClasspath = media.optionalString("workerClasspath");
+        if (workerClasspath.isPresent() && workerJava.isEmpty()) {
+            throw media.error("media.workerClasspath", "only with media.workerJava (the agent's own Java runs its own class path)");
+        }
         media.rejectUnknownKeys();
         if (audio == AudioMode.SIMULATED && pulseServer.isPresent()) {
             throw media.error("media.pulseServer", "not used with media.audio: simulated (the agent runs its own sound server)");
         }
-        return new MediaConfig(options, iceServers, prefix, pulseServer, audio == AudioMode.SIMULATED, toneHz);
+        return new MediaConfig(options, iceServers, prefix, pulseServer, audio == AudioMode.SIMULATED, toneHz, workerJava, workerClasspath);
     }
 
     /** How the media worker reaches sound devices. */

@@ -108,6 +108,7 @@ class ConfigLoaderTest {
         "media: {portMin: 50000}                      | at media.portMin: give both",
         "media: {workerCommandPrefix: [/no/such/nice, -n, '5']} | at media.workerCommandPrefix: no such program",
         "media: {workerCommandPrefix: no-such-program-here} | at media.workerCommandPrefix: no such program",
+        "media: {workerClasspath: /opt/x.jar} | at media.workerClasspath: only with media.workerJava",
         "'stateDir: \"/tmp/a\\0b\"'                     | at stateDir: contains a control character",
         "'device: {name: \"two\\nlines\"}'                | at device.name: contains a control character",
     })
