@@ -113,14 +113,17 @@ class Arm64CallTest {
     @Order(2)
     void aVp8CallOnArm64HasVideoAndAudioBothWays() throws Exception {
         // The answer carries only VP8, so the doorbell's libwebrtc must encode VP8.
-        call("VP8", """
-                const answer = RTCPeerConnection.prototype.createAnswer;
-                RTCPeerConnection.prototype.createAnswer = function (...args) {
-                  const vp8 = RTCRtpReceiver.getCapabilities('video').codecs.filter(c => /VP8|rtx/i.test(c.mimeType));
-                  this.getTransceivers().filter(t => t.receiver.track.kind === 'video').forEach(t => t.setCodecPreferences(vp8));
-                  return answer.apply(this, args);
-                };""");
+        call("VP8", VP8_ONLY);
     }
+
+    /** A page script: the page's answer offers only VP8 for video. */
+    static final String VP8_ONLY = """
+            const answer = RTCPeerConnection.prototype.createAnswer;
+            RTCPeerConnection.prototype.createAnswer = function (...args) {
+              const vp8 = RTCRtpReceiver.getCapabilities('video').codecs.filter(c => /VP8|rtx/i.test(c.mimeType));
+              this.getTransceivers().filter(t => t.receiver.track.kind === 'video').forEach(t => t.setCodecPreferences(vp8));
+              return answer.apply(this, args);
+            };""";
 
     private void call(String codec, String initScript) throws Exception {
         Page page = chromium.phone("owner-" + codec);
