@@ -205,7 +205,7 @@ public final class CallController implements AutoCloseable {
 
     public CallController(String deviceId, MediaConfig config, Clock clock, Executor loop, Timers timers,
             CallSignals signals, Supplier<String> sessionIds) {
-        this(deviceId, config, clock, loop, timers, signals, sessionIds, new MediaWorkers(config, loop), SETUP_TIMEOUT);
+        this(deviceId, config, clock, loop, timers, signals, sessionIds, new MediaWorkers(config, loop, timers), SETUP_TIMEOUT);
     }
 
     /** With given workers and setup timeout (tests). */

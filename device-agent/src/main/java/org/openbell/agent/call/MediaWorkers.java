@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * ends ({@link #warm()}): never during a call, where a JVM starting up would take the CPU from
  * the live call's encoder and audio (one call at a time, so the next call cannot need it sooner).
  * Each worker serves one call and then exits, so native leaks never accumulate.
- * Used only from the call loop.
+ * A spare that dies before it is ready (a library missing on the image, a broken Java) is started
+ * again after 1 s, doubling to at most a minute while it keeps dying: never in a tight loop on the
+ * ring's thread. Used only from the call loop.
  */
 final class MediaWorkers implements AutoCloseable {
 
@@ -21,17 +23,25 @@ final class MediaWorkers implements AutoCloseable {
 
     private final List<String> command;
     private final java.util.Optional<String> pulseServer;
+    static final java.time.Duration FIRST_RESTART = java.time.Duration.ofSeconds(1);
+    static final java.time.Duration MAX_RESTART = java.time.Duration.ofMinutes(1);
+
     private final Executor loop;
+    private final org.openbell.agent.ring.Timers timers;
     private volatile WorkerProcess spare;
     private boolean closed;
     private int started;
+    /** Spares in a row that died before they were ready. */
+    private int failedInARow;
+    private Runnable pendingRestart;
 
-    MediaWorkers(MediaConfig config, Executor loop) {
-        this(javaCommand(config), config.pulseServer(), loop);
+    MediaWorkers(MediaConfig config, Executor loop, org.openbell.agent.ring.Timers timers) {
+        this(javaCommand(config), config.pulseServer(), loop, timers);
     }
 
     /** With any worker command (tests use a script that speaks the worker protocol). */
-    MediaWorkers(List<String> command, java.util.Optional<String> pulseServer, Executor loop) {
+    MediaWorkers(List<String> command, java.util.Optional<String> pulseServer, Executor loop, org.openbell.agent.ring.Timers timers) {
+        this.timers = timers;
         this.loop = loop;
         this.command = List.copyOf(command);
         this.pulseServer = pulseServer;
@@ -53,9 +63,14 @@ final class MediaWorkers implements AutoCloseable {
         if (closed || (spare != null && spare.isAlive())) {
             return;
         }
+        if (pendingRestart != null) {
+            pendingRestart.run(); // cancels it: this start replaces it
+            pendingRestart = null;
+        }
         spare = WorkerProcess.start(command, pulseServer, loop);
         started++;
         WorkerProcess warming = spare;
+        warming.ready().thenRun(() -> loop.execute(() -> failedInARow = 0));
         warming.listen(new WorkerEvents() {
             @Override
             public void onEvent(WorkerProcess worker, com.fasterxml.jackson.databind.JsonNode event) {
@@ -64,11 +79,25 @@ final class MediaWorkers implements AutoCloseable {
 
             @Override
             public void onExit(WorkerProcess worker, int exitCode) {
-                if (spare == worker) {
-                    log.warn("Spare media worker {} died (exit {}); starting another", worker.pid(), exitCode);
-                    spare = null;
-                    loop.execute(MediaWorkers.this::warm);
+                if (spare != worker) {
+                    return;
                 }
+                spare = null;
+                boolean wasReady = worker.ready().isDone() && !worker.ready().isCompletedExceptionally();
+                if (wasReady) {
+                    log.warn("Spare media worker {} died (exit {}); starting another", worker.pid(), exitCode);
+                    loop.execute(MediaWorkers.this::warm);
+                    return;
+                }
+                failedInARow++;
+                java.time.Duration wait = FIRST_RESTART.multipliedBy(1L << Math.min(failedInARow - 1, 6));
+                wait = wait.compareTo(MAX_RESTART) > 0 ? MAX_RESTART : wait;
+                log.warn("Spare media worker {} died before it was ready (exit {}, {} in a row); another in {} s",
+                        worker.pid(), exitCode, failedInARow, wait.toSeconds());
+                pendingRestart = timers.schedule(wait, () -> loop.execute(() -> {
+                    pendingRestart = null;
+                    warm();
+                }));
             }
         });
     }
@@ -99,6 +128,9 @@ final class MediaWorkers implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (pendingRestart != null) {
+            pendingRestart.run();
+        }
         if (spare != null) {
             spare.stop();
             spare = null;

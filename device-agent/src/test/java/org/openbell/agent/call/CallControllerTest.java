@@ -49,7 +49,7 @@ class CallControllerTest {
                         java.util.stream.Stream.of(FAKE_WORKER.toAbsolutePath().toString())).toList();
         calls = new CallController("front-door", MediaConfig.defaults(), Clock.systemUTC(), loop, Timers.on(loop),
                 (owner, message) -> sent.add(Map.entry(owner, message)), () -> "s" + ids.incrementAndGet(),
-                new MediaWorkers(command, Optional.empty(), loop), setupTimeout);
+                new MediaWorkers(command, Optional.empty(), loop, Timers.on(loop)), setupTimeout);
         return calls;
     }
 
@@ -138,11 +138,26 @@ class CallControllerTest {
     void aWorkerThatCannotStartEndsTheCallAtOnce() throws Exception {
         calls = new CallController("front-door", MediaConfig.defaults(), Clock.systemUTC(), loop, Timers.on(loop),
                 (owner, message) -> sent.add(Map.entry(owner, message)), () -> "s" + ids.incrementAndGet(),
-                new MediaWorkers(List.of("/no/such/worker"), Optional.empty(), loop), Duration.ofSeconds(30));
+                new MediaWorkers(List.of("/no/such/worker"), Optional.empty(), loop, Timers.on(loop)), Duration.ofSeconds(30));
         calls.start("alice", "r1");
         assertEquals(Hangup.Reason.MEDIA_FAILED, next("alice", Hangup.class).reason());
         assertEquals(CallState.State.ENDED, next("alice", CallState.class).state());
         assertEquals("idle", calls.snapshot().phase());
+    }
+
+    /** A spare that dies at once (a library missing on the image) is not restarted in a tight loop on the ring thread. */
+    @Test
+    void aWorkerThatDiesAtStartIsRestartedWithBackoff() throws Exception {
+        MediaWorkers workers = new MediaWorkers(List.of("sh", "-c", "exit 3"), Optional.empty(), loop, Timers.on(loop));
+        try {
+            loop.submit(workers::warm).get();
+            Thread.sleep(2500);
+            int started = loop.submit(workers::started).get();
+            // Without the backoff: thousands. With it: the first at once, then after 1 s and 2 s.
+            assertTrue(started >= 2 && started <= 3, "spares started in 2.5 s: " + started);
+        } finally {
+            loop.submit(workers::close).get();
+        }
     }
 
     @Test
