@@ -58,11 +58,14 @@ class Arm64CallTest {
         assumeTrue(unavailable == null, unavailable);
         String noSound = SimulatedSound.unavailableReason();
         assumeTrue(noSound == null, noSound);
-        Path java = Path.of(ROOT, "usr/lib/jvm/java-25-openjdk-arm64/bin/java");
-        Path jar = Path.of(ROOT, "usr/share/openbell/openbell-agent.jar");
-        assertTrue(Files.isExecutable(java) && Files.isRegularFile(jar), "the arm64 root has Java and the package: " + ROOT);
+        String java = "/usr/lib/jvm/java-25-openjdk-arm64/bin/java";
+        String jar = "/usr/share/openbell/openbell-agent.jar";
+        assertTrue(Files.isExecutable(Path.of(ROOT + java)) && Files.isRegularFile(Path.of(ROOT + jar)),
+                "the arm64 root has Java and the package: " + ROOT);
+        assertTrue(Files.isRegularFile(Path.of(ROOT, "proc/self/status")) && Files.isDirectory(Path.of(ROOT + state)),
+                "scripts/arm64-call mounts /proc and /tmp in the root (the worker's sound server socket is in this test's /tmp folder)");
         ns = Namespaces.create();
-        // QEMU_LD_PREFIX: the emulated program's libraries (and its absolute paths) come from the root.
+        // In a chroot: Debian's Java finds its configuration through absolute symlinks (/etc/java-25-openjdk).
         var config = ConfigLoader.parse("""
                 hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
                 ring: {timeout: 60s}
@@ -74,7 +77,7 @@ class Arm64CallTest {
                   width: 320
                   height: 240
                   fps: 10
-                  workerCommandPrefix: [ip, netns, exec, %s, env, "QEMU_LD_PREFIX=%s"]
+                  workerCommandPrefix: [ip, netns, exec, %s, chroot, "%s"]
                   workerJava: "%s"
                   workerClasspath: "%s"
                 stateDir: "%s"
@@ -131,7 +134,14 @@ class Arm64CallTest {
             if (initScript != null) {
                 page.addInitScript(initScript);
             }
-            page.navigate("https://" + ns.rootAddress + ":" + agent.webPort() + "/?owner=olivia");
+            page.onConsoleMessage(m -> log.info("[page {}] {}", m.type(), m.text()));
+            String url = "https://" + ns.rootAddress + ":" + agent.webPort() + "/?owner=olivia";
+            try {
+                page.navigate(url);
+            } catch (com.microsoft.playwright.PlaywrightException e) {
+                log.warn("first load failed ({}); again", e.getMessage().lines().findFirst().orElse(""));
+                page.navigate(url); // a fresh namespace may fail Chromium's first request (ERR_NETWORK_CHANGED)
+            }
             page.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(30_000));
             ((SimulatedBoard) agent.board()).press();
             page.waitForSelector("#ring-screen:not([hidden])", new Page.WaitForSelectorOptions().setTimeout(30_000));

@@ -62,6 +62,7 @@ public final class Namespaces implements AutoCloseable {
 
     private void build() {
         close(); // leftovers of a crashed run with the same pid
+        removeLeftoversOfDeadRuns();
         ip("netns", "add", phone);
         ip("netns", "add", door);
         // IPv4 only: IPv6 address configuration on fresh links makes Chromium see "network
@@ -96,6 +97,44 @@ public final class Namespaces implements AutoCloseable {
     /** Words that run a command inside {@code namespace}. */
     List<String> exec(String namespace) {
         return List.of("ip", "netns", "exec", namespace);
+    }
+
+    /**
+     * A killed test run leaves its namespaces and its root-side link, with the same 10.77.1.1/24
+     * as ours: the phone's packets then go to a dead link and nothing loads. Names carry the pid
+     * of the run that made them; those whose process is gone are removed.
+     */
+    private static void removeLeftoversOfDeadRuns() {
+        java.util.Set<String> dead = new java.util.TreeSet<>();
+        for (String listing : List.of(output("ip", "netns", "list"), output("ip", "-br", "link"))) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bob(?:ph|dr|r)(\\d+)\\b").matcher(listing);
+            while (m.find()) {
+                long pid = Long.parseLong(m.group(1));
+                boolean alive = ProcessHandle.allProcesses().anyMatch(p -> p.pid() % 100000 == pid && p.isAlive());
+                if (!alive) {
+                    dead.add(m.group(1));
+                }
+            }
+        }
+        for (String tag : dead) {
+            quietly("link", "del", "obr" + tag);
+            quietly("netns", "del", "obph" + tag);
+            quietly("netns", "del", "obdr" + tag);
+        }
+    }
+
+    private static String output(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     @Override
