@@ -33,7 +33,7 @@ public final class Boards {
     }
 
     /** The board model if this is a Raspberry Pi, else null. */
-    static String raspberryPiModel() {
+    public static String raspberryPiModel() {
         try {
             String model = Files.readString(MODEL, StandardCharsets.UTF_8).replace("\u0000", "").trim();
             return model.contains("Raspberry Pi") ? model : null;

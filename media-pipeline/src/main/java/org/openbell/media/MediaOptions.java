@@ -35,6 +35,26 @@ public record MediaOptions(String video, int width, int height, int fps, String 
         return new MediaOptions("synthetic", 640, 480, 30, "headless", Optional.empty(), 0, 0);
     }
 
+    /**
+     * The defaults for a board ({@code /proc/device-tree/model}, null if not a Raspberry Pi): the
+     * picture its CPU encodes in real time with room to spare, from the cost model in
+     * docs/performance.md ("A Raspberry Pi's cost"): Pi 5 1280x720 at 15 fps, Pi 4 640x480 at 30,
+     * Pi 3 and Zero 2 W 640x480 at 15; anything else 640x480 at 30.
+     */
+    public static MediaOptions forBoard(String model) {
+        MediaOptions d = defaults();
+        if (model == null) {
+            return d;
+        }
+        if (model.contains("Raspberry Pi 5") || model.contains("Compute Module 5")) {
+            return new MediaOptions(d.video, 1280, 720, 15, d.audio, d.record, d.portMin, d.portMax);
+        }
+        if (model.contains("Raspberry Pi 3") || model.contains("Zero 2") || model.contains("Compute Module 3")) {
+            return new MediaOptions(d.video, 640, 480, 15, d.audio, d.record, d.portMin, d.portMax);
+        }
+        return d;
+    }
+
     /** The command-line form understood by {@link #parse}. */
     public List<String> toArgs() {
         List<String> args = new ArrayList<>(List.of("--video", video, "--size", width + "x" + height, "--fps", String.valueOf(fps),

@@ -40,7 +40,7 @@ public final class ConfigLoader {
 
     /** The defaults: a simulated doorbell with the embedded broker. */
     public static AgentConfig defaults() {
-        return parse(MissingNode.getInstance(), "(defaults)");
+        return parse(MissingNode.getInstance(), "(defaults)", org.openbell.hardware.Boards.raspberryPiModel());
     }
 
     /**
@@ -65,7 +65,13 @@ public final class ConfigLoader {
         return file == null ? defaults() : load(file);
     }
 
+    /** The config in {@code file}, with this machine's board deciding what is not set (the call's picture). */
     public static AgentConfig load(Path file) {
+        return load(file, org.openbell.hardware.Boards.raspberryPiModel());
+    }
+
+    /** The config in {@code file} on a board with this model ({@code /proc/device-tree/model}; null: not a Pi). */
+    public static AgentConfig load(Path file, String board) {
         String text;
         try {
             long size = Files.size(file);
@@ -81,10 +87,15 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
-        return parse(text, file.toString());
+        return parse(text, file.toString(), board);
     }
 
+    /** A config's text, with the defaults of no particular board (tests, and checks of a text). */
     public static AgentConfig parse(String yaml, String source) {
+        return parse(yaml, source, null);
+    }
+
+    public static AgentConfig parse(String yaml, String source, String board) {
         if (yaml.length() > MAX_FILE_BYTES) {
             throw new ConfigException("config error in " + source + ": " + yaml.length() + " characters; a config file is at most "
                     + MAX_FILE_BYTES + " bytes");
@@ -108,10 +119,10 @@ public final class ConfigLoader {
             throw new ConfigException("config error in " + source + ": not valid YAML" + where + ": "
                     + org.openbell.signaling.LogSafe.text(j.getOriginalMessage()));
         }
-        return parse(root, source);
+        return parse(root, source, board);
     }
 
-    private static AgentConfig parse(JsonNode tree, String source) {
+    private static AgentConfig parse(JsonNode tree, String source, String board) {
         ConfigNode root = new ConfigNode(tree, "", source);
 
         ConfigNode device = root.section("device");
@@ -159,7 +170,7 @@ public final class ConfigLoader {
         }
         web.rejectUnknownKeys();
 
-        MediaConfig media = media(root.section("media"));
+        MediaConfig media = media(root.section("media"), board);
         ConfigNode pairing = root.section("pairing");
         Duration codeTtl = pairing.duration("codeTtl", Duration.ofMinutes(10));
         if (codeTtl.compareTo(Duration.ofMinutes(1)) < 0 || codeTtl.compareTo(Duration.ofHours(24)) > 0) {
@@ -230,8 +241,8 @@ public final class ConfigLoader {
         }
     }
 
-    private static MediaConfig media(ConfigNode media) {
-        MediaOptions d = MediaOptions.defaults();
+    private static MediaConfig media(ConfigNode media, String board) {
+        MediaOptions d = MediaOptions.forBoard(board);
         String video = media.string("video", d.video());
         if (!video.equals("synthetic") && !video.equals("rpicam") && !video.equals("auto") && !video.startsWith("v4l2:")) {
             throw media.error("media.video", "expected auto, synthetic, rpicam or v4l2:/dev/videoN, got \"" + video + "\"");

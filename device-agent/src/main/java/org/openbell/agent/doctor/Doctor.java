@@ -43,13 +43,15 @@ public record Doctor(Path root, List<Path> path, Map<String, String> env, Clock 
         List<Finding> findings = new ArrayList<>();
         AgentConfig config;
         try {
-            config = configFile == null ? ConfigLoader.defaults() : ConfigLoader.load(configFile);
+            String board = boardModel();
+            config = configFile == null ? ConfigLoader.parse("", "the demo defaults", board) : ConfigLoader.load(configFile, board);
             findings.add(Finding.ok("config", (configFile == null ? "the demo defaults" : configFile.toString())
                     + ": doorbell '" + config.device().id() + "'"));
         } catch (ConfigException e) {
             findings.add(Finding.fail("config", e.getMessage()));
             return findings;
         }
+        findings.add(board(config.media().options()));
         findings.add(gpio(config.hardware()));
         findings.add(camera(config.media().options().video()));
         findings.add(config.media().simulatedSound()
@@ -59,6 +61,29 @@ public record Doctor(Path root, List<Path> path, Map<String, String> env, Clock 
         findings.add(time());
         findings.add(stateDir(config.stateDir()));
         return findings;
+    }
+
+    /** The board's model ({@code /proc/device-tree/model}) if it is a Raspberry Pi, else null. */
+    String boardModel() {
+        String model = read(root.resolve("proc/device-tree/model")).replace("\u0000", "").trim();
+        return model.contains("Raspberry Pi") ? model : null;
+    }
+
+    /** Which board this is, and the picture calls will send (the board's default unless configured). */
+    Finding board(org.openbell.media.MediaOptions video) {
+        String model = boardModel();
+        org.openbell.media.MediaOptions boardDefault = org.openbell.media.MediaOptions.forBoard(model);
+        boolean isDefault = video.width() == boardDefault.width() && video.height() == boardDefault.height() && video.fps() == boardDefault.fps();
+        String picture = "calls send " + video.width() + "x" + video.height() + " at " + video.fps() + " fps ("
+                + (isDefault ? "this board's default; media.width, height and fps change it" : "media.width, height and fps") + ")";
+        if (model == null) {
+            return Finding.warn("board", "not a Raspberry Pi; " + picture);
+        }
+        if (!isDefault && video.width() * video.height() * video.fps() > boardDefault.width() * boardDefault.height() * boardDefault.fps()) {
+            return Finding.warn("board", model + ": " + picture + ", more than this board's default "
+                    + boardDefault.width() + "x" + boardDefault.height() + " at " + boardDefault.fps() + " fps: calls may stutter");
+        }
+        return Finding.ok("board", model + ": " + picture);
     }
 
     Finding gpio(HardwareConfig hardware) {

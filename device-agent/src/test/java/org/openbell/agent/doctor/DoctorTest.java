@@ -127,6 +127,25 @@ class DoctorTest {
         assertEquals(Finding.Level.OK, check("", "state").level());
     }
 
+    /** Issue 13: the board, and the picture calls send on it (its default from the cost model, or the config's). */
+    @Test
+    void theBoardAndThePictureItsCallsSend() throws Exception {
+        Finding pi5 = check("", "board");
+        assertEquals(Finding.Level.OK, pi5.level(), pi5.toString());
+        assertEquals("Raspberry Pi 5 Model B Rev 1.0: calls send 1280x720 at 15 fps (this board's default; media.width, height and fps change it)",
+                pi5.words());
+        Finding heavier = check("media: {width: 1920, height: 1080, fps: 30}", "board");
+        assertEquals(Finding.Level.WARN, heavier.level(), "more than the board's default: " + heavier);
+        Files.writeString(root.resolve("proc/device-tree/model"), "Raspberry Pi 4 Model B Rev 1.4\u0000");
+        assertTrue(check("", "board").words().startsWith("Raspberry Pi 4 Model B Rev 1.4: calls send 640x480 at 30 fps"));
+        Files.writeString(root.resolve("proc/device-tree/model"), "Raspberry Pi Zero 2 W Rev 1.0\u0000");
+        assertTrue(check("", "board").words().contains("640x480 at 15 fps"));
+        Files.delete(root.resolve("proc/device-tree/model"));
+        Finding laptop = check("", "board");
+        assertEquals(Finding.Level.WARN, laptop.level());
+        assertTrue(laptop.words().startsWith("not a Raspberry Pi; calls send 640x480 at 30 fps"), laptop.words());
+    }
+
     @Test
     void aBadConfigIsTheOnlyFinding() throws Exception {
         Path file = root.resolve("bad.yml");
