@@ -96,6 +96,13 @@ ensure_trixie_arm64_root() {
   local dir=$1
   [ -x "$dir/usr/lib/jvm/java-25-openjdk-arm64/bin/java" ] && [ -e "$dir/usr/lib/aarch64-linux-gnu/libpulse.so.0" ] && return 0
   echo "openbell: building a Debian trixie arm64 root in $dir (about 10 minutes under emulation)..." >&2
+  # Never delete through a mount left by a killed run (arm64-call binds /dev and /tmp into it).
+  local m
+  for m in $(awk -v d="$dir" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r); do umount -l "$m"; done
+  if awk -v d="$dir" 'index($2, d) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+    echo "openbell: $dir still has mounts under it; not deleting it" >&2
+    return 1
+  fi
   rm -rf "$dir.partial" "$dir"
   mkdir -p "$(dirname "$dir")"
   debootstrap --arch=arm64 --variant=minbase \
