@@ -65,7 +65,11 @@ public final class Agent implements AutoCloseable {
     private SimulatedSound sound;
     private Pairing pairing;
     private WebPush push;
-    private ScheduledExecutorService loop;
+    /**
+     * The one thread rings and calls run on (RingController, CallController and its media workers'
+     * events, their timers): their state needs no locks, and the watchdog checks this thread.
+     */
+    private ScheduledExecutorService ringsAndCalls;
 
     private final Function<HardwareConfig, Board> boards;
     private final Clock clock;
@@ -138,12 +142,12 @@ public final class Agent implements AutoCloseable {
             webSocketUrl = config.mqtt().webSocketUrl().orElse("wss://{hostport}/mqtt");
         }
 
-        loop = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("openbell-ring").factory());
-        own(loop::shutdownNow);
+        ringsAndCalls = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("openbell-rings-and-calls").factory());
+        own(ringsAndCalls::shutdownNow);
         // The controller publishes through the signaling, which feeds owner messages back to it:
         // the controller is built first, with a RingSignals that forwards once signaling is up.
-        ring = new RingController(config.device().id(), config.ring().timeout(), clock, loop, Timers.on(loop),
+        ring = new RingController(config.device().id(), config.ring().timeout(), clock, ringsAndCalls, Timers.on(ringsAndCalls),
                 board.chime(), board.statusLed(), new ForwardingSignals(), Ids::newRingId);
         ring.brokerConnection(false);
         RingJournal journal = own(new RingJournal(config.stateDir().resolve("ring-in-progress")));
@@ -154,7 +158,7 @@ public final class Agent implements AutoCloseable {
             sound = own(SimulatedSound.start(config.stateDir().resolve("sound"), media.toneHz()));
             media = media.withPulseServer(sound.server());
         }
-        calls = own(new CallController(config.device().id(), media, clock, loop, Timers.on(loop),
+        calls = own(new CallController(config.device().id(), media, clock, ringsAndCalls, Timers.on(ringsAndCalls),
                 (owner, message) -> signaling.toOwner(owner, message), Ids::newSessionId));
         ring.addListener((from, to, snapshot) -> {
             if (to == RingState.ANSWERED) {
@@ -243,10 +247,10 @@ public final class Agent implements AutoCloseable {
         return web.port();
     }
 
-    /** Whether the ring loop still runs tasks (within 2 s): what the service watchdog checks. */
+    /** Whether the rings-and-calls thread still runs tasks (within 2 s): what the service watchdog checks. */
     public boolean healthy() {
         try {
-            loop.submit(() -> { }).get(2, java.util.concurrent.TimeUnit.SECONDS);
+            ringsAndCalls.submit(() -> { }).get(2, java.util.concurrent.TimeUnit.SECONDS);
             return true;
         } catch (Exception e) {
             return false;
