@@ -119,27 +119,35 @@ public final class PushSender implements AutoCloseable {
         }
         URI endpoint = URI.create(sub.endpoint());
         String audience = Vapid.audience(endpoint);
-        HttpRequest request;
+        HttpRequest.Builder request;
         try {
             byte[] body = plaintext.length == 0 ? new byte[0] : keys.take(sub).seal(plaintext);
-            long ttl = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left));
-            HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
-                    .timeout(REQUEST_TIMEOUT.compareTo(Duration.ofNanos(left)) < 0 ? REQUEST_TIMEOUT : Duration.ofNanos(left))
-                    .header("TTL", Long.toString(ttl))
+            request = HttpRequest.newBuilder(endpoint)
                     .header("Urgency", "high")
                     .header("Topic", push.topic())
                     .header("Authorization", token(audience).header())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             if (body.length > 0) {
-                builder.header("Content-Encoding", "aes128gcm").header("Content-Type", "application/octet-stream");
+                request.header("Content-Encoding", "aes128gcm").header("Content-Type", "application/octet-stream");
             }
-            request = builder.build();
         } catch (RuntimeException e) { // a key that is not a point, a bad header value
             result.complete(new PushOutcome(PushOutcome.Kind.FAILED, 0, attempt - 1, ms(started), "cannot make the request: " + e.getMessage()));
             return;
         }
-        HttpRequest built = request;
-        connections.send(audience, () -> http.sendAsync(built, HttpResponse.BodyHandlers.ofString()), HttpResponse::version, executor)
+        HttpRequest.Builder unsent = request;
+        // TTL and time limit when it is sent: a request may wait up to a second for its service's
+        // connection, and the ring may end meanwhile.
+        connections.send(audience, () -> {
+            long lifeLeft = push.deadlineNanos() - System.nanoTime();
+            if (!push.wanted().getAsBoolean() || lifeLeft < TimeUnit.MILLISECONDS.toNanos(500)) {
+                return CompletableFuture.failedFuture(new java.io.IOException("its life ended while its connection opened"));
+            }
+            HttpRequest now = unsent.copy()
+                    .timeout(REQUEST_TIMEOUT.compareTo(Duration.ofNanos(lifeLeft)) < 0 ? REQUEST_TIMEOUT : Duration.ofNanos(lifeLeft))
+                    .header("TTL", Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(lifeLeft))))
+                    .build();
+            return http.sendAsync(now, HttpResponse.BodyHandlers.ofString());
+        }, HttpResponse::version, executor)
                 .whenComplete((response, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
