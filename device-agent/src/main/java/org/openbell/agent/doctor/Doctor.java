@@ -87,8 +87,8 @@ public record Doctor(Path root, List<Path> path, Map<String, String> env, Clock 
     }
 
     Finding gpio(HardwareConfig hardware) {
-        String model = read(root.resolve("proc/device-tree/model")).replace("\u0000", "").trim();
-        boolean pi = model.contains("Raspberry Pi");
+        String model = boardModel();
+        boolean pi = model != null;
         if (hardware.mode() == HardwareConfig.Mode.SIMULATED || (hardware.mode() == HardwareConfig.Mode.AUTO && !pi)) {
             return Finding.warn("gpio", "no GPIO used: the button is simulated (hardware.mode "
                     + hardware.mode().name().toLowerCase(java.util.Locale.ROOT) + (pi ? "" : ", not a Raspberry Pi") + ")");

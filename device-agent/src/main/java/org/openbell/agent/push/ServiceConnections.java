@@ -25,7 +25,7 @@ final class ServiceConnections {
 
     private final Map<String, Long> lastAnswered = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> opening = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> http1 = new ConcurrentHashMap<>();
+    private final java.util.Set<String> http1 = ConcurrentHashMap.newKeySet();
 
     /**
      * Runs {@code send} for a request to {@code origin}: at once, or after the request opening a
@@ -34,7 +34,7 @@ final class ServiceConnections {
     <T> CompletableFuture<T> send(String origin, Supplier<CompletableFuture<T>> send, java.util.function.Function<T, HttpClient.Version> version,
             java.util.concurrent.Executor executor) {
         Long last = lastAnswered.get(origin);
-        if (http1.containsKey(origin) || last != null && System.nanoTime() - last < OPEN_NANOS) {
+        if (http1.contains(origin) || last != null && System.nanoTime() - last < OPEN_NANOS) {
             return track(origin, send.get(), version);
         }
         CompletableFuture<Void> mine = new CompletableFuture<>();
@@ -62,7 +62,7 @@ final class ServiceConnections {
             if (failure == null) {
                 lastAnswered.put(origin, System.nanoTime());
                 if (version.apply(r) == HttpClient.Version.HTTP_1_1) {
-                    http1.put(origin, true);
+                    http1.add(origin);
                 } else {
                     http1.remove(origin);
                 }

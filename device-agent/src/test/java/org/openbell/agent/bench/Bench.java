@@ -1,5 +1,6 @@
 package org.openbell.agent.bench;
 
+import org.openbell.agent.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,8 +8,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -144,7 +143,7 @@ public final class Bench {
                 web: {bind: %s, port: %d}
                 media: {audio: %s, workerCommandPrefix: [ip, netns, exec, %s]}
                 stateDir: "%s"
-                """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, freePort(0),
+                """.formatted(TestPorts.free(), ns.rootAddress, TestPorts.free(), ns.rootAddress, TestPorts.free(),
                 audioMode, ns.door, work.resolve("state-e")));
     }
 
@@ -267,7 +266,7 @@ public final class Bench {
                 media: {audio: headless, workerCommandPrefix: [ip, netns, exec, %s]}
                 push: {allowedHosts: ["%s"], allowPrivateNetworks: true, caFile: "%s"}
                 stateDir: "%s"
-                """.formatted(mosquitto.tcpUri(), ws, ns.rootAddress, freePort(0), ns.door, pushService.host(), pushService.caFile(),
+                """.formatted(mosquitto.tcpUri(), ws, ns.rootAddress, TestPorts.free(), ns.door, pushService.host(), pushService.caFile(),
                 work.resolve("state-m")));
         String base = "https://" + ns.rootAddress + ":" + webPort(config);
         try (pushService; AgentProcess agent = new AgentProcess(config, base, work.resolve("agent-mosquitto.log"));
@@ -393,13 +392,5 @@ public final class Bench {
         return Integer.parseInt(Files.readString(config).replaceAll("(?s).*web: \\{bind: [^,]+, port: (\\d+)}.*", "$1"));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private static int freePort(int ignored) throws IOException {
-        return freePort();
-    }
 }

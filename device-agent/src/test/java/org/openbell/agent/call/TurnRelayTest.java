@@ -1,13 +1,11 @@
 package org.openbell.agent.call;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +40,7 @@ class TurnRelayTest {
     @BeforeEach
     void start() throws Exception {
         assumeTrue(TestTurnServer.unavailableReason() == null && Files.isExecutable(UCLIENT), TestTurnServer.unavailableReason());
-        port = freePort();
+        port = TestPorts.free();
         int relayBase = 40_000 + ThreadLocalRandom.current().nextInt(20_000);
         // (TestTurnServer also fails if scripts/turn-config prints the secret.)
         server = TestTurnServer.start(dir, null, "127.0.0.1", port, SECRET, "--relay-ip", "127.0.0.1",
@@ -102,9 +100,4 @@ class TurnRelayTest {
         return new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.openbell.agent.e2e;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +50,7 @@ class CertificateAcceptanceEndToEndTest {
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: 127.0.0.1, webSocketPort: %d, anonymous: true}
                 web: {bind: 127.0.0.1, port: 0}
                 stateDir: "%s"
-                """.formatted(freePort(), freePort(), state.resolve("agent")), "acceptance e2e"));
+                """.formatted(TestPorts.free(), TestPorts.free(), state.resolve("agent")), "acceptance e2e"));
         chromium = Chromium.launch();
     }
 
@@ -58,11 +59,6 @@ class CertificateAcceptanceEndToEndTest {
         Closing.all(chromium, agent);
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void inFirefoxOneExceptionForThePagesOriginIsAllItNeeds() throws Exception {

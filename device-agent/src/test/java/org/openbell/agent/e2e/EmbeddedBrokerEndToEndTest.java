@@ -1,5 +1,6 @@
 package org.openbell.agent.e2e;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,8 +10,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -147,7 +146,7 @@ class EmbeddedBrokerEndToEndTest {
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: 127.0.0.1, webSocketPort: %d, anonymous: %s}
                 web: {bind: 127.0.0.1, port: 0}
                 stateDir: "%s"
-                %s""".formatted(freePort(), freePort(), anonymous, state, extra), "embedded test config");
+                %s""".formatted(TestPorts.free(), TestPorts.free(), anonymous, state, extra), "embedded test config");
     }
 
     private static MqttAsyncClient connect(String uri, String user, String password) throws MqttException {
@@ -209,9 +208,4 @@ class EmbeddedBrokerEndToEndTest {
         page.locator(selector).waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(20_000));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.openbell.agent.e2e;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,15 +44,15 @@ class FirefoxPushEndToEndTest {
         FirefoxDriver.requireInstalled();
         TestCertificates ca = TestCertificates.authority(state, "push");
         Path[] cert = ca.server("push-endpoint", "localhost");
-        int wsPort = freePort();
-        int httpsPort = freePort();
+        int wsPort = TestPorts.free();
+        int httpsPort = TestPorts.free();
         Agent agent = Agent.start(ConfigLoader.parse("""
                 hardware: {mode: simulated, button: {debounce: 5ms, lockout: 200ms}, chime: {duration: 100ms}}
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: 127.0.0.1, webSocketPort: %d, anonymous: true}
                 web: {bind: 127.0.0.1, port: 0}
                 push: {allowedHosts: ["localhost:%d"], allowPrivateNetworks: true, caFile: "%s"}
                 stateDir: "%s"
-                """.formatted(freePort(), freePort(), httpsPort, ca.caFile("push"), state.resolve("agent")), "firefox push test"));
+                """.formatted(TestPorts.free(), TestPorts.free(), httpsPort, ca.caFile("push"), state.resolve("agent")), "firefox push test"));
         Process firefox = null;
         try {
             Path profile = FirefoxDriver.profileTrusting(state.resolve("firefox-profile"), state.resolve("agent/tls/ca.crt"));
@@ -86,9 +87,4 @@ class FirefoxPushEndToEndTest {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

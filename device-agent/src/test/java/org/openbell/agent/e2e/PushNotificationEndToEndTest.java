@@ -1,5 +1,6 @@
 package org.openbell.agent.e2e;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +54,7 @@ class PushNotificationEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        brokerPort = freePort();
+        brokerPort = TestPorts.free();
         pushService = PushServiceStandIn.start(state.resolve("push-service"));
         String push = """
                 push:
@@ -68,7 +69,7 @@ class PushNotificationEndToEndTest {
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: 127.0.0.1, webSocketPort: %d, anonymous: true}
                 web: {bind: 127.0.0.1, port: 0}
                 stateDir: "%s"
-                """.formatted(brokerPort, freePort(), state.resolve("agent")) + push, "push e2e"));
+                """.formatted(brokerPort, TestPorts.free(), state.resolve("agent")) + push, "push e2e"));
         chromium = Chromium.launchTrusting(state.resolve("agent/tls/ca.crt"));
     }
 
@@ -77,11 +78,6 @@ class PushNotificationEndToEndTest {
         Closing.all(chromium, agent, pushService);
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private String origin() {
         return "https://127.0.0.1:" + agent.webPort();

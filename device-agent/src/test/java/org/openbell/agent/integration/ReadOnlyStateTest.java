@@ -1,11 +1,11 @@
 package org.openbell.agent.integration;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class ReadOnlyStateTest {
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: 127.0.0.1, webSocketPort: %d}
                 web: {bind: 127.0.0.1, port: 0}
                 stateDir: "%s"
-                """.formatted(freePort(), freePort(), state), "read-only test config");
+                """.formatted(TestPorts.free(), TestPorts.free(), state), "read-only test config");
         try (Agent first = Agent.start(config)) {
             assertTrue(first.status().containsKey("mqttConnected")); // made the TLS identity and the broker's folder
         }
@@ -67,11 +67,6 @@ class ReadOnlyStateTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -1,5 +1,6 @@
 package org.openbell.agent.service;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ class ServiceNotifyTest {
                 embeddedBroker: {port: %d, webSocketBind: 127.0.0.1, webSocketPort: %d, webSocketTls: false, anonymous: true}
                 web: {bind: 127.0.0.1, port: 0}
                 stateDir: "%s"
-                """.formatted(freePort(), freePort(), dir.resolve("state")));
+                """.formatted(TestPorts.free(), TestPorts.free(), dir.resolve("state")));
         try (NotifyReceiver systemd = new NotifyReceiver(dir.resolve("notify"))) {
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
@@ -65,9 +66,4 @@ class ServiceNotifyTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.openbell.agent.webrtc;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -81,7 +82,7 @@ class Arm64CallTest {
                   workerJava: "%s"
                   workerClasspath: "%s"
                 stateDir: "%s"
-                """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, TONE_HZ, ns.door, ROOT, java, jar, state),
+                """.formatted(TestPorts.free(), ns.rootAddress, TestPorts.free(), ns.rootAddress, TONE_HZ, ns.door, ROOT, java, jar, state),
                 "arm64 call test config");
         agent = Agent.start(config);
         chromium = Chromium.launchInNamespace(ns.phone);
@@ -154,9 +155,9 @@ class Arm64CallTest {
                     page.evaluate("() => Math.round(openbell.call.firstFrameAt - openbell.answerClickedAt)"));
             assertTrue(exe.contains("qemu-aarch64") || exe.contains("aarch64-binfmt"), "the worker is the emulated arm64 Java: " + exe);
 
-            long before = framesDecoded(page);
+            long before = CallEndToEndTest.framesDecoded(page);
             Thread.sleep(5000);
-            long after = framesDecoded(page);
+            long after = CallEndToEndTest.framesDecoded(page);
             log.info("{} call: frames decoded {} then {} five seconds later", codec, before, after);
             assertTrue(after - before >= 10, "video keeps flowing from the arm64 encoder: " + before + " -> " + after);
 
@@ -186,18 +187,6 @@ class Arm64CallTest {
         }
     }
 
-    private static long framesDecoded(Page page) {
-        Object frames = page.evaluate("""
-                async () => {
-                  let frames = 0;
-                  (await openbell.call.pc.getStats()).forEach(s => {
-                    if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded ?? 0;
-                  });
-                  return frames;
-                }""");
-        return ((Number) frames).longValue();
-    }
-
     private static void await(BooleanSupplier condition, String what, long timeoutMs) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!condition.getAsBoolean()) {
@@ -213,9 +202,4 @@ class Arm64CallTest {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

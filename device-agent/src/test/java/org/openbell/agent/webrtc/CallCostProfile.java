@@ -1,5 +1,6 @@
 package org.openbell.agent.webrtc;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -50,7 +51,7 @@ class CallCostProfile {
                     web: {bind: %s, port: 0}
                     media: {audio: simulated, width: %s, height: %s, fps: %s, workerCommandPrefix: [ip, netns, exec, %s]}
                     stateDir: "%s"
-                    """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, parts[0], parts[1], parts[2], ns.door, state),
+                    """.formatted(TestPorts.free(), ns.rootAddress, TestPorts.free(), ns.rootAddress, parts[0], parts[1], parts[2], ns.door, state),
                     "cost profile"));
             Chromium chromium = Chromium.launchInNamespace(ns.phone);
             try {
@@ -98,9 +99,4 @@ class CallCostProfile {
         return String.join("\n", kept);
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

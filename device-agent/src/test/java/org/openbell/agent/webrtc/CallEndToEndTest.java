@@ -1,5 +1,6 @@
 package org.openbell.agent.webrtc;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,10 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +68,7 @@ class CallEndToEndTest {
                 web: {bind: %s, port: 0}
                 media: {audio: simulated, toneHz: %d, workerCommandPrefix: [ip, netns, exec, %s]}
                 stateDir: "%s"
-                """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, TONE_HZ, ns.door, state), "call test config");
+                """.formatted(TestPorts.free(), ns.rootAddress, TestPorts.free(), ns.rootAddress, TONE_HZ, ns.door, state), "call test config");
         agent = Agent.start(config);
         chromium = Chromium.launchInNamespace(ns.phone);
         page = chromium.phone("owner");
@@ -100,7 +98,8 @@ class CallEndToEndTest {
         await(() -> agent.calls().snapshot().phase().equals("connected"), "the agent to see the call connected");
     }
 
-    private long framesDecoded() {
+    /** Video frames the page has decoded in its call so far. */
+    static long framesDecoded(Page page) {
         Object frames = page.evaluate("""
                 async () => {
                   let frames = 0;
@@ -121,9 +120,9 @@ class CallEndToEndTest {
         double answerToFirstFrame = ((Number) page.evaluate("() => openbell.call.firstFrameAt - openbell.answerClickedAt")).doubleValue();
         log.info("Answer click to first decoded frame: {} ms", Math.round(answerToFirstFrame));
 
-        long before = framesDecoded();
+        long before = framesDecoded(page);
         Thread.sleep(3000);
-        long after = framesDecoded();
+        long after = framesDecoded(page);
         log.info("Frames decoded: {} then {} three seconds later", before, after);
         assertTrue(after - before >= 30, "video keeps flowing: " + before + " -> " + after);
 
@@ -200,11 +199,11 @@ class CallEndToEndTest {
             page.waitForFunction("() => (openbell.call.iceRestarts ?? 0) >= 1", null,
                     new Page.WaitForFunctionOptions().setTimeout(60_000));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            long before = framesDecoded();
-            while (framesDecoded() - before < 30 && System.nanoTime() < deadline) {
+            long before = framesDecoded(page);
+            while (framesDecoded(page) - before < 30 && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
-            assertTrue(framesDecoded() - before >= 30, "video flows again on the new path");
+            assertTrue(framesDecoded(page) - before >= 30, "video flows again on the new path");
             assertEquals(session, agent.calls().snapshot().sessionId().orElseThrow(), "the same call");
             assertEquals("connected", agent.calls().snapshot().phase());
             String pair = (String) page.evaluate("""
@@ -279,9 +278,4 @@ class CallEndToEndTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.openbell.agent.webrtc;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -60,7 +61,7 @@ class FirefoxEndToEndTest {
                     web: {bind: %s, port: 0}
                     media: {audio: simulated, workerCommandPrefix: [ip, netns, exec, %s]}
                     stateDir: "%s"
-                    """.formatted(freePort(), freePort(), ns.rootAddress, ns.door, state.resolve("agent")), "firefox test config"));
+                    """.formatted(TestPorts.free(), TestPorts.free(), ns.rootAddress, ns.door, state.resolve("agent")), "firefox test config"));
             Path profile = FirefoxDriver.profileTrusting(state.resolve("firefox-profile"), state.resolve("agent/tls/ca.crt"));
             String url = "https://" + ns.rootAddress + ":" + agent.webPort() + "/?owner=fiona";
             firefox = FirefoxDriver.start(ns.exec(ns.phone), "owner-call.mjs", url, profile.toString());
@@ -103,9 +104,4 @@ class FirefoxEndToEndTest {
         assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

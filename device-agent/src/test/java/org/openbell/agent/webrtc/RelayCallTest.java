@@ -1,14 +1,12 @@
 package org.openbell.agent.webrtc;
 
+import org.openbell.agent.TestPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,7 +61,7 @@ class RelayCallTest {
                 media: {audio: headless, workerCommandPrefix: [ip, netns, exec, %s],
                         iceServers: [{urls: ["turn:10.77.2.2:%d?transport=udp", "turn:10.77.2.2:%d?transport=tcp"], secret: "%s"}]}
                 stateDir: "%s"
-                """.formatted(freePort(), ns.rootAddress, freePort(), ns.rootAddress, ns.door, turnPort, turnPort, SECRET,
+                """.formatted(TestPorts.free(), ns.rootAddress, TestPorts.free(), ns.rootAddress, ns.door, turnPort, turnPort, SECRET,
                 state.resolve("agent")), "relay test config");
         agent = Agent.start(config);
         chromium = Chromium.launchInNamespace(ns.phone);
@@ -146,9 +144,4 @@ class RelayCallTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }
