@@ -88,6 +88,7 @@ public final class Bench {
                 embedded(ns, chromium, work, rounds, calls, figures);
             }
             if (!callsOnly) {
+                MqttConnect.run(mosquitto, rounds, figures);
                 mosquittoRings(ns, chromium, work, mosquitto, rounds, figures);
             }
             if (!callsOnly && !pushOnly) {

@@ -30,6 +30,7 @@ class BenchSmokeTest {
                 "agent CPU per call-minute", "worker CPU per call-minute",
                 "agent RSS in call", "worker RSS in call", "agent RSS growth after 1 calls", "press-to-ring (Mosquitto)",
                 "press-to-push-sent (10 phones, Mosquitto)", "press-to-notification-shown (locked phone, Chromium)",
+                "MQTT new client to first message acked (MqttLink)", "baseline MQTT new client to first message acked (Paho's threads)",
                 "baseline offer-received-to-first-frame", "baseline glass-to-glass", "glass-to-glass ours / baseline (medians)")) {
             assertTrue(figures.containsKey(name), "missing figure " + name + " in " + figures.keySet());
             Object median = figures.get(name).get("median");

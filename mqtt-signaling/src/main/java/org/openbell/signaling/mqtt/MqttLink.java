@@ -87,12 +87,12 @@ public final class MqttLink implements AutoCloseable {
     private final class Connection {
         final int number;
         final MqttAsyncClient client;
-        final ScheduledExecutorService threads;
+        final PahoThreads threads;
 
         Connection(int number) throws MqttException {
             this.number = number;
             AtomicInteger n = new AtomicInteger();
-            this.threads = Executors.newScheduledThreadPool(4, r -> Thread.ofPlatform().daemon()
+            this.threads = new PahoThreads(4, r -> Thread.ofPlatform().daemon()
                     .name("paho-" + settings.clientId() + "-" + number + "-" + n.incrementAndGet()).unstarted(r));
             try {
                 this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence(), null, threads);
