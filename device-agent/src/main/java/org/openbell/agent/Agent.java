@@ -310,7 +310,7 @@ public final class Agent implements AutoCloseable {
             page.put("pushKey", push.publicKey());
         }
         // Fresh TURN credentials with each page load; the shared secret never leaves the device.
-        page.put("iceServers", IceServers.issue(config.media().iceServers(), config.device().id(), java.time.Instant.now()));
+        page.put("iceServers", IceServers.forPage(config.media().iceServers(), config.device().id(), java.time.Instant.now()));
         return page;
     }
 

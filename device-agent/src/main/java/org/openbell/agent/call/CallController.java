@@ -1,25 +1,29 @@
 package org.openbell.agent.call;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.openbell.agent.ring.Timers;
+import org.openbell.media.channel.EndReason;
+import org.openbell.media.channel.MediaState;
+import org.openbell.media.channel.WorkerCandidate;
+import org.openbell.media.channel.WorkerEvent;
+import org.openbell.media.channel.WorkerIceServer;
+import org.openbell.media.channel.WorkerRequest;
 import org.openbell.signaling.Answer;
 import org.openbell.signaling.CallMessage;
 import org.openbell.signaling.CallState;
 import org.openbell.signaling.Candidate;
 import org.openbell.signaling.Hangup;
+import org.openbell.signaling.IceServer;
 import org.openbell.signaling.Offer;
 import org.openbell.signaling.Sdp;
-import org.openbell.signaling.WireEnum;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,18 +31,12 @@ import org.slf4j.LoggerFactory;
  * Runs the call that follows an answered ring: takes the pre-warmed media worker, relays WebRTC
  * signaling between it and the owner who answered, and ends the call cleanly whatever happens to
  * the worker (a crash becomes a {@code hangup media-failed} to the owner, and a fresh worker is
- * already warming). One call at a time; all state on the call loop.
- *
- * <pre>
- *   idle --start--> starting --worker: connected--> connected
- *     ^                |                               |
- *     '--- hangup (either side), worker ended/died, setup timeout ---'
- * </pre>
+ * already warming). One call at a time; all state on the rings-and-calls thread. A call's life is
+ * {@link CallPhase}; every change goes through {@code transition}.
  */
 public final class CallController implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CallController.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
 
     private final String deviceId;
@@ -50,13 +48,14 @@ public final class CallController implements AutoCloseable {
     private final Supplier<String> sessionIds;
     private final MediaWorkers workers;
     private final Duration setupTimeout;
+    private final List<CallListener> listeners = new CopyOnWriteArrayList<>();
     /** During a call the worker is asked for stats this often; silent for {@link #heartbeatSilence}, it is taken as frozen. */
     private Duration heartbeatEvery = Duration.ofSeconds(5);
     private Duration heartbeatSilence = Duration.ofSeconds(20);
 
-    // Call-loop state.
+    // Rings-and-calls thread state.
     private Session session;
-    private JsonNode lastStats;
+    private ObjectNode lastStats;
     private String lastEnd;
     private long callsStarted;
     private volatile CallSnapshot snapshot;
@@ -67,38 +66,12 @@ public final class CallController implements AutoCloseable {
         final String ringId;
         final WorkerProcess worker;
         final long startedNanos = System.nanoTime();
-        boolean connected;
-        boolean ending;
-        boolean offerSent;
-        /** An offer went out and no answer to it came yet: a further answer is a duplicate (QoS 1) and is ignored. */
-        boolean awaitingAnswer;
+        CallPhase phase = CallPhase.STARTING;
+        /** The worker's candidates found before its offer went out: the owner needs the offer first. */
         final java.util.List<Candidate> early = new java.util.ArrayList<>();
         Runnable cancelTimeout = () -> { };
-        CompletableFuture<JsonNode> pendingStats;
+        CompletableFuture<ObjectNode> pendingStats;
         long lastHeardNanos;
-
-        /**
-         * A worker frozen mid-call (SIGSTOP, a native deadlock) sends nothing and the call would
-         * hang until the owner gives up: ask it for stats now and then, and end the call
-         * ({@code media-failed}) and kill it if it stays silent.
-         */
-        void heartbeat() {
-            timers.schedule(heartbeatEvery, () -> {
-                if (session != this || ending) {
-                    return;
-                }
-                long silentMs = (System.nanoTime() - lastHeardNanos) / 1_000_000;
-                if (silentMs > heartbeatSilence.toMillis()) {
-                    log.error("Call {}: the media worker (pid {}) has not answered for {} ms; ending the call", id, worker.pid(), silentMs);
-                    ending = true;
-                    worker.kill();
-                    finish(Hangup.Reason.MEDIA_FAILED.wireName(), true);
-                    return;
-                }
-                worker.send(WorkerProcess.request("stats", id));
-                heartbeat();
-            });
-        }
 
         Session(String id, String ownerId, String ringId, WorkerProcess worker) {
             this.id = id;
@@ -107,67 +80,143 @@ public final class CallController implements AutoCloseable {
             this.worker = worker;
         }
 
+        /** The one place where a call's phase changes: checks the diagram, logs, updates the snapshot, notifies. */
+        void transition(CallPhase to, String why) {
+            CallPhase from = phase;
+            if (!from.canMoveTo(to)) {
+                throw new IllegalStateException("call " + id + ": " + from + " -> " + to + " is not allowed (" + why + ")");
+            }
+            phase = to;
+            log.info("Call {}: {} -> {} ({})", id, from, to, why);
+            if (to == CallPhase.ENDED) {
+                session = null;
+            }
+            update(); // the snapshot is current before anyone hears of it
+            for (CallListener listener : listeners) {
+                try {
+                    listener.onTransition(id, from, to, snapshot);
+                } catch (RuntimeException e) {
+                    log.warn("Call listener failed on {} -> {}: {}", from, to, e.toString(), e);
+                }
+            }
+            if (!from.hasConnected() && to.hasConnected()) {
+                cancelTimeout.run();
+                send(new CallState(deviceId, id, CallState.State.CONNECTED, clock.instant()));
+                lastHeardNanos = System.nanoTime();
+                heartbeat();
+            }
+        }
+
+        /**
+         * A worker frozen mid-call (SIGSTOP, a native deadlock) sends nothing and the call would
+         * hang until the owner gives up: ask it for stats now and then, and end the call
+         * ({@code media-failed}) and kill it if it stays silent.
+         */
+        void heartbeat() {
+            timers.schedule(heartbeatEvery, () -> {
+                if (session != this) {
+                    return;
+                }
+                long silentMs = (System.nanoTime() - lastHeardNanos) / 1_000_000;
+                if (silentMs > heartbeatSilence.toMillis()) {
+                    log.error("Call {}: the media worker (pid {}) has not answered for {} ms; ending the call", id, worker.pid(), silentMs);
+                    worker.kill();
+                    finish(Hangup.Reason.MEDIA_FAILED, true, "the worker is frozen");
+                    return;
+                }
+                worker.send(new WorkerRequest.GetStats(id));
+                heartbeat();
+            });
+        }
+
         @Override
-        public void onEvent(WorkerProcess from, JsonNode event) {
+        public void onEvent(WorkerProcess from, WorkerEvent event) {
             if (session != this) {
                 return;
             }
-            switch (event.path("ev").asText()) {
-                case "offer" -> {
-                    log.info("Call {}: offer ready {} ms after the answer", id, (System.nanoTime() - startedNanos) / 1_000_000);
-                    // The owner's servers come with the offer (fresh TURN credentials for this call), so a page
-                    // loaded away from the doorbell, without /api/config, can still use the relay.
-                    send(new Offer(deviceId, id, ringId, event.path("sdp").asText(), clock.instant(),
-                            IceServers.forOwner(config.iceServers(), deviceId, clock.instant())));
-                    offerSent = true;
-                    awaitingAnswer = true;
-                    early.forEach(this::send);
-                    early.clear();
+            switch (event) {
+                case WorkerEvent.OfferMade offer -> offerMade(offer);
+                case WorkerEvent.CandidateFound found -> {
+                    WorkerCandidate c = found.candidate();
+                    if (!Sdp.isCandidateLine(c.candidate())) {
+                        log.debug("Call {}: the worker's candidate is not one the protocol carries: not sent", id);
+                        return;
+                    }
+                    Candidate candidate = new Candidate(deviceId, id, c.candidate(), c.sdpMid(), c.sdpMLineIndex(), clock.instant());
+                    if (phase == CallPhase.STARTING) {
+                        early.add(candidate);
+                    } else {
+                        send(candidate);
+                    }
                 }
-                case "candidate" -> {
-                    String line = event.path("candidate").asText();
-                    if (Sdp.isCandidateLine(line)) {
-                        Candidate candidate = new Candidate(deviceId, id, line, event.path("sdpMid").asText("0"),
-                                event.path("sdpMLineIndex").asInt(), clock.instant());
-                        if (offerSent) {
-                            send(candidate);
-                        } else {
-                            early.add(candidate); // the owner needs the offer first
+                case WorkerEvent.MediaStateChanged change -> {
+                    log.info("Call {}: media {}", id, change.state().wire());
+                    if (change.state() == MediaState.CONNECTED) {
+                        switch (phase) {
+                            case ANSWERED -> transition(CallPhase.CONNECTED, "media connected");
+                            case OFFERED -> transition(CallPhase.RESTARTING, "media connected while a new offer awaits its answer");
+                            default -> { } // already connected, or a restart healed before its answer
                         }
                     }
                 }
-                case "state" -> {
-                    String state = event.path("state").asText();
-                    log.info("Call {}: media {}", id, state);
-                    if (state.equals("connected") && !connected) {
-                        connected = true;
-                        cancelTimeout.run();
-                        update(); // the snapshot is current before anyone hears of it
-                        send(new CallState(deviceId, id, CallState.State.CONNECTED, clock.instant()));
-                        lastHeardNanos = System.nanoTime();
-                        heartbeat();
-                    }
-                }
-                case "stats" -> {
+                case WorkerEvent.Stats stats -> {
                     lastHeardNanos = System.nanoTime();
-                    lastStats = event;
+                    lastStats = stats.figures();
                     if (pendingStats != null) {
-                        pendingStats.complete(event);
+                        pendingStats.complete(stats.figures());
                         pendingStats = null;
                     }
                     update();
                 }
-                case "ended" -> finish(event.path("reason").asText("normal"), !ending);
-                case "error" -> log.warn("Call {}: media worker error: {}", id, event.path("message").asText());
-                default -> log.debug("Call {}: worker event {}", id, event);
+                case WorkerEvent.CallEnded ended -> finish(hangupReason(ended.reason()), true, "the media worker ended it");
+                case WorkerEvent.Problem problem -> log.warn("Call {}: media worker error: {}", id, problem.message());
+                case WorkerEvent.Ready ready -> log.debug("Call {}: a second ready from worker {}", id, ready.pid());
             }
+        }
+
+        private void offerMade(WorkerEvent.OfferMade offer) {
+            CallPhase to = switch (phase) {
+                case CONNECTED, RESTARTING -> CallPhase.RESTARTING;
+                default -> CallPhase.OFFERED;
+            };
+            // The owner's servers come with the offer (fresh TURN credentials for this call), so a page
+            // loaded away from the doorbell, without /api/config, can still use the relay.
+            send(new Offer(deviceId, id, ringId, offer.sdp(), clock.instant(),
+                    IceServers.forOwner(config.iceServers(), deviceId, clock.instant())));
+            boolean first = phase == CallPhase.STARTING;
+            transition(to, first ? "offer ready " + (System.nanoTime() - startedNanos) / 1_000_000 + " ms after the answer"
+                    : "a new offer from the worker (ICE restart)");
+            early.forEach(this::send);
+            early.clear();
         }
 
         @Override
         public void onExit(WorkerProcess from, int exitCode) {
             if (session == this) {
                 log.error("Call {}: the media worker (pid {}) died with exit code {}; ending the call", id, from.pid(), exitCode);
-                finish(Hangup.Reason.MEDIA_FAILED.wireName(), true);
+                finish(Hangup.Reason.MEDIA_FAILED, true, "the media worker died");
+            }
+        }
+
+        void ownerMessage(String ownerId, CallMessage message) {
+            switch (message) {
+                case Answer a -> {
+                    if (!phase.awaitsAnswer()) {
+                        log.info("Call {}: ignored an answer from owner {} in {}: no offer of ours awaits one (a duplicate, or early)",
+                                id, ownerId, phase);
+                        return;
+                    }
+                    worker.send(new WorkerRequest.ApplyAnswer(id, a.sdp()));
+                    transition(phase == CallPhase.RESTARTING ? CallPhase.CONNECTED : CallPhase.ANSWERED, "the owner's answer");
+                }
+                case Candidate c -> worker.send(new WorkerRequest.AddCandidate(id,
+                        new WorkerCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex())));
+                case Hangup h -> {
+                    log.info("Call {}: owner {} hung up", id, ownerId);
+                    worker.send(new WorkerRequest.EndCall(id, EndReason.NORMAL));
+                    finish(Hangup.Reason.NORMAL, false, "the owner hung up");
+                }
+                default -> log.warn("Ignored {} from owner {}: owners do not send it", message.type().wireName(), ownerId);
             }
         }
 
@@ -176,22 +225,21 @@ public final class CallController implements AutoCloseable {
         }
 
         /** The call is over: tell the owner (a hangup if the device ended it), release the worker. */
-        void finish(String reason, boolean deviceEnded) {
+        void finish(Hangup.Reason reason, boolean deviceEnded, String why) {
             if (session != this) {
                 return;
             }
             cancelTimeout.run();
-            session = null;
-            lastEnd = reason;
-            update(); // the snapshot is current before anyone hears of it
+            lastEnd = reason.wireName();
+            transition(CallPhase.ENDED, why + ": " + reason.wireName());
             if (deviceEnded) {
-                send(new Hangup(deviceId, id, reason(reason), clock.instant()));
+                send(new Hangup(deviceId, id, reason, clock.instant()));
             }
             send(new CallState(deviceId, id, CallState.State.ENDED, clock.instant()));
             if (pendingStats != null) {
                 pendingStats.completeExceptionally(new IllegalStateException("the call ended"));
             }
-            log.info("Call {} with owner {} ended ({}) after {} s", id, ownerId, reason,
+            log.info("Call {} with owner {} ended ({}) after {} s", id, ownerId, reason.wireName(),
                     (System.nanoTime() - startedNanos) / 1_000_000_000);
             worker.stop();
             try {
@@ -200,6 +248,12 @@ public final class CallController implements AutoCloseable {
                 log.error("No media worker ready for the next call: {}", e.getMessage());
             }
             update();
+        }
+
+        /** The doorbell's side ends the call. */
+        void end(Hangup.Reason reason, EndReason workerReason, String why) {
+            worker.send(new WorkerRequest.EndCall(id, workerReason));
+            finish(reason, true, why);
         }
     }
 
@@ -231,6 +285,11 @@ public final class CallController implements AutoCloseable {
         });
     }
 
+    /** Told of every call's phase changes (on the rings-and-calls thread). */
+    public void addListener(CallListener listener) {
+        listeners.add(listener);
+    }
+
     /** The ring {@code ringId} was answered by {@code ownerId}: call them. */
     public void start(String ownerId, String ringId) {
         loop.execute(() -> {
@@ -259,11 +318,9 @@ public final class CallController implements AutoCloseable {
             log.info("Call {} to owner {} for ring {} (media worker {})", id, ownerId, ringId, worker.pid());
             signals.toOwner(ownerId, new CallState(deviceId, id, CallState.State.CONNECTING, clock.instant()));
             s.cancelTimeout = timers.schedule(setupTimeout, () -> {
-                if (session == s && !s.connected) {
+                if (session == s && !s.phase.hasConnected()) {
                     log.warn("Call {}: no media after {} ms", id, setupTimeout.toMillis());
-                    s.ending = true;
-                    s.worker.send(WorkerProcess.request("hangup", id).put("reason", "timeout"));
-                    s.finish(Hangup.Reason.TIMEOUT.wireName(), true);
+                    s.end(Hangup.Reason.TIMEOUT, EndReason.TIMEOUT, "no media within the set-up time");
                 }
             });
             worker.ready().whenComplete((ms, failure) -> loop.execute(() -> {
@@ -272,18 +329,17 @@ public final class CallController implements AutoCloseable {
                 }
                 if (failure != null) {
                     log.error("Call {}: {}", id, failure.getMessage());
-                    s.finish(Hangup.Reason.MEDIA_FAILED.wireName(), true);
+                    s.finish(Hangup.Reason.MEDIA_FAILED, true, "the media worker did not start");
                     return;
                 }
-                ObjectNode call = WorkerProcess.request("call", id);
-                ArrayNode servers = call.putArray("iceServers");
-                for (Map<String, Object> server : IceServers.issue(config.iceServers(), deviceId, clock.instant())) {
-                    servers.add(JSON.valueToTree(server));
-                }
-                worker.send(call);
+                worker.send(new WorkerRequest.StartCall(id, forWorker(IceServers.issue(config.iceServers(), deviceId, clock.instant()))));
             }));
             update();
         });
+    }
+
+    private static List<WorkerIceServer> forWorker(List<IceServer> servers) {
+        return servers.stream().map(s -> new WorkerIceServer(s.urls(), s.username(), s.credential())).toList();
     }
 
     /** How often a call's worker is asked for stats, and how long it may stay silent (tests). */
@@ -301,25 +357,7 @@ public final class CallController implements AutoCloseable {
                         message.sessionId(), s == null ? "" : " (" + s.id + " with " + s.ownerId + ")");
                 return;
             }
-            switch (message) {
-                case Answer a -> {
-                    if (!s.awaitingAnswer) {
-                        log.info("Call {}: ignored an answer from owner {}: no offer of ours awaits one (a duplicate, or early)", s.id, ownerId);
-                        return;
-                    }
-                    s.awaitingAnswer = false;
-                    s.worker.send(WorkerProcess.request("answer", s.id).put("sdp", a.sdp()));
-                }
-                case Candidate c -> s.worker.send(WorkerProcess.request("candidate", s.id).put("candidate", c.candidate())
-                        .put("sdpMid", c.sdpMid()).put("sdpMLineIndex", c.sdpMLineIndex()));
-                case Hangup h -> {
-                    log.info("Call {}: owner {} hung up", s.id, ownerId);
-                    s.ending = true;
-                    s.worker.send(WorkerProcess.request("hangup", s.id).put("reason", "normal"));
-                    s.finish(Hangup.Reason.NORMAL.wireName(), false);
-                }
-                default -> log.warn("Ignored {} from owner {}: owners do not send it", message.type().wireName(), ownerId);
-            }
+            s.ownerMessage(ownerId, message);
         });
     }
 
@@ -328,16 +366,14 @@ public final class CallController implements AutoCloseable {
         loop.execute(() -> {
             Session s = session;
             if (s != null) {
-                s.ending = true;
-                s.worker.send(WorkerProcess.request("hangup", s.id).put("reason", "normal"));
-                s.finish(Hangup.Reason.NORMAL.wireName(), true);
+                s.end(Hangup.Reason.NORMAL, EndReason.NORMAL, "the doorbell hung up");
             }
         });
     }
 
-    /** Asks the current call's worker for fresh stats. */
-    public CompletableFuture<JsonNode> stats() {
-        CompletableFuture<JsonNode> result = new CompletableFuture<>();
+    /** Asks the current call's worker for fresh stats (the figures object of its stats event). */
+    public CompletableFuture<ObjectNode> stats() {
+        CompletableFuture<ObjectNode> result = new CompletableFuture<>();
         loop.execute(() -> {
             Session s = session;
             if (s == null) {
@@ -355,7 +391,7 @@ public final class CallController implements AutoCloseable {
                 return;
             }
             s.pendingStats = result;
-            s.worker.send(WorkerProcess.request("stats", s.id));
+            s.worker.send(new WorkerRequest.GetStats(s.id));
         });
         return result;
     }
@@ -380,14 +416,17 @@ public final class CallController implements AutoCloseable {
 
     private void update() {
         Session s = session;
-        snapshot = new CallSnapshot(s == null ? "idle" : s.connected ? "connected" : "starting",
-                Optional.ofNullable(s).map(x -> x.id), Optional.ofNullable(s).map(x -> x.ownerId),
-                Optional.ofNullable(s).map(x -> x.worker.pid()), Optional.ofNullable(lastStats), Optional.ofNullable(lastEnd),
-                workers.started(), callsStarted);
+        snapshot = new CallSnapshot(Optional.ofNullable(s).map(x -> x.phase), Optional.ofNullable(s).map(x -> x.id),
+                Optional.ofNullable(s).map(x -> x.ownerId), Optional.ofNullable(s).map(x -> x.worker.pid()),
+                Optional.ofNullable(lastStats), Optional.ofNullable(lastEnd), workers.started(), callsStarted);
     }
 
-    private static Hangup.Reason reason(String wire) {
-        return WireEnum.parse(Hangup.Reason.class, wire).orElse(Hangup.Reason.MEDIA_FAILED);
+    private static Hangup.Reason hangupReason(EndReason reason) {
+        return switch (reason) {
+            case NORMAL -> Hangup.Reason.NORMAL;
+            case TIMEOUT -> Hangup.Reason.TIMEOUT;
+            case MEDIA_FAILED -> Hangup.Reason.MEDIA_FAILED;
+        };
     }
 
     @Override
@@ -397,9 +436,7 @@ public final class CallController implements AutoCloseable {
             loop.execute(() -> {
                 workers.close();
                 if (session != null) {
-                    session.ending = true;
-                    session.worker.send(WorkerProcess.request("hangup", session.id).put("reason", "normal"));
-                    session.finish(Hangup.Reason.NORMAL.wireName(), true);
+                    session.end(Hangup.Reason.NORMAL, EndReason.NORMAL, "the doorbell is stopping");
                 }
                 done.complete(null);
             });

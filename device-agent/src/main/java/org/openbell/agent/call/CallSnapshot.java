@@ -1,15 +1,20 @@
 package org.openbell.agent.call;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
 /**
  * The call side of the doorbell, readable from any thread.
  *
- * @param phase        {@code idle}, {@code starting}, {@code connected}
- * @param lastStats    the latest stats event of the current (or last) call's worker
+ * @param callPhase    the current call's phase; empty when there is none
+ * @param lastStats    the figures of the latest stats event of the current (or last) call's worker
  * @param lastEnd      how the last call ended ({@code normal}, {@code media-failed}, ...)
  */
-public record CallSnapshot(String phase, Optional<String> sessionId, Optional<String> ownerId, Optional<Long> workerPid,
-        Optional<JsonNode> lastStats, Optional<String> lastEnd, int workersStarted, long callsStarted) {
+public record CallSnapshot(Optional<CallPhase> callPhase, Optional<String> sessionId, Optional<String> ownerId,
+        Optional<Long> workerPid, Optional<ObjectNode> lastStats, Optional<String> lastEnd, int workersStarted, long callsStarted) {
+
+    /** What /api/status shows: {@code idle}, {@code starting} (until media first flows) or {@code connected}. */
+    public String phase() {
+        return callPhase.map(CallPhase::statusName).orElse("idle");
+    }
 }

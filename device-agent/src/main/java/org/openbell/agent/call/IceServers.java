@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.openbell.signaling.IceServer;
 
 /**
  * The ICE servers a peer gets, from the configured ones ({@code media.iceServers}). A TURN server
@@ -29,36 +29,35 @@ public final class IceServers {
     }
 
     /** The servers to give a peer of doorbell {@code deviceId} now: static entries as configured, secret ones with fresh credentials. */
-    public static List<Map<String, Object>> issue(List<Map<String, Object>> configured, String deviceId, Instant now) {
-        List<Map<String, Object>> servers = new ArrayList<>();
-        for (Map<String, Object> entry : configured) {
-            Map<String, Object> server = new LinkedHashMap<>();
-            server.put("urls", entry.get("urls"));
-            if (entry.get("secret") instanceof String secret) {
-                Duration ttl = entry.get("credentialTtl") instanceof Duration d ? d : DEFAULT_TTL;
-                String username = now.plus(ttl).getEpochSecond() + ":" + deviceId;
-                server.put("username", username);
-                server.put("credential", credential(secret, username));
+    public static List<IceServer> issue(List<ConfiguredIceServer> configured, String deviceId, Instant now) {
+        List<IceServer> servers = new ArrayList<>();
+        for (ConfiguredIceServer entry : configured) {
+            if (entry.secret().isPresent()) {
+                String username = now.plus(entry.credentialTtl()).getEpochSecond() + ":" + deviceId;
+                servers.add(new IceServer(entry.urls(), Optional.of(username), Optional.of(credential(entry.secret().get(), username))));
             } else {
-                if (entry.containsKey("username")) {
-                    server.put("username", entry.get("username"));
-                }
-                if (entry.containsKey("credential")) {
-                    server.put("credential", entry.get("credential"));
-                }
+                servers.add(new IceServer(entry.urls(), entry.username(), entry.credential()));
             }
-            servers.add(server);
         }
         return servers;
     }
 
-    /** As {@link #issue}, as protocol values for an {@code offer} (at most 4: the protocol's limit). */
-    @SuppressWarnings("unchecked")
-    public static List<org.openbell.signaling.IceServer> forOwner(List<Map<String, Object>> configured, String deviceId, Instant now) {
-        return issue(configured, deviceId, now).stream().limit(4).map(server -> new org.openbell.signaling.IceServer(
-                List.copyOf((List<String>) server.get("urls")),
-                java.util.Optional.ofNullable((String) server.get("username")),
-                java.util.Optional.ofNullable((String) server.get("credential")))).toList();
+    /** As {@link #issue}, for an {@code offer} (at most 4: the protocol's limit). */
+    public static List<IceServer> forOwner(List<ConfiguredIceServer> configured, String deviceId, Instant now) {
+        return issue(configured, deviceId, now).stream().limit(4).toList();
+    }
+
+    /** A server as the owner app's /api/config shows it: {@code {urls, username?, credential?}} (the W3C RTCIceServer). */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record ForPage(List<String> urls, String username, String credential) {
+        static ForPage of(IceServer server) {
+            return new ForPage(server.urls(), server.username().orElse(null), server.credential().orElse(null));
+        }
+    }
+
+    /** As {@link #issue}, for the owner app's page configuration. */
+    public static List<ForPage> forPage(List<ConfiguredIceServer> configured, String deviceId, Instant now) {
+        return issue(configured, deviceId, now).stream().map(ForPage::of).toList();
     }
 
     /** coturn's shared-secret credential for {@code username}: base64(HMAC-SHA1(secret, username)). */

@@ -1,15 +1,13 @@
 package org.openbell.agent.call;
 
 import java.util.List;
-import java.util.Map;
 import org.openbell.media.MediaOptions;
 
 /**
  * Calls: how the media worker captures, which ICE servers it uses, and how it is launched.
  *
  * @param options              camera, size, frame rate, test tone, ICE port range
- * @param iceServers           STUN/TURN servers, each {@code {urls: [...], username, credential}} or
- *                             {@code {urls, secret, credentialTtl}} (credentials issued per use: {@link IceServers}); none by default
+ * @param iceServers           STUN/TURN servers (credentials fixed, or issued per use from a secret: {@link IceServers}); none by default
  * @param workerCommandPrefix  words put before the worker's java command (e.g. {@code nice -n 5}, or a
  *                             network namespace in tests); empty by default
  * @param pulseServer          the sound server the worker uses with {@code audio: pulse} (PULSE_SERVER), if not the default
@@ -19,7 +17,7 @@ import org.openbell.media.MediaOptions;
  *                             Java, e.g. an arm64 one under emulation: scripts/arm64-call)
  * @param workerClasspath      the worker's class path, if not the agent's own (with workerJava)
  */
-public record MediaConfig(MediaOptions options, List<Map<String, Object>> iceServers, List<String> workerCommandPrefix,
+public record MediaConfig(MediaOptions options, List<ConfiguredIceServer> iceServers, List<String> workerCommandPrefix,
         java.util.Optional<String> pulseServer, boolean simulatedSound, int toneHz,
         java.util.Optional<String> workerJava, java.util.Optional<String> workerClasspath) {
 

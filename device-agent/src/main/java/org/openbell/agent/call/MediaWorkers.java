@@ -73,7 +73,7 @@ final class MediaWorkers implements AutoCloseable {
         warming.ready().thenRun(() -> loop.execute(() -> failedInARow = 0));
         warming.listen(new WorkerEvents() {
             @Override
-            public void onEvent(WorkerProcess worker, com.fasterxml.jackson.databind.JsonNode event) {
+            public void onEvent(WorkerProcess worker, org.openbell.media.channel.WorkerEvent event) {
                 log.debug("Spare media worker {}: {}", worker.pid(), event);
             }
 

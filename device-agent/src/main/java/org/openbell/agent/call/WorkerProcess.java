@@ -1,8 +1,5 @@
 package org.openbell.agent.call;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,17 +10,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.openbell.media.channel.WorkerChannel;
+import org.openbell.media.channel.WorkerChannelException;
+import org.openbell.media.channel.WorkerEvent;
+import org.openbell.media.channel.WorkerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One media worker process (org.openbell.media.worker.WorkerMain) and its JSON-line channel.
- * Reader threads only parse lines and hand them to the call loop.
+ * One media worker process (org.openbell.media.worker.WorkerMain) and its channel
+ * ({@link WorkerChannel}: typed requests in, typed events out). Reader threads only decode lines
+ * and hand the events to the call loop.
  */
 final class WorkerProcess {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final OutputStream stdin;
@@ -75,10 +76,10 @@ final class WorkerProcess {
     }
 
     /** Sends one request; a dead worker is reported through {@link WorkerEvents#onExit}, not here. */
-    void send(ObjectNode request) {
+    void send(WorkerRequest request) {
         try {
             synchronized (stdin) {
-                stdin.write((request.toString() + "\n").getBytes(StandardCharsets.UTF_8));
+                stdin.write((WorkerChannel.encode(request) + "\n").getBytes(StandardCharsets.UTF_8));
                 stdin.flush();
             }
         } catch (IOException e) {
@@ -86,13 +87,9 @@ final class WorkerProcess {
         }
     }
 
-    static ObjectNode request(String op, String session) {
-        return JSON.createObjectNode().put("op", op).put("session", session);
-    }
-
     /** Asks the worker to exit, then kills it if it has not within the grace period. */
     void stop() {
-        send(JSON.createObjectNode().put("op", "exit"));
+        send(new WorkerRequest.Exit());
         process.onExit().orTimeout(3, TimeUnit.SECONDS).exceptionally(t -> {
             process.destroyForcibly();
             return process;
@@ -111,17 +108,18 @@ final class WorkerProcess {
                     log.debug("Media worker {} stdout: {}", pid(), line); // native code prints here too
                     continue;
                 }
-                JsonNode event;
+                WorkerEvent event;
                 try {
-                    event = JSON.readTree(line);
-                } catch (IOException e) {
-                    log.warn("Media worker {} wrote a line that is not JSON: {}", pid(), org.openbell.signaling.LogSafe.text(line, 120));
+                    event = WorkerChannel.decodeEvent(line);
+                } catch (WorkerChannelException e) {
+                    log.warn("Media worker {} wrote a line that is not an event ({}): {}", pid(), e.getMessage(),
+                            org.openbell.signaling.LogSafe.text(line, 120));
                     continue;
                 }
-                if ("ready".equals(event.path("ev").asText())) {
+                if (event instanceof WorkerEvent.Ready r) {
                     long ms = (System.nanoTime() - startedNanos) / 1_000_000;
                     log.info("Media worker {} ready in {} ms (warm-up {} ms, of which {} ms until the speaker played)", pid(), ms,
-                            event.path("warmupMs").asLong(), event.path("speakerMs").asLong());
+                            r.warmupMs(), r.speakerMs());
                     ready.complete(ms);
                     continue;
                 }
@@ -133,7 +131,7 @@ final class WorkerProcess {
                         }
                     });
                 } catch (RejectedExecutionException e) {
-                    log.debug("Media worker {} event after the agent stopped: {}", pid(), event.path("ev").asText());
+                    log.debug("Media worker {} event after the agent stopped: {}", pid(), event.getClass().getSimpleName());
                     return; // the agent is shutting down; nobody is left to tell
                 }
             }

@@ -267,27 +267,28 @@ public final class ConfigLoader {
         if (options.portMin() != 0 && (options.portMin() < 1024 || options.portMin() > options.portMax())) {
             throw media.error("media.portMin", "expected 1024 <= portMin <= portMax, got " + options.portMin() + ".." + options.portMax());
         }
-        List<Map<String, Object>> iceServers = new ArrayList<>();
+        List<org.openbell.agent.call.ConfiguredIceServer> iceServers = new ArrayList<>();
         for (ConfigNode server : media.sections("iceServers")) {
             List<String> urls = server.strings("urls");
             if (urls.isEmpty() || urls.size() > 4 || !urls.stream().allMatch(u -> u.matches("(stun|turn|turns):[\\x21-\\x7e]{1,250}"))) {
                 throw server.error(server.field("urls"), "expected 1-4 stun:, turn: or turns: URLs without spaces, got " + urls);
             }
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("urls", urls);
-            server.optionalString("username").ifPresent(u -> entry.put("username", u));
-            server.optionalString("credential").ifPresent(c -> entry.put("credential", c));
-            server.optionalString("secret").ifPresent(secret -> {
-                if (entry.containsKey("username") || entry.containsKey("credential")) {
+            Optional<String> username = server.optionalString("username");
+            Optional<String> credential = server.optionalString("credential");
+            Optional<String> secret = server.optionalString("secret");
+            org.openbell.agent.call.ConfiguredIceServer entry;
+            if (secret.isPresent()) {
+                if (username.isPresent() || credential.isPresent()) {
                     throw server.error(server.field("secret"), "give either a secret (credentials issued per call) or username and credential, not both");
                 }
-                if (secret.length() < 16) {
+                if (secret.get().length() < 16) {
                     throw server.error(server.field("secret"), "too short to be a TURN shared secret (at least 16 characters)");
                 }
-                entry.put("secret", secret);
-                entry.put("credentialTtl", server.duration("credentialTtl", org.openbell.agent.call.IceServers.DEFAULT_TTL,
-                        Duration.ofMinutes(1), Duration.ofDays(7)));
-            });
+                entry = org.openbell.agent.call.ConfiguredIceServer.withSecret(urls, secret.get(),
+                        server.duration("credentialTtl", org.openbell.agent.call.IceServers.DEFAULT_TTL, Duration.ofMinutes(1), Duration.ofDays(7)));
+            } else {
+                entry = org.openbell.agent.call.ConfiguredIceServer.fixed(urls, username, credential);
+            }
             server.rejectUnknownKeys();
             iceServers.add(entry);
         }

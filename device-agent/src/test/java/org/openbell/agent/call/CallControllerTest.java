@@ -31,8 +31,8 @@ import org.openbell.signaling.Hangup;
 import org.openbell.signaling.Offer;
 
 /**
- * The call session state machine and the worker protocol, with a stand-in worker process (a
- * shell script speaking the JSON-line protocol): no libwebrtc, real processes and pipes.
+ * The call session state machine and the worker channel, with a stand-in worker process (a
+ * shell script speaking the channel's lines): no libwebrtc, real processes and pipes.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CallControllerTest {
@@ -216,5 +216,41 @@ class CallControllerTest {
         assertEquals(Hangup.Reason.TIMEOUT, next("alice", Hangup.class).reason());
         assertEquals(CallState.State.ENDED, next("alice", CallState.class).state());
         assertEquals("idle", calls.snapshot().phase());
+    }
+
+    /**
+     * The path breaks after the call connected and the worker restarts ICE: its new offer reaches
+     * the owner on the same call, the owner's answer to it is taken (one per offer) and the call
+     * stays connected throughout; no second "connected" is sent, and a further answer is ignored.
+     */
+    @Test
+    void anIceRestartReOffersOnTheSameCallAndTakesOneAnswerForIt() throws Exception {
+        controller(Duration.ofSeconds(30), "FAKE_WORKER_RESTART=1");
+        List<CallPhase> phases = new java.util.concurrent.CopyOnWriteArrayList<>();
+        calls.addListener((session, from, to, snapshot) -> phases.add(to));
+        connect("alice");
+        Offer restart = next("alice", Offer.class);
+        assertTrue(restart.sdp().contains("fake offer 2"), restart.sdp());
+        await(() -> calls.snapshot().callPhase().equals(Optional.of(CallPhase.RESTARTING)), "the call restarting");
+        assertEquals("connected", calls.snapshot().phase(), "status still shows the call connected");
+        calls.ownerMessage("alice", new Answer("front-door", restart.sessionId(), "v=0\r\n", Instant.now()));
+        await(() -> calls.snapshot().callPhase().equals(Optional.of(CallPhase.CONNECTED)), "connected again");
+        calls.ownerMessage("alice", new Answer("front-door", restart.sessionId(), "v=0\r\n", Instant.now()));
+        assertNull(sent.poll(1000, TimeUnit.MILLISECONDS), "no second connected, and the duplicate answer is ignored");
+        assertEquals(2, calls.stats().get(5, TimeUnit.SECONDS).path("offers").asInt(), "the worker saw exactly two answers");
+        assertEquals(List.of(CallPhase.OFFERED, CallPhase.ANSWERED, CallPhase.CONNECTED, CallPhase.RESTARTING, CallPhase.CONNECTED),
+                phases);
+    }
+
+    @Test
+    void listenersSeeEveryPhaseOfACallToItsEnd() throws Exception {
+        controller(Duration.ofSeconds(30));
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        calls.addListener((session, from, to, snapshot) -> seen.add(from + ">" + to + ":" + snapshot.phase()));
+        connect("alice");
+        calls.hangup();
+        next("alice", Hangup.class);
+        assertEquals(List.of("STARTING>OFFERED:starting", "OFFERED>ANSWERED:starting", "ANSWERED>CONNECTED:connected",
+                "CONNECTED>ENDED:idle"), seen);
     }
 }

@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openbell.signaling.IceServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbell.agent.webrtc.TestTurnServer;
 
@@ -56,7 +58,7 @@ class TurnRelayTest {
 
     @Test
     void freshCredentialsAllocateARelayThatRefusesLoopbackAndPrivatePeers() throws Exception {
-        Map<String, Object> turn = issued(Instant.now());
+        IceServer turn = issued(Instant.now());
         String loopback = relayTo(turn, "127.0.0.1");
         assertFalse(loopback.contains("Cannot complete Allocation"), "allocated: " + loopback);
         assertTrue(loopback.contains("403 (Forbidden IP)"), "relaying to loopback refused: " + loopback);
@@ -68,30 +70,31 @@ class TurnRelayTest {
 
     @Test
     void expiredOrForgedCredentialsAreRefused() throws Exception {
-        Map<String, Object> expired = issued(Instant.now().minus(Duration.ofHours(3))); // issued for 2 h, 3 h ago
+        IceServer expired = issued(Instant.now().minus(Duration.ofHours(3))); // issued for 2 h, 3 h ago
         assertTrue(relayTo(expired, "127.0.0.1").contains("Cannot complete Allocation"), "expired credentials refused");
-        Map<String, Object> forged = new java.util.HashMap<>(issued(Instant.now()));
-        forged.put("credential", IceServers.credential("not-the-secret-0000", (String) forged.get("username")));
+        IceServer real = issued(Instant.now());
+        IceServer forged = new IceServer(real.urls(), real.username(),
+                Optional.of(IceServers.credential("not-the-secret-0000", real.username().orElseThrow())));
         assertTrue(relayTo(forged, "127.0.0.1").contains("Cannot complete Allocation"), "forged credentials refused");
     }
 
     @Test
     void theSecretIsNeverHandedOut() {
-        Map<String, Object> turn = issued(Instant.now());
-        assertFalse(turn.toString().contains(SECRET), turn.toString());
-        assertEquals(List.of("turn:127.0.0.1:" + port + "?transport=udp"), turn.get("urls"));
-        assertTrue(((String) turn.get("username")).endsWith(":front-door"), turn.toString());
+        IceServer turn = issued(Instant.now());
+        assertFalse(turn.username().orElseThrow().contains(SECRET) || turn.credential().orElseThrow().contains(SECRET));
+        assertEquals(List.of("turn:127.0.0.1:" + port + "?transport=udp"), turn.urls());
+        assertTrue(turn.username().orElseThrow().endsWith(":front-door"), turn.username().orElseThrow());
     }
 
-    private Map<String, Object> issued(Instant at) {
-        Map<String, Object> configured = Map.of("urls", List.of("turn:127.0.0.1:" + port + "?transport=udp"), "secret", SECRET,
-                "credentialTtl", Duration.ofHours(2));
+    private IceServer issued(Instant at) {
+        ConfiguredIceServer configured = ConfiguredIceServer.withSecret(List.of("turn:127.0.0.1:" + port + "?transport=udp"), SECRET,
+                Duration.ofHours(2));
         return IceServers.issue(List.of(configured), "front-door", at).getFirst();
     }
 
     /** Allocates with {@code turn}'s credentials and asks the relay for a channel to {@code peer}; returns what the client said. */
-    private String relayTo(Map<String, Object> turn, String peer) throws Exception {
-        Process client = new ProcessBuilder(UCLIENT.toString(), "-u", (String) turn.get("username"), "-w", (String) turn.get("credential"),
+    private String relayTo(IceServer turn, String peer) throws Exception {
+        Process client = new ProcessBuilder(UCLIENT.toString(), "-u", turn.username().orElseThrow(), "-w", turn.credential().orElseThrow(),
                 "-p", String.valueOf(port), "-e", peer, "-r", "9", "-n", "1", "-m", "1", "-c", "127.0.0.1")
                 .redirectErrorStream(true).start();
         if (!client.waitFor(15, TimeUnit.SECONDS)) {

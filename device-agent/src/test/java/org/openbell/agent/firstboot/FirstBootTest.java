@@ -70,7 +70,7 @@ class FirstBootTest {
         assertEquals("https://bell.example.org/", config.web().ownerAppUrl().orElseThrow());
         assertEquals("rpicam", config.media().options().video(), "settings already there are kept");
         assertEquals(List.of("turn:bell.example.org:3478?transport=udp", "turns:bell.example.org:5349?transport=tcp"),
-                config.media().iceServers().get(0).get("urls"));
+                config.media().iceServers().get(0).urls());
         assertEquals(Path.of("/var/lib/openbell"), config.stateDir());
         assertEquals("rw-r-----", mode("etc/openbell/openbell.yml"));
 

@@ -1,6 +1,6 @@
 package org.openbell.media.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
@@ -33,7 +33,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.Optional;
 import org.openbell.media.MediaOptions;
+import org.openbell.media.channel.EndReason;
+import org.openbell.media.channel.MediaState;
+import org.openbell.media.channel.WorkerCandidate;
+import org.openbell.media.channel.WorkerEvent;
+import org.openbell.media.channel.WorkerIceServer;
+import org.openbell.media.channel.WorkerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +56,7 @@ final class CallSession implements AutoCloseable {
     private final String id;
     private final Out out;
     private final Executor loop;
-    private final Consumer<String> ended;
+    private final Consumer<EndReason> ended;
     private final RTCPeerConnection pc;
     private final CustomVideoSource videoSource = new CustomVideoSource();
     private final AudioTrackSource audioSource;
@@ -67,15 +74,15 @@ final class CallSession implements AutoCloseable {
     private AudioTrack remoteAudio;
     private boolean closed;
 
-    CallSession(String id, JsonNode request, PeerConnectionFactory factory, MediaOptions options, Out out, Executor loop,
-            Consumer<String> ended) {
-        this.id = id;
+    CallSession(WorkerRequest.StartCall request, PeerConnectionFactory factory, MediaOptions options, Out out, Executor loop,
+            Consumer<EndReason> ended) {
+        this.id = request.session();
         this.out = out;
         this.loop = loop;
         this.ended = ended;
         RTCConfiguration config = new RTCConfiguration();
         config.bundlePolicy = RTCBundlePolicy.MAX_BUNDLE;
-        config.iceServers = iceServers(request.path("iceServers"));
+        config.iceServers = iceServers(request.iceServers());
         config.portAllocatorConfig = new PortAllocatorConfig(options.portMin(), options.portMax(), 0).setDisableTcp(true);
         pc = factory.createPeerConnection(config, new Observer());
         // The microphone is the audio module's capture: the sound server's default source (with
@@ -99,7 +106,7 @@ final class CallSession implements AutoCloseable {
         video = Cameras.open(options, factory, videoSource,
                 problem -> {
                     log.warn("Session {}: {}", id, problem);
-                    out.send(out.event("error").put("session", id).put("message", problem));
+                    out.send(WorkerEvent.Problem.about(Optional.of(id), problem));
                 },
                 replacement -> loop.execute(() -> {
                     if (closed) {
@@ -133,19 +140,20 @@ final class CallSession implements AutoCloseable {
         };
     }
 
-    private static List<RTCIceServer> iceServers(JsonNode servers) {
+    private static List<RTCIceServer> iceServers(List<WorkerIceServer> servers) {
         List<RTCIceServer> list = new ArrayList<>();
-        for (JsonNode s : servers) {
+        for (WorkerIceServer s : servers) {
             RTCIceServer server = new RTCIceServer();
-            server.urls = new ArrayList<>();
-            s.path("urls").forEach(u -> server.urls.add(u.asText()));
-            if (s.has("username")) {
-                server.username = s.get("username").asText();
-                server.password = s.path("credential").asText();
-            }
+            server.urls = new ArrayList<>(s.urls());
+            s.username().ifPresent(u -> server.username = u);
+            s.credential().ifPresent(c -> server.password = c);
             list.add(server);
         }
         return list;
+    }
+
+    String id() {
+        return id;
     }
 
     private void createOffer() {
@@ -173,7 +181,7 @@ final class CallSession implements AutoCloseable {
         pc.setLocalDescription(offer, new SetSessionDescriptionObserver() {
             @Override
             public void onSuccess() {
-                out.send(out.event("offer").put("session", id).put("sdp", offer.sdp));
+                out.send(new WorkerEvent.OfferMade(id, offer.sdp));
             }
 
             @Override
@@ -207,12 +215,12 @@ final class CallSession implements AutoCloseable {
         }
     }
 
-    void candidate(String sdpMid, int index, String candidate) {
+    void candidate(WorkerCandidate candidate) {
         if (closed) {
             return;
         }
         try {
-            pc.addIceCandidate(new RTCIceCandidate(sdpMid, index, candidate));
+            pc.addIceCandidate(new RTCIceCandidate(candidate.sdpMid(), candidate.sdpMLineIndex(), candidate.candidate()));
         } catch (RuntimeException | Error e) {
             if (e instanceof VirtualMachineError vm) {
                 throw vm;
@@ -222,12 +230,11 @@ final class CallSession implements AutoCloseable {
     }
 
     /** Replies (on the loop) with the call's figures: camera, speaker meter, and libwebrtc's RTP statistics. */
-    void stats(Consumer<ObjectNode> reply) {
-        ObjectNode stats = out.event("stats");
+    void stats(Consumer<WorkerEvent.Stats> reply) {
+        ObjectNode stats = JsonNodeFactory.instance.objectNode();
         var onsets = stats.putArray("audioInOnsets");
         meter.onsets().forEach(onsets::add);
-        stats.put("session", id)
-                .put("videoFramesCaptured", video.frames())
+        stats.put("videoFramesCaptured", video.frames())
                 .put("camera", video.description())
                 .put("audioInRms", Math.round(meter.rms()))
                 .put("audioInPeakRms", Math.round(meter.peakRms()))
@@ -235,12 +242,12 @@ final class CallSession implements AutoCloseable {
                 .put("audioInFrames", meter.frames())
                 .put("connectionState", pc.getConnectionState().name().toLowerCase(Locale.ROOT));
         if (closed) {
-            reply.accept(stats);
+            reply.accept(new WorkerEvent.Stats(id, stats));
             return;
         }
         pc.getStats(report -> loop.execute(() -> {
             RtpFigures.add(stats, report);
-            reply.accept(stats);
+            reply.accept(new WorkerEvent.Stats(id, stats));
         }));
     }
 
@@ -298,17 +305,17 @@ final class CallSession implements AutoCloseable {
 
     private void fail(String why) {
         log.error("Session {}: {}", id, why);
-        out.send(out.event("error").put("session", id).put("message", why));
-        hangup("media-failed");
+        out.send(WorkerEvent.Problem.about(Optional.of(id), why));
+        hangup(EndReason.MEDIA_FAILED);
     }
 
     /** Ends the call; the worker then exits (one call per worker process). */
-    void hangup(String reason) {
+    void hangup(EndReason reason) {
         if (closed) {
             return;
         }
         close();
-        out.send(out.event("ended").put("session", id).put("reason", reason));
+        out.send(new WorkerEvent.CallEnded(id, reason));
         ended.accept(reason);
     }
 
@@ -344,13 +351,19 @@ final class CallSession implements AutoCloseable {
     private final class Observer implements PeerConnectionObserver {
         @Override
         public void onIceCandidate(RTCIceCandidate candidate) {
-            out.send(out.event("candidate").put("session", id).put("candidate", candidate.sdp)
-                    .put("sdpMid", candidate.sdpMid).put("sdpMLineIndex", candidate.sdpMLineIndex));
+            WorkerCandidate found;
+            try {
+                found = new WorkerCandidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex);
+            } catch (IllegalArgumentException e) {
+                log.warn("Session {}: a local candidate the channel cannot carry ({}): not sent", id, e.getMessage());
+                return;
+            }
+            out.send(new WorkerEvent.CandidateFound(id, found));
         }
 
         @Override
         public void onConnectionChange(RTCPeerConnectionState state) {
-            out.send(out.event("state").put("session", id).put("state", state.name().toLowerCase(Locale.ROOT)));
+            out.send(new WorkerEvent.MediaStateChanged(id, MediaState.valueOf(state.name())));
             loop.execute(() -> onConnectionState(state));
         }
 

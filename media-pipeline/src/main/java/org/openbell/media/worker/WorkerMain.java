@@ -1,7 +1,5 @@
 package org.openbell.media.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
@@ -14,20 +12,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.Optional;
 import org.openbell.media.MediaOptions;
+import org.openbell.media.channel.WorkerChannel;
+import org.openbell.media.channel.WorkerChannelException;
+import org.openbell.media.channel.WorkerEvent;
+import org.openbell.media.channel.WorkerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The media worker process: {@code java org.openbell.media.worker.WorkerMain [options]}.
  * Pre-warms libwebrtc (the speaker, audio module, factory), says {@code ready}, then serves one call from
- * JSON-line requests on stdin and reports JSON-line events on stdout (see the module README).
+ * {@link WorkerRequest}s on stdin and reports {@link WorkerEvent}s on stdout ({@link WorkerChannel} lines;
+ * see the module README).
  * It exits after its call, or when stdin closes (the agent went away).
  */
 public final class WorkerMain {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private WorkerMain() {
     }
@@ -42,7 +45,7 @@ public final class WorkerMain {
         try {
             options = MediaOptions.parse(args);
         } catch (RuntimeException e) {
-            out.send(out.event("error").put("message", "bad worker options: " + e.getMessage()));
+            out.send(WorkerEvent.Problem.about(Optional.empty(), "bad worker options: " + e.getMessage()));
             System.exit(2);
             return;
         }
@@ -65,17 +68,16 @@ public final class WorkerMain {
         ExecutorService loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("worker-loop").factory());
         CountDownLatch done = new CountDownLatch(1);
         CallSession[] session = new CallSession[1];
-        out.send(out.event("ready").put("pid", ProcessHandle.current().pid())
-                .put("warmupMs", (System.nanoTime() - t0) / 1_000_000).put("speakerMs", speakerMs));
+        out.send(new WorkerEvent.Ready(ProcessHandle.current().pid(), (System.nanoTime() - t0) / 1_000_000, speakerMs));
         Thread reader = Thread.ofPlatform().daemon().name("worker-stdin").start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                    JsonNode request;
+                    WorkerRequest request;
                     try {
-                        request = JSON.readTree(line);
-                    } catch (IOException e) {
-                        out.send(out.event("error").put("message", "not a JSON request: " + e.getMessage()));
+                        request = WorkerChannel.decodeRequest(line);
+                    } catch (WorkerChannelException e) {
+                        out.send(WorkerEvent.Problem.about(Optional.empty(), "refused a request: " + e.getMessage()));
                         continue;
                     }
                     loop.execute(() -> handle(request, factory, options, out, loop, session, done));
@@ -129,41 +131,40 @@ public final class WorkerMain {
         }
     }
 
-    private static void handle(JsonNode request, PeerConnectionFactory factory,
+    private static void handle(WorkerRequest request, PeerConnectionFactory factory,
             MediaOptions options, Out out,
             ExecutorService loop, CallSession[] session, CountDownLatch done) {
-        String op = request.path("op").asText();
-        String id = request.path("session").asText();
         try {
-            switch (op) {
-                case "call" -> {
+            switch (request) {
+                case WorkerRequest.StartCall call -> {
                     if (session[0] != null) {
-                        out.send(out.event("error").put("session", id).put("message", "this worker already served a call"));
+                        out.send(WorkerEvent.Problem.about(Optional.of(call.session()), "this worker already served a call"));
                         return;
                     }
-                    session[0] = new CallSession(id, request, factory, options, out, loop, reason -> done.countDown());
+                    session[0] = new CallSession(call, factory, options, out, loop, reason -> done.countDown());
                 }
-                case "answer" -> current(session, id).answer(request.path("sdp").asText());
-                case "candidate" -> current(session, id).candidate(request.path("sdpMid").asText(),
-                        request.path("sdpMLineIndex").asInt(), request.path("candidate").asText());
-                case "stats" -> current(session, id).stats(out::send);
-                case "hangup" -> current(session, id).hangup(request.path("reason").asText("normal"));
-                case "exit" -> {
+                case WorkerRequest.ApplyAnswer answer -> current(session, answer.session()).answer(answer.sdp());
+                case WorkerRequest.AddCandidate candidate -> current(session, candidate.session()).candidate(candidate.candidate());
+                case WorkerRequest.GetStats stats -> current(session, stats.session()).stats(out::send);
+                case WorkerRequest.EndCall end -> current(session, end.session()).hangup(end.reason());
+                case WorkerRequest.Exit exit -> {
                     if (session[0] != null) {
                         session[0].close();
                     }
                     done.countDown();
                 }
-                default -> out.send(out.event("error").put("message", "unknown op '" + op + "'"));
             }
         } catch (IllegalStateException e) {
-            out.send(out.event("error").put("session", id).put("message", e.getMessage()));
+            out.send(WorkerEvent.Problem.about(Optional.empty(), e.getMessage()));
         }
     }
 
     private static CallSession current(CallSession[] session, String id) {
         if (session[0] == null) {
-            throw new IllegalStateException("no call in this worker");
+            throw new IllegalStateException("no call in this worker (asked about session " + id + ")");
+        }
+        if (!session[0].id().equals(id)) {
+            throw new IllegalStateException("this worker serves session " + session[0].id() + ", not " + id);
         }
         return session[0];
     }
