@@ -334,6 +334,14 @@ public final class Agent implements AutoCloseable {
             last.put("at", e.at().toEpochMilli());
             return last;
         }).orElse(null));
+        status.put("lastRingDelivery", signaling.lastRingDelivery().map(d -> {
+            Map<String, Object> delivery = new LinkedHashMap<>();
+            delivery.put("ringId", d.ringId());
+            delivery.put("state", d.brokerTookAt().isPresent() ? "broker-took-it" : d.failure().isPresent() ? "failed" : "waiting");
+            delivery.put("pressToBrokerMs", d.pressToBroker().map(java.time.Duration::toMillis).orElse(null));
+            delivery.put("failure", d.failure().orElse(null));
+            return delivery;
+        }).orElse(null));
         status.put("rejectedMessages", signaling.rejections().snapshot());
         var inbound = signaling.inbound();
         Map<String, Object> counts = new LinkedHashMap<>();

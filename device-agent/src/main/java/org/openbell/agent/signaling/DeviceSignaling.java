@@ -2,6 +2,7 @@ package org.openbell.agent.signaling;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +55,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     private final LogBudget rejectionLog = new LogBudget(20, Duration.ofSeconds(10));
     private final MqttLink link;
     private final Map<String, CompletableFuture<RegistryMessages.Reply>> registryRequests = new ConcurrentHashMap<>();
+    private volatile RingDelivery lastRingDelivery;
 
     private DeviceSignaling(String deviceId, Topics topics, Clock clock, MqttLink link) {
         this.deviceId = deviceId;
@@ -148,7 +150,26 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
 
     @Override
     public void ringStarted(Ring ring) {
-        publish(Outgoing.qos1(topics.rings(deviceId), codec.encode(ring)).expiringAt(ring.expiresAt()), "ring " + ring.ringId());
+        lastRingDelivery = RingDelivery.waiting(ring.ringId(), ring.at());
+        link.publish(Outgoing.qos1(topics.rings(deviceId), codec.encode(ring)).expiringAt(ring.expiresAt())).whenComplete((ok, failure) -> {
+            Instant now = clock.instant();
+            synchronized (this) {
+                RingDelivery d = lastRingDelivery;
+                if (d != null && d.ringId().equals(ring.ringId())) {
+                    lastRingDelivery = failure == null ? d.took(now) : d.failed(failure.toString());
+                }
+            }
+            if (failure != null) {
+                log.warn("Owners were not told of ring {}: {}", ring.ringId(), failure.toString());
+            } else {
+                log.debug("Delivered ring {} to the broker", ring.ringId());
+            }
+        });
+    }
+
+    /** What became of the latest ring at the broker (/api/status); empty before the first ring. */
+    public Optional<RingDelivery> lastRingDelivery() {
+        return Optional.ofNullable(lastRingDelivery);
     }
 
     @Override

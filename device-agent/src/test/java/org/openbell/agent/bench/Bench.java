@@ -350,6 +350,11 @@ public final class Bench {
         double shown = ((Number) page.evaluate("() => openbell.ringShown.at")).doubleValue();
         double received = ((Number) page.evaluate("() => openbell.ringShown.receivedAt")).doubleValue();
         figures.add("press-to-ring: first edge to page (" + broker + ")", "ms", received - status.path("ringAt").asLong());
+        // The doorbell's own share: from the edge to the broker's acknowledgement of the ring.
+        JsonNode delivery = agent.status().path("lastRingDelivery");
+        if (delivery.path("ringId").asText().equals(ringId) && delivery.path("pressToBrokerMs").isNumber()) {
+            figures.add("press-to-ring: first edge to broker ack (" + broker + ")", "ms", delivery.path("pressToBrokerMs").asDouble());
+        }
         return shown - status.path("ringAt").asLong();
     }
 

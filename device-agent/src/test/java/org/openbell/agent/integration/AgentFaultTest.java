@@ -106,6 +106,18 @@ class AgentFaultTest {
         return seen;
     }
 
+    /** The status's lastRingDelivery, these fields of it. */
+    private Map<String, Object> delivery(String... fields) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> d = (Map<String, Object>) agent.status().get("lastRingDelivery");
+        assertTrue(d != null, "a lastRingDelivery in the status");
+        Map<String, Object> picked = new java.util.HashMap<>();
+        for (String f : fields) {
+            picked.put(f, d.get(f));
+        }
+        return picked;
+    }
+
     /** Defect 2 at the agent: a proxy that accepts and closes (its broker down) for a long while, rings pressed meanwhile. */
     @Test
     void ringsPressedWhileAProxyAcceptsAndClosesArriveOnceWhenTheBrokerIsBack() throws Exception {
@@ -122,10 +134,14 @@ class AgentFaultTest {
             assertFalse(statusConnected());
             assertEquals(RingState.RINGING, agent.ring().snapshot().state());
             String ringId = agent.ring().snapshot().ringId().orElseThrow();
+            assertEquals(Map.of("ringId", ringId, "state", "waiting"), delivery("ringId", "state"), "the status: the ring waits");
             proxy.mode(FaultProxy.Mode.PASS);
             await(this::statusConnected, "the status says connected again", Duration.ofSeconds(10));
             Map<String, Integer> seen = drain(alice.rings, Duration.ofSeconds(4));
             assertEquals(Map.of(ringId + "#1", 1), seen, "the ring, exactly once");
+            assertEquals(Map.of("ringId", ringId, "state", "broker-took-it"), delivery("ringId", "state"), "the status: the broker took it");
+            long pressToBroker = ((Number) delivery("pressToBrokerMs").get("pressToBrokerMs")).longValue();
+            assertTrue(pressToBroker > 1000, "taken only after the outage: " + pressToBroker + " ms");
             assertEquals(1, chimes.get());
         }
     }

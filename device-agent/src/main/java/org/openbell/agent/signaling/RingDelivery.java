@@ -1,0 +1,30 @@
+package org.openbell.agent.signaling;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What became of the latest ring message at the broker: pressed at {@code pressedAt} (the
+ * button's first edge), taken by the broker (its PUBACK) at {@code brokerTookAt}, or refused or
+ * lost ({@code failure}); neither yet while it waits in the outbox (the broker is away).
+ */
+public record RingDelivery(String ringId, Instant pressedAt, Optional<Instant> brokerTookAt, Optional<String> failure) {
+
+    static RingDelivery waiting(String ringId, Instant pressedAt) {
+        return new RingDelivery(ringId, pressedAt, Optional.empty(), Optional.empty());
+    }
+
+    RingDelivery took(Instant at) {
+        return new RingDelivery(ringId, pressedAt, Optional.of(at), Optional.empty());
+    }
+
+    RingDelivery failed(String why) {
+        return new RingDelivery(ringId, pressedAt, Optional.empty(), Optional.of(why));
+    }
+
+    /** From the press to the broker's acknowledgement, once it came. */
+    public Optional<Duration> pressToBroker() {
+        return brokerTookAt.map(at -> Duration.between(pressedAt, at));
+    }
+}
