@@ -1,6 +1,6 @@
 // The owner page: rings when someone presses the doorbell, answers or declines over MQTT 5.
 import mqtt from './vendor/mqtt.esm.js';
-import { decode, encode, topics, isValidId, ringAnswer, ringDecline } from './protocol.js';
+import { decode, encode, topics, isValidId, ringAnswer, ringDecline, sentBy, VOCABULARY } from './protocol.js';
 import { dingDong, unlock, unlocked } from './ring-sound.js';
 import { Call } from './call.js';
 import { authorization, forgetCredentials, pairThisPhone, showPhones, storedCredentials } from './pairing.js';
@@ -373,32 +373,32 @@ function onMessage(topic, payload, expirySeconds) {
     console.warn(`rejected a ${message.type} for doorbell ${message.deviceId} on ${topic}`);
     return;
   }
-  switch (message.type) {
+  if (!sentBy(message.type, 'device')) {
+    console.warn(`ignored a ${message.type} on ${topic}: owners send it, not the doorbell`);
+    return;
+  }
+  // Routed by the concern the protocol's vocabulary gives each type (docs/protocol.md).
+  switch (VOCABULARY[message.type].concern) {
     case 'presence':
       if (topic === state.topics.presence(state.config.deviceId)) {
         setPresence(message.state);
       }
       break;
     case 'ring':
-      onRing(message, expirySeconds);
-      break;
-    case 'push-key':
-      if (topic === state.topics.pushKey(state.config.deviceId)) {
-        pushKeyReceived(message);
+      if (message.type === 'ring') {
+        onRing(message, expirySeconds);
+      } else {
+        onRingEnded(message);
       }
       break;
-    case 'push-status':
-      if (topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
+    case 'push':
+      if (message.type === 'push-key' && topic === state.topics.pushKey(state.config.deviceId)) {
+        pushKeyReceived(message);
+      } else if (message.type === 'push-status' && topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
         pushStatusReceived(message);
       }
       break;
-    case 'ring-ended':
-      onRingEnded(message);
-      break;
-    case 'offer':
-    case 'candidate':
-    case 'hangup':
-    case 'call-state':
+    case 'call':
       if (topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
         onCallMessage(message);
       } else {

@@ -74,6 +74,32 @@ export const SCHEMAS = Object.freeze({
     optionalChoice('reason', ['endpoint-not-allowed', 'bad-key', 'push-off', 'not-stored']), time('at')],
 });
 
+/**
+ * Each type's concern (which part of a client handles it) and senders (who may send it): the
+ * vocabulary of the test vectors and of org.openbell.signaling.MessageType, held equal by tests.
+ */
+export const VOCABULARY = Object.freeze({
+  presence: Object.freeze({ concern: 'presence', senders: Object.freeze(['device']) }),
+  ring: Object.freeze({ concern: 'ring', senders: Object.freeze(['device']) }),
+  'ring-ended': Object.freeze({ concern: 'ring', senders: Object.freeze(['device']) }),
+  'ring-answer': Object.freeze({ concern: 'ring', senders: Object.freeze(['owner']) }),
+  'ring-decline': Object.freeze({ concern: 'ring', senders: Object.freeze(['owner']) }),
+  offer: Object.freeze({ concern: 'call', senders: Object.freeze(['device']) }),
+  answer: Object.freeze({ concern: 'call', senders: Object.freeze(['owner']) }),
+  candidate: Object.freeze({ concern: 'call', senders: Object.freeze(['device', 'owner']) }),
+  hangup: Object.freeze({ concern: 'call', senders: Object.freeze(['device', 'owner']) }),
+  'call-state': Object.freeze({ concern: 'call', senders: Object.freeze(['device']) }),
+  'push-key': Object.freeze({ concern: 'push', senders: Object.freeze(['device']) }),
+  'push-subscribe': Object.freeze({ concern: 'push', senders: Object.freeze(['owner']) }),
+  'push-unsubscribe': Object.freeze({ concern: 'push', senders: Object.freeze(['owner']) }),
+  'push-status': Object.freeze({ concern: 'push', senders: Object.freeze(['device']) }),
+});
+
+/** Whether a message of `type` may come from `sender` ('device' or 'owner'). */
+export function sentBy(type, sender) {
+  return Object.hasOwn(VOCABULARY, type) && VOCABULARY[type].senders.includes(sender);
+}
+
 function problem(field, value) {
   switch (field.kind) {
     case 'id':

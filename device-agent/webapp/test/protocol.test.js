@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  decode, encode, topics, ProtocolError, ErrorCode, MAX_PAYLOAD_BYTES, ringAnswer, isValidId,
+  decode, encode, topics, ProtocolError, ErrorCode, MAX_PAYLOAD_BYTES, ringAnswer, isValidId, VOCABULARY, SCHEMAS, sentBy,
 } from '../src/protocol.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../../mqtt-signaling/test-vectors/v1.json', import.meta.url), 'utf8'));
@@ -62,4 +62,14 @@ test('factories make valid messages and encode refuses invalid ones', () => {
   assert.throws(() => encode({ type: 'ring-answer', deviceId: 'a/b', ringId: 'r', at: 1 }), ProtocolError);
   assert.ok(isValidId('alice'));
   assert.ok(!isValidId('al ice'));
+});
+
+test('the vocabulary is the vectors\' one, type for type', () => {
+  assert.deepEqual(Object.keys(VOCABULARY).sort(), Object.keys(SCHEMAS).sort());
+  for (const [type, entry] of Object.entries(vectors.vocabulary)) {
+    assert.equal(VOCABULARY[type].concern, entry.concern, type);
+    assert.deepEqual([...VOCABULARY[type].senders].sort(), [...entry.senders].sort(), type);
+  }
+  assert.equal(Object.keys(vectors.vocabulary).length, Object.keys(VOCABULARY).length);
+  assert.ok(sentBy('ring', 'device') && !sentBy('ring', 'owner') && sentBy('hangup', 'owner') && !sentBy('nope', 'device'));
 });

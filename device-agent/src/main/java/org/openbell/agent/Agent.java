@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -28,6 +28,8 @@ import org.openbell.agent.ring.RingState;
 import org.openbell.agent.ring.RingSnapshot;
 import org.openbell.agent.ring.Timers;
 import org.openbell.agent.signaling.DeviceSignaling;
+import org.openbell.agent.status.AgentStatus;
+import org.openbell.agent.status.PageConfig;
 import org.openbell.agent.web.TlsIdentity;
 import org.openbell.agent.web.WebServer;
 import org.openbell.hardware.Board;
@@ -38,7 +40,6 @@ import org.openbell.signaling.CallMessage;
 import org.openbell.signaling.Ids;
 import org.openbell.signaling.PushSubscribe;
 import org.openbell.signaling.PushUnsubscribe;
-import org.openbell.signaling.Ring;
 import org.openbell.signaling.RingEnded;
 import org.openbell.signaling.Topics;
 import org.slf4j.Logger;
@@ -57,7 +58,7 @@ public final class Agent implements AutoCloseable {
     private Board board;
     private RingController ring;
     private CallController calls;
-    private volatile DeviceSignaling signaling;
+    private DeviceSignaling signaling;
     private WebServer web;
     private String webSocketUrl;
     /** The embedded broker's WebSocket, served on the owner app's own origin at /mqtt. */
@@ -102,90 +103,62 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the parts in order, each with what it needs from the ones before: the board, the TLS
+     * identity, the owners, the broker, the signaling (created, not yet connected), push, rings,
+     * the ring journal, sound, calls; then the signaling connects (owner messages now have every
+     * part to go to), pairing, the button, the web server. Closed in reverse.
+     */
     private void open() {
         long t0 = System.nanoTime();
         log.info("Openbell {} starting: doorbell '{}' ({})", version(), config.device().id(), config.device().name());
 
         board = own(boards.apply(config.hardware()));
         log.info("Hardware: {}", board.description());
-
         TlsIdentity tls = TlsIdentity.loadOrGenerate(config.web().keystore().orElse(null),
                 config.web().keystorePassword().orElse(null), config.stateDir());
-
         OwnerStore owners = config.pairingEnabled() ? OwnerStore.open(config.stateDir().resolve("owners.json")) : null;
-        DeviceSignaling.Broker broker;
-        EmbeddedBrokerAccounts accounts = null;
-        if (config.mqtt().brokerUri().isPresent()) {
-            broker = DeviceSignaling.Broker.configured(config);
-            webSocketUrl = config.mqtt().webSocketUrl().orElseThrow();
-        } else {
-            if (!config.embeddedBroker().anonymous()) {
-                accounts = new EmbeddedBrokerAccounts(new Topics(config.mqtt().topicPrefix()), config.device().id(), owners.owners());
-            }
-            EmbeddedBroker embedded = own(EmbeddedBroker.start(config.embeddedBroker(), tls, config.stateDir().resolve("broker"), accounts,
-                    config.device().id()));
-            broker = accounts == null ? new DeviceSignaling.Broker(embedded.tcpUri(), Optional.empty(), Optional.empty())
-                    : new DeviceSignaling.Broker(embedded.tcpUri(), Optional.of(accounts.deviceUsername()), Optional.of(accounts.devicePassword()));
-            var ws = config.embeddedBroker();
-            java.net.InetAddress wsAddress;
-            try {
-                wsAddress = java.net.InetAddress.getByName(ws.webSocketBind());
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalStateException("embeddedBroker.webSocketBind: " + e.getMessage(), e);
-            }
-            if (wsAddress.isAnyLocalAddress()) {
-                wsAddress = java.net.InetAddress.getLoopbackAddress();
-            }
-            sameOriginMqtt = Optional.of(new WebServer.MqttWebSocket(new java.net.InetSocketAddress(wsAddress, ws.webSocketPort()),
-                    ws.webSocketTls() ? tls.trustingItself().getSocketFactory() : javax.net.SocketFactory.getDefault()));
-            // Phones reach the broker through the page's own origin: one certificate to accept.
-            webSocketUrl = config.mqtt().webSocketUrl().orElse("wss://{hostport}/mqtt");
+        BrokerSide brokerSide = openBroker(tls, owners);
+        webSocketUrl = brokerSide.webSocketUrl();
+        sameOriginMqtt = brokerSide.sameOriginMqtt();
+
+        signaling = own(DeviceSignaling.create(config, brokerSide.broker(), clock));
+        if (config.push().enabled()) {
+            push = own(WebPush.start(config.push(), config.stateDir(), config.device().id(), clock, signaling::toOwner));
+            signaling.announcePushKey(push.publicKey());
         }
 
         ringsAndCalls = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("openbell-rings-and-calls").factory());
         own(ringsAndCalls::shutdownNow);
-        // The controller publishes through the signaling, which feeds owner messages back to it:
-        // the controller is built first, with a RingSignals that forwards once signaling is up.
+        // The MQTT ring first, then the pushes: in the same moment, the pushes off this thread.
+        RingSignals announce = RingSignals.all(push == null ? List.of(signaling) : List.of(signaling, push));
         ring = new RingController(config.device().id(), config.ring().timeout(), clock, ringsAndCalls, Timers.on(ringsAndCalls),
-                board.chime(), board.statusLed(), new ForwardingSignals(), Ids::newRingId);
+                board.chime(), board.statusLed(), announce, Ids::newRingId);
         ring.brokerConnection(false);
         RingJournal journal = own(new RingJournal(config.stateDir().resolve("ring-in-progress")));
         Optional<String> interrupted = journal.takeInterrupted();
         ring.addListener(journal);
+
         MediaConfig media = config.media();
         if (media.simulatedSound()) {
             sound = own(SimulatedSound.start(config.stateDir().resolve("sound"), media.toneHz()));
             media = media.withPulseServer(sound.server());
         }
         calls = own(new CallController(config.device().id(), media, clock, ringsAndCalls, Timers.on(ringsAndCalls),
-                (owner, message) -> signaling.toOwner(owner, message), Ids::newSessionId));
+                signaling::toOwner, Ids::newSessionId));
         ring.addListener((from, to, snapshot) -> {
             if (to == RingState.ANSWERED) {
                 snapshot.lastEnded().flatMap(RingEnded::by).ifPresent(owner -> calls.start(owner, snapshot.lastEnded().get().ringId()));
             }
         });
-        if (config.push().enabled()) {
-            push = own(WebPush.start(config.push(), config.stateDir(), config.device().id(), clock,
-                    (owner, message) -> signaling.toOwner(owner, message)));
-        }
-        signaling = own(DeviceSignaling.start(config, broker, clock, (owner, message) -> {
-            if (message instanceof CallMessage call) {
-                calls.ownerMessage(owner, call);
-            } else if (message instanceof PushSubscribe || message instanceof PushUnsubscribe) {
-                pushMessage(owner, message);
-            } else {
-                ring.ownerMessage(owner, message);
-            }
-        }, (connected, cause) -> ring.brokerConnection(connected)));
-        if (push != null) {
-            signaling.announcePushKey(push.publicKey());
-        }
+
+        signaling.open(this::ownerMessage, (connected, cause) -> ring.brokerConnection(connected));
         interrupted.ifPresent(ring::interruptedBeforeStart); // queued until the link is up: phones stop ringing for it
         if (owners != null) {
             pairing = new Pairing(owners,
                     new PairingCodes(clock, config.pairing().codeTtl(), config.pairing().failuresPerMinute()),
-                    accounts != null ? accounts : signaling::askRegistrar, clock);
+                    brokerSide.accounts().isPresent() ? brokerSide.accounts().get() : signaling::askRegistrar, clock);
             log.info("Pairing on: {} phone(s) paired", pairing.owners().size());
             if (push != null) {
                 pairing.onRemoved(push::forgetOwner);
@@ -204,6 +177,55 @@ public final class Agent implements AutoCloseable {
         long sinceJvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         log.info("Openbell ready in {} ms ({} ms since JVM start): owner app https://localhost:{}/ , demo page https://localhost:{}/demo",
                 ms, sinceJvm, web.port(), web.port());
+    }
+
+    /**
+     * Where the doorbell's MQTT is: the configured broker, or the embedded one started now (with
+     * per-owner accounts unless it is open), whose WebSocket phones reach on the page's own origin.
+     */
+    private record BrokerSide(DeviceSignaling.Broker broker, Optional<EmbeddedBrokerAccounts> accounts,
+            Optional<WebServer.MqttWebSocket> sameOriginMqtt, String webSocketUrl) {
+    }
+
+    private BrokerSide openBroker(TlsIdentity tls, OwnerStore owners) {
+        if (config.mqtt().brokerUri().isPresent()) {
+            return new BrokerSide(DeviceSignaling.Broker.configured(config), Optional.empty(), Optional.empty(),
+                    config.mqtt().webSocketUrl().orElseThrow());
+        }
+        EmbeddedBrokerAccounts accounts = config.embeddedBroker().anonymous() ? null
+                : new EmbeddedBrokerAccounts(new Topics(config.mqtt().topicPrefix()), config.device().id(), owners.owners());
+        EmbeddedBroker embedded = own(EmbeddedBroker.start(config.embeddedBroker(), tls, config.stateDir().resolve("broker"), accounts,
+                config.device().id()));
+        DeviceSignaling.Broker broker = accounts == null ? new DeviceSignaling.Broker(embedded.tcpUri(), Optional.empty(), Optional.empty())
+                : new DeviceSignaling.Broker(embedded.tcpUri(), Optional.of(accounts.deviceUsername()), Optional.of(accounts.devicePassword()));
+        var ws = config.embeddedBroker();
+        java.net.InetAddress wsAddress;
+        try {
+            wsAddress = java.net.InetAddress.getByName(ws.webSocketBind());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("embeddedBroker.webSocketBind: " + e.getMessage(), e);
+        }
+        if (wsAddress.isAnyLocalAddress()) {
+            wsAddress = java.net.InetAddress.getLoopbackAddress();
+        }
+        var sameOrigin = new WebServer.MqttWebSocket(new java.net.InetSocketAddress(wsAddress, ws.webSocketPort()),
+                ws.webSocketTls() ? tls.trustingItself().getSocketFactory() : javax.net.SocketFactory.getDefault());
+        // Phones reach the broker through the page's own origin: one certificate to accept.
+        return new BrokerSide(broker, Optional.ofNullable(accounts), Optional.of(sameOrigin),
+                config.mqtt().webSocketUrl().orElse("wss://{hostport}/mqtt"));
+    }
+
+    /**
+     * An owner's message (already checked by the signaling: decoded, for this doorbell, a type
+     * owners send) goes to the part its type's concern names in the protocol's vocabulary.
+     */
+    private void ownerMessage(String owner, org.openbell.signaling.Message message) {
+        switch (message.type().concern()) {
+            case RING -> ring.ownerMessage(owner, message);
+            case CALL -> calls.ownerMessage(owner, (CallMessage) message); // every call type is a CallMessage (TestVectorsTest)
+            case PUSH -> pushMessage(owner, message);
+            case PRESENCE -> log.warn("Ignored {} from owner {}: owners do not send presence", message.type().wireName(), owner);
+        }
     }
 
     /** push-subscribe / push-unsubscribe: to the push side, or refused when push is off. */
@@ -278,7 +300,7 @@ public final class Agent implements AutoCloseable {
     }
 
     /** What the page of a paired owner (or any page, with an open broker) needs (GET /api/config). */
-    public Map<String, Object> pageConfig() {
+    public PageConfig pageConfig() {
         return pageConfig(true);
     }
 
@@ -286,82 +308,44 @@ public final class Agent implements AutoCloseable {
      * GET /api/config for a request with {@code authorization}: with pairing on, a page that is
      * not a paired owner's learns only that it must pair (no broker address, no TURN credentials).
      */
-    public Map<String, Object> pageConfig(String authorization) {
+    public PageConfig pageConfig(String authorization) {
         boolean owner = pairing == null || pairing.authenticate(authorization).isPresent();
         return pageConfig(owner);
     }
 
-    private Map<String, Object> pageConfig(boolean owner) {
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("deviceId", config.device().id());
-        page.put("deviceName", config.device().name());
-        page.put("topicPrefix", config.mqtt().topicPrefix());
-        page.put("brokerUrl", webSocketUrl);
-        page.put("simulated", board instanceof SimulatedBoard);
-        page.put("protocolVersion", 1);
-        page.put("pairing", pairing == null ? "off" : owner ? "paired" : "required");
+    private PageConfig pageConfig(boolean owner) {
+        String pairingState = pairing == null ? "off" : owner ? "paired" : "required";
+        boolean simulated = board instanceof SimulatedBoard;
         if (!owner) {
-            page.remove("brokerUrl");
-            page.put("buttonPairing", pairing.buttonPairingOpen());
-            return page;
-        }
-        config.web().ownerAppUrl().ifPresent(url -> page.put("ownerAppUrl", url));
-        if (push != null) {
-            page.put("pushKey", push.publicKey());
+            return new PageConfig(config.device().id(), config.device().name(), config.mqtt().topicPrefix(), null, simulated,
+                    1, pairingState, pairing.buttonPairingOpen(), null, null, null);
         }
         // Fresh TURN credentials with each page load; the shared secret never leaves the device.
-        page.put("iceServers", IceServers.forPage(config.media().iceServers(), config.device().id(), java.time.Instant.now()));
-        return page;
+        return new PageConfig(config.device().id(), config.device().name(), config.mqtt().topicPrefix(), webSocketUrl, simulated,
+                1, pairingState, null, config.web().ownerAppUrl().orElse(null), push != null ? push.publicKey() : null,
+                IceServers.forPage(config.media().iceServers(), config.device().id(), java.time.Instant.now()));
     }
 
     /** The doorbell's state (GET /api/status). */
-    public Map<String, Object> status() {
+    public AgentStatus status() {
         RingSnapshot s = ring.snapshot();
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("deviceId", config.device().id());
-        status.put("state", s.state().name());
-        status.put("ringId", s.ringId().orElse(null));
-        status.put("presses", s.presses());
-        status.put("ringAt", s.ringStartedAt().map(java.time.Instant::toEpochMilli).orElse(null));
-        status.put("mqttConnected", signaling.isConnected());
-        status.put("mqttError", signaling.lastConnectFailure().orElse(null));
-        status.put("board", board.description());
-        status.put("lastRing", s.lastEnded().map(e -> {
-            Map<String, Object> last = new LinkedHashMap<>();
-            last.put("ringId", e.ringId());
-            last.put("outcome", e.outcome().wireName());
-            last.put("by", e.by().orElse(null));
-            last.put("at", e.at().toEpochMilli());
-            return last;
-        }).orElse(null));
-        status.put("lastRingDelivery", signaling.lastRingDelivery().map(d -> {
-            Map<String, Object> delivery = new LinkedHashMap<>();
-            delivery.put("ringId", d.ringId());
-            delivery.put("state", d.brokerTookAt().isPresent() ? "broker-took-it" : d.failure().isPresent() ? "failed" : "waiting");
-            delivery.put("pressToBrokerMs", d.pressToBroker().map(java.time.Duration::toMillis).orElse(null));
-            delivery.put("failure", d.failure().orElse(null));
-            return delivery;
-        }).orElse(null));
-        status.put("rejectedMessages", signaling.rejections().snapshot());
         var inbound = signaling.inbound();
-        Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("received", inbound.received());
-        counts.put("accepted", inbound.accepted());
-        counts.put("rejected", inbound.rejected());
-        status.put("inboundMessages", counts);
         var call = calls.snapshot();
-        Map<String, Object> callStatus = new LinkedHashMap<>();
-        callStatus.put("phase", call.phase());
-        callStatus.put("sessionId", call.sessionId().orElse(null));
-        callStatus.put("ownerId", call.ownerId().orElse(null));
-        callStatus.put("workerPid", call.workerPid().orElse(null));
-        callStatus.put("lastEnd", call.lastEnd().orElse(null));
-        callStatus.put("callsStarted", call.callsStarted());
-        callStatus.put("workersStarted", call.workersStarted());
-        callStatus.put("workerReady", calls.workerReady());
-        status.put("call", callStatus);
-        status.put("push", push != null ? push.status() : Map.of("enabled", false));
-        return status;
+        return new AgentStatus(config.device().id(), s.state().name(), s.ringId().orElse(null), s.presses(),
+                s.ringStartedAt().map(java.time.Instant::toEpochMilli).orElse(null), signaling.isConnected(),
+                signaling.lastConnectFailure().orElse(null), board.description(),
+                s.lastEnded().map(e -> new AgentStatus.LastRing(e.ringId(), e.outcome().wireName(), e.by().orElse(null),
+                        e.at().toEpochMilli())).orElse(null),
+                signaling.lastRingDelivery().map(d -> new AgentStatus.RingDelivery(d.ringId(),
+                        d.brokerTookAt().isPresent() ? "broker-took-it" : d.failure().isPresent() ? "failed" : "waiting",
+                        d.pressToMessage().toMillis(), d.pressToBroker().map(java.time.Duration::toMillis).orElse(null),
+                        d.failure().orElse(null))).orElse(null),
+                signaling.rejections().snapshot(),
+                new AgentStatus.InboundMessages(inbound.received(), inbound.accepted(), inbound.rejected()),
+                new AgentStatus.Call(call.phase(), call.sessionId().orElse(null), call.ownerId().orElse(null),
+                        call.workerPid().orElse(null), call.lastEnd().orElse(null), call.callsStarted(), call.workersStarted(),
+                        calls.workerReady()),
+                push != null ? push.status() : AgentStatus.Push.OFF);
     }
 
     @Override
@@ -381,32 +365,9 @@ public final class Agent implements AutoCloseable {
         return v == null ? "dev" : v;
     }
 
-    /** Forwards ring notifications to the signaling once it exists (presses before that only chime). */
-    private final class ForwardingSignals implements RingSignals {
-        @Override
-        public void ringStarted(Ring r) {
-            if (signaling != null) {
-                signaling.ringStarted(r);
-            }
-            if (push != null) {
-                push.ringStarted(r); // in the same moment as the MQTT ring, off this thread
-            }
-        }
-
-        @Override
-        public void ringEnded(RingEnded e) {
-            if (signaling != null) {
-                signaling.ringEnded(e);
-            }
-            if (push != null) {
-                push.ringEnded(e);
-            }
-        }
-    }
-
     private record WebApi(Agent agent) implements WebServer.Api {
         @Override
-        public Map<String, Object> pageConfig(String authorization) {
+        public PageConfig pageConfig(String authorization) {
             return agent.pageConfig(authorization);
         }
 
@@ -416,7 +377,7 @@ public final class Agent implements AutoCloseable {
         }
 
         @Override
-        public Map<String, Object> status() {
+        public AgentStatus status() {
             return agent.status();
         }
 

@@ -1,11 +1,68 @@
 package org.openbell.signaling;
 
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
-/** The message types of protocol v1 and their wire names. */
+/**
+ * The message types of protocol v1, their wire names, and their vocabulary: which part of a
+ * client handles each ({@link Concern}) and who may send it ({@link Sender}). The same table is in
+ * the test vectors ({@code vocabulary}) and in the browser app's protocol module; tests hold all
+ * three equal.
+ */
 public enum MessageType implements WireEnum {
-    PRESENCE, RING, RING_ENDED, RING_ANSWER, RING_DECLINE, OFFER, ANSWER, CANDIDATE, HANGUP, CALL_STATE,
-    PUSH_KEY, PUSH_SUBSCRIBE, PUSH_UNSUBSCRIBE, PUSH_STATUS;
+    PRESENCE(Concern.PRESENCE, Sender.DEVICE),
+    RING(Concern.RING, Sender.DEVICE),
+    RING_ENDED(Concern.RING, Sender.DEVICE),
+    RING_ANSWER(Concern.RING, Sender.OWNER),
+    RING_DECLINE(Concern.RING, Sender.OWNER),
+    OFFER(Concern.CALL, Sender.DEVICE),
+    ANSWER(Concern.CALL, Sender.OWNER),
+    CANDIDATE(Concern.CALL, Sender.DEVICE, Sender.OWNER),
+    HANGUP(Concern.CALL, Sender.DEVICE, Sender.OWNER),
+    CALL_STATE(Concern.CALL, Sender.DEVICE),
+    PUSH_KEY(Concern.PUSH, Sender.DEVICE),
+    PUSH_SUBSCRIBE(Concern.PUSH, Sender.OWNER),
+    PUSH_UNSUBSCRIBE(Concern.PUSH, Sender.OWNER),
+    PUSH_STATUS(Concern.PUSH, Sender.DEVICE);
+
+    /** Which part of a client a message is for. */
+    public enum Concern implements WireEnum {
+        /** Whether the doorbell is reachable. */
+        PRESENCE,
+        /** A ring and its outcome. */
+        RING,
+        /** A call's signaling ({@link CallMessage}). */
+        CALL,
+        /** Web Push subscriptions and the doorbell's push key. */
+        PUSH
+    }
+
+    /** Who may send a message. */
+    public enum Sender implements WireEnum {
+        DEVICE, OWNER
+    }
+
+    private final Concern concern;
+    private final Set<Sender> senders;
+
+    MessageType(Concern concern, Sender first, Sender... more) {
+        this.concern = concern;
+        this.senders = java.util.Collections.unmodifiableSet(EnumSet.of(first, more));
+    }
+
+    public Concern concern() {
+        return concern;
+    }
+
+    public Set<Sender> senders() {
+        return senders;
+    }
+
+    /** Whether {@code sender} may send this type. */
+    public boolean sentBy(Sender sender) {
+        return senders.contains(sender);
+    }
 
     public static Optional<MessageType> fromWireName(String name) {
         return WireEnum.parse(MessageType.class, name);

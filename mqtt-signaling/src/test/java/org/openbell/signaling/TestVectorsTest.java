@@ -79,4 +79,35 @@ class TestVectorsTest {
         assertEquals(error, e.code().wireName(), name + ": " + e.getMessage());
         assertFalse(e.getMessage().isBlank());
     }
+
+    @Test
+    void theVocabularyIsTheVectorsOne() throws Exception {
+        JsonNode vocabulary = vectors().get("vocabulary");
+        assertEquals(MessageType.values().length, vocabulary.size(), "one entry per type");
+        for (MessageType type : MessageType.values()) {
+            JsonNode entry = vocabulary.get(type.wireName());
+            org.junit.jupiter.api.Assertions.assertNotNull(entry, type.wireName());
+            assertEquals(type.concern().wireName(), entry.get("concern").asText(), type.wireName());
+            java.util.Set<String> senders = new java.util.TreeSet<>();
+            entry.get("senders").forEach(sender -> senders.add(sender.asText()));
+            assertEquals(new java.util.TreeSet<>(type.senders().stream().map(MessageType.Sender::wireName).toList()), senders,
+                    type.wireName());
+        }
+    }
+
+    @Test
+    void everyCallTypeIsACallMessageAndNoOtherIs() {
+        java.util.Map<MessageType, Class<?>> classes = java.util.Map.ofEntries(
+                java.util.Map.entry(MessageType.PRESENCE, Presence.class), java.util.Map.entry(MessageType.RING, Ring.class),
+                java.util.Map.entry(MessageType.RING_ENDED, RingEnded.class), java.util.Map.entry(MessageType.RING_ANSWER, RingAnswer.class),
+                java.util.Map.entry(MessageType.RING_DECLINE, RingDecline.class), java.util.Map.entry(MessageType.OFFER, Offer.class),
+                java.util.Map.entry(MessageType.ANSWER, Answer.class), java.util.Map.entry(MessageType.CANDIDATE, Candidate.class),
+                java.util.Map.entry(MessageType.HANGUP, Hangup.class), java.util.Map.entry(MessageType.CALL_STATE, CallState.class),
+                java.util.Map.entry(MessageType.PUSH_KEY, PushKey.class), java.util.Map.entry(MessageType.PUSH_SUBSCRIBE, PushSubscribe.class),
+                java.util.Map.entry(MessageType.PUSH_UNSUBSCRIBE, PushUnsubscribe.class),
+                java.util.Map.entry(MessageType.PUSH_STATUS, PushStatus.class));
+        assertEquals(MessageType.values().length, classes.size());
+        classes.forEach((type, type2) -> assertEquals(type.concern() == MessageType.Concern.CALL,
+                CallMessage.class.isAssignableFrom(type2), type + ": a call's messages, and only they, are CallMessages"));
+    }
 }

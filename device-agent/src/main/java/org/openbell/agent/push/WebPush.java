@@ -8,9 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -246,12 +244,8 @@ public final class WebPush implements RingSignals, AutoCloseable {
     }
 
     /** Figures for {@code /api/status} {@code push}. */
-    public Map<String, Object> status() {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("enabled", true);
-        s.put("subscriptions", subscriptions.size());
-        stats.into(s);
-        return s;
+    public org.openbell.agent.status.AgentStatus.Push status() {
+        return stats.status(subscriptions.size());
     }
 
     @Override
@@ -305,23 +299,12 @@ public final class WebPush implements RingSignals, AutoCloseable {
             b.done.incrementAndGet();
         }
 
-        void into(Map<String, Object> s) {
-            s.put("sent", sent.get());
-            s.put("delivered", delivered.get());
-            s.put("failed", failed.get());
-            s.put("dropped", dropped.get());
-            s.put("expired", expired.get());
-            s.put("retries", retried.get());
+        org.openbell.agent.status.AgentStatus.Push status(int subscriptions) {
             Batch b = last.get();
-            if (b != null) {
-                Map<String, Object> l = new LinkedHashMap<>();
-                l.put("message", b.what);
-                l.put("subscriptions", b.targets);
-                l.put("accepted", b.accepted.get());
-                l.put("finished", b.done.get());
-                l.put("slowestAcceptedMs", b.slowestMs.get());
-                s.put("last", l);
-            }
+            return new org.openbell.agent.status.AgentStatus.Push(true, subscriptions, sent.get(), delivered.get(), failed.get(),
+                    dropped.get(), expired.get(), retried.get(), b == null ? null
+                            : new org.openbell.agent.status.AgentStatus.LastPush(b.what, b.targets, b.accepted.get(), b.done.get(),
+                                    b.slowestMs.get()));
         }
     }
 }

@@ -10,18 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.openbell.agent.config.AgentConfig;
 import org.openbell.agent.ring.RingSignals;
-import org.openbell.signaling.Answer;
-import org.openbell.signaling.CallMessage;
-import org.openbell.signaling.Candidate;
-import org.openbell.signaling.Hangup;
 import org.openbell.signaling.Message;
 import org.openbell.signaling.LogSafe;
 import org.openbell.signaling.MessageCodec;
+import org.openbell.signaling.MessageType;
 import org.openbell.signaling.Presence;
 import org.openbell.signaling.ProtocolException;
 import org.openbell.signaling.Ring;
-import org.openbell.signaling.RingAnswer;
-import org.openbell.signaling.RingDecline;
 import org.openbell.signaling.RingEnded;
 import org.openbell.signaling.Topics;
 import org.openbell.signaling.access.RegistryMessages;
@@ -55,23 +50,36 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     private final LogBudget rejectionLog = new LogBudget(20, Duration.ofSeconds(10));
     private final MqttLink link;
     private final Map<String, CompletableFuture<RegistryMessages.Reply>> registryRequests = new ConcurrentHashMap<>();
+    private final boolean externalRegistrar;
     private volatile RingDelivery lastRingDelivery;
 
-    private DeviceSignaling(String deviceId, Topics topics, Clock clock, MqttLink link) {
+    private DeviceSignaling(String deviceId, Topics topics, Clock clock, MqttLink link, boolean externalRegistrar) {
         this.deviceId = deviceId;
         this.topics = topics;
         this.clock = clock;
         this.link = link;
+        this.externalRegistrar = externalRegistrar;
     }
 
     /**
-     * Connects (in the background) and subscribes to owner commands.
+     * Connects (in the background) and subscribes to owner commands: {@link #create} then {@link #open}.
      *
      * @param broker        where to connect, and as whom
      * @param ownerMessages receives (ownerId, message) for valid owner commands; must not block
      */
     public static DeviceSignaling start(AgentConfig config, Broker broker, Clock clock,
             BiConsumer<String, Message> ownerMessages, ConnectionListener connection) {
+        DeviceSignaling signaling = create(config, broker, clock);
+        signaling.open(ownerMessages, connection);
+        return signaling;
+    }
+
+    /**
+     * The doorbell's signaling, not yet connected: the parts that send through it (rings, calls,
+     * push) can be built with it, and what they send waits in the link's outbox until
+     * {@link #open} (with deadlines running).
+     */
+    public static DeviceSignaling create(AgentConfig config, Broker broker, Clock clock) {
         String deviceId = config.device().id();
         Topics topics = new Topics(config.mqtt().topicPrefix());
         MessageCodec codec = new MessageCodec();
@@ -95,21 +103,30 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         broker.username().ifPresent(settings::username);
         broker.password().ifPresent(settings::password);
         mqtt.caFile().ifPresent(settings::caFile);
-        MqttLink link = MqttLink.start(settings.build(), clock);
-        DeviceSignaling signaling = new DeviceSignaling(deviceId, topics, clock, link);
+        return new DeviceSignaling(deviceId, topics, clock, MqttLink.create(settings.build(), clock), config.externalRegistrar());
+    }
+
+    /**
+     * Subscribes to owner commands (and registry replies with an external registrar), then
+     * connects. Once.
+     *
+     * @param ownerMessages receives (ownerId, message) for valid owner commands; must not block
+     * @param connection    told when the link connects or is lost
+     */
+    public void open(BiConsumer<String, Message> ownerMessages, ConnectionListener connection) {
         link.addConnectionListener(connection);
         // Owner commands are live events: one left retained on the broker (which Mosquitto's access
         // list cannot forbid) would come back at every reconnect, so replayed ones are refused.
         link.subscribe(topics.ownerToDeviceFilter(deviceId), 1,
-                (topic, payload) -> signaling.onOwnerPayload(topic, payload, ownerMessages),
+                (topic, payload) -> onOwnerPayload(topic, payload, ownerMessages),
                 (topic, payload) -> {
-                    signaling.received.increment();
-                    signaling.reject("retained", "a retained message on " + topic + " (owner commands are never retained)");
+                    received.increment();
+                    reject("retained", "a retained message on " + topic + " (owner commands are never retained)");
                 });
-        if (config.externalRegistrar()) {
-            link.subscribe(topics.registryReplies(deviceId), 1, (topic, payload) -> signaling.onRegistryReply(payload));
+        if (externalRegistrar) {
+            link.subscribe(topics.registryReplies(deviceId), 1, (topic, payload) -> onRegistryReply(payload));
         }
-        return signaling;
+        link.open();
     }
 
     /** The broker the doorbell connects to and its account there (none with an open broker). */
@@ -150,7 +167,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
 
     @Override
     public void ringStarted(Ring ring) {
-        lastRingDelivery = RingDelivery.waiting(ring.ringId(), ring.at());
+        lastRingDelivery = RingDelivery.waiting(ring.ringId(), ring.at(), clock.instant());
         link.publish(Outgoing.qos1(topics.rings(deviceId), codec.encode(ring)).expiringAt(ring.expiresAt())).whenComplete((ok, failure) -> {
             Instant now = clock.instant();
             synchronized (this) {
@@ -264,12 +281,10 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                     + " is for doorbell " + message.deviceId() + ", not " + deviceId);
             return;
         }
-        boolean fromOwners = message instanceof RingAnswer || message instanceof RingDecline || message instanceof Answer
-                || message instanceof Candidate || message instanceof Hangup
-                || message instanceof org.openbell.signaling.PushSubscribe || message instanceof org.openbell.signaling.PushUnsubscribe;
-        if (!fromOwners) {
-            reject("not-an-owner-message", message.type().wireName() + " from owner " + owner.get()
-                    + " (owners send ring-answer, ring-decline, answer, candidate, hangup, push-subscribe, push-unsubscribe)");
+        if (!message.type().sentBy(MessageType.Sender.OWNER)) {
+            reject("not-an-owner-message", message.type().wireName() + " from owner " + owner.get() + " (owners send "
+                    + java.util.Arrays.stream(MessageType.values()).filter(t -> t.sentBy(MessageType.Sender.OWNER))
+                            .map(MessageType::wireName).collect(java.util.stream.Collectors.joining(", ")) + ")");
             return;
         }
         accepted.increment();

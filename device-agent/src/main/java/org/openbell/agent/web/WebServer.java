@@ -63,12 +63,12 @@ public final class WebServer implements AutoCloseable {
     /** What the server needs from the agent. Implementations must not block. */
     public interface Api {
         /** The page's configuration; TURN credentials only for a paired owner when pairing is on. */
-        Map<String, Object> pageConfig(String authorization);
+        org.openbell.agent.status.PageConfig pageConfig(String authorization);
 
         /** Pairing phones, when the broker has per-owner accounts. */
         Optional<org.openbell.agent.owners.Pairing> pairing();
 
-        Map<String, Object> status();
+        org.openbell.agent.status.AgentStatus status();
 
         /** Presses the simulated button; false when the board is real hardware. */
         boolean simulatePress();
@@ -134,8 +134,8 @@ public final class WebServer implements AutoCloseable {
             }));
             route.add("/manifest.webmanifest", exchange -> {
                 if (method(exchange, "GET")) {
-                    Object name = api.pageConfig(null).get("deviceName");
-                    send(exchange, 200, TYPES.get("webmanifest"), AppManifest.json(String.valueOf(name)));
+                    String name = api.pageConfig(null).deviceName();
+                    send(exchange, 200, TYPES.get("webmanifest"), AppManifest.json(name));
                 }
             });
             route.add("/icons/", exchange -> {
@@ -190,7 +190,7 @@ public final class WebServer implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static void json(HttpExchange exchange, String method, Supplier<Map<String, Object>> body) throws IOException {
+    private static void json(HttpExchange exchange, String method, Supplier<?> body) throws IOException {
         if (method(exchange, method)) {
             send(exchange, 200, "application/json", JSON.writeValueAsBytes(body.get()));
         }

@@ -353,6 +353,7 @@ public final class Bench {
         // The doorbell's own share: from the edge to the broker's acknowledgement of the ring.
         JsonNode delivery = agent.status().path("lastRingDelivery");
         if (delivery.path("ringId").asText().equals(ringId) && delivery.path("pressToBrokerMs").isNumber()) {
+            figures.add("press-to-ring: first edge to ring message (" + broker + ")", "ms", delivery.path("pressToMessageMs").asDouble());
             figures.add("press-to-ring: first edge to broker ack (" + broker + ")", "ms", delivery.path("pressToBrokerMs").asDouble());
         }
         return shown - status.path("ringAt").asLong();

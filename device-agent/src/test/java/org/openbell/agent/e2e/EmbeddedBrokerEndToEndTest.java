@@ -126,10 +126,10 @@ class EmbeddedBrokerEndToEndTest {
             page.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(30_000));
             // One origin (issue 12): the page reached the broker through its own https port at /mqtt,
             // so one certificate acceptance covers the page and its MQTT.
-            assertEquals("wss://{hostport}/mqtt", agent.pageConfig().get("brokerUrl"));
+            assertEquals("wss://{hostport}/mqtt", agent.pageConfig().brokerUrl());
             assertEquals("wss://127.0.0.1:" + agent.webPort() + "/mqtt", page.evaluate("() => openbell.client.options.href ?? "
                     + "`${openbell.client.options.protocol}://${openbell.client.options.hostname}:${openbell.client.options.port}${openbell.client.options.path}`"));
-            assertEquals("off", agent.pageConfig().get("pairing"));
+            assertEquals("off", agent.pageConfig().pairing());
 
             ((SimulatedBoard) agent.board()).press();
             visible(page, "#ring-screen");

@@ -64,17 +64,17 @@ class FirefoxPushEndToEndTest {
                 while ((line = out.readLine()) != null) {
                     log.info("firefox push driver: {}", line);
                     if (line.equals("subscribed")) {
-                        assertEquals(1, ((Number) ((java.util.Map<?, ?>) agent.status().get("push")).get("subscriptions")).intValue(),
+                        assertEquals(1, agent.status().push().subscriptions().intValue(),
                                 "the doorbell stored Firefox's real subscription");
                         ((SimulatedBoard) agent.board()).press();
                     } else if (line.startsWith("notification ")) {
                         notification = new ObjectMapper().readTree(line.substring("notification ".length()));
                     } else if (line.startsWith("error ")) {
-                        throw new AssertionError("Firefox: " + line + "; doorbell push " + agent.status().get("push"));
+                        throw new AssertionError("Firefox: " + line + "; doorbell push " + agent.status().push());
                     }
                 }
             }
-            assertTrue(notification != null, "no notification shown; doorbell push " + agent.status().get("push"));
+            assertTrue(notification != null, "no notification shown; doorbell push " + agent.status().push());
             assertEquals("Front door: someone is at the door", notification.path("title").asText(), notification.toString());
             assertEquals("openbell-front-door", notification.path("tag").asText());
             assertEquals(agent.ring().snapshot().ringId().or(() -> agent.ring().snapshot().lastEnded().map(e -> e.ringId())).orElseThrow(),

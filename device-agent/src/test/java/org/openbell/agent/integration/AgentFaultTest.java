@@ -90,7 +90,7 @@ class AgentFaultTest {
     }
 
     private boolean statusConnected() {
-        return Boolean.TRUE.equals(agent.status().get("mqttConnected"));
+        return agent.status().mqttConnected();
     }
 
     /** Everything {@code owner} received within {@code window}: rings counted by (ringId, presses). */
@@ -106,16 +106,11 @@ class AgentFaultTest {
         return seen;
     }
 
-    /** The status's lastRingDelivery, these fields of it. */
-    private Map<String, Object> delivery(String... fields) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> d = (Map<String, Object>) agent.status().get("lastRingDelivery");
+    /** The status's lastRingDelivery. */
+    private org.openbell.agent.status.AgentStatus.RingDelivery delivery() {
+        var d = agent.status().lastRingDelivery();
         assertTrue(d != null, "a lastRingDelivery in the status");
-        Map<String, Object> picked = new java.util.HashMap<>();
-        for (String f : fields) {
-            picked.put(f, d.get(f));
-        }
-        return picked;
+        return d;
     }
 
     /** Defect 2 at the agent: a proxy that accepts and closes (its broker down) for a long while, rings pressed meanwhile. */
@@ -134,13 +129,15 @@ class AgentFaultTest {
             assertFalse(statusConnected());
             assertEquals(RingState.RINGING, agent.ring().snapshot().state());
             String ringId = agent.ring().snapshot().ringId().orElseThrow();
-            assertEquals(Map.of("ringId", ringId, "state", "waiting"), delivery("ringId", "state"), "the status: the ring waits");
+            assertEquals(ringId, delivery().ringId());
+            assertEquals("waiting", delivery().state(), "the status: the ring waits");
             proxy.mode(FaultProxy.Mode.PASS);
             await(this::statusConnected, "the status says connected again", Duration.ofSeconds(10));
             Map<String, Integer> seen = drain(alice.rings, Duration.ofSeconds(4));
             assertEquals(Map.of(ringId + "#1", 1), seen, "the ring, exactly once");
-            assertEquals(Map.of("ringId", ringId, "state", "broker-took-it"), delivery("ringId", "state"), "the status: the broker took it");
-            long pressToBroker = ((Number) delivery("pressToBrokerMs").get("pressToBrokerMs")).longValue();
+            assertEquals(ringId, delivery().ringId());
+            assertEquals("broker-took-it", delivery().state(), "the status: the broker took it");
+            long pressToBroker = delivery().pressToBrokerMs();
             assertTrue(pressToBroker > 1000, "taken only after the outage: " + pressToBroker + " ms");
             assertEquals(1, chimes.get());
         }
@@ -184,7 +181,7 @@ class AgentFaultTest {
                 mallory.send(alice.topics.ownerToDevice("mallory", "front-door"), new byte[131_019]);
             }
             Thread.sleep(1500);
-            assertTrue(statusConnected(), "still connected: " + agent.status().get("mqttError"));
+            assertTrue(statusConnected(), "still connected: " + agent.status().mqttError());
             alice.rings.clear();
             press();
             Ring ring = alice.next(alice.rings, Ring.class);

@@ -76,7 +76,7 @@ class AgentUnderAccessControlTest {
             }
             assertEquals(RingState.IDLE, agent.ring().snapshot().state());
             assertEquals(Optional.of("alice"), agent.ring().snapshot().lastEnded().flatMap(RingEnded::by));
-            String page = agent.pageConfig().toString();
+            String page = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(agent.pageConfig()); // as /api/config sends it
             assertFalse(page.contains(TURN_SECRET), "the page never gets the TURN secret: " + page);
             assertTrue(page.contains(":front-door"), "the page gets issued TURN credentials: " + page);
         }
@@ -87,7 +87,8 @@ class AgentUnderAccessControlTest {
                 Thread.sleep(20);
             }
             assertTrue(agent.signaling().lastConnectFailure().isPresent(), "the wrong password was refused");
-            assertFalse(agent.status().toString().contains("wrong-password-for-the-log-test"), agent.status().toString());
+            String status = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(agent.status());
+            assertFalse(status.contains("wrong-password-for-the-log-test"), status);
         }
         // The lines most likely to leak were captured: the connection, and the refused one with its reason.
         assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("MQTT connected")), "captured the connect line");

@@ -97,9 +97,8 @@ class WebPushTest {
         return codec.decode(plaintext.getBytes(StandardCharsets.UTF_8));
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> pushStatus() {
-        return (Map<String, Object>) agent.status().get("push");
+    private org.openbell.agent.status.AgentStatus.Push pushStatus() {
+        return agent.status().push();
     }
 
     @Test
@@ -108,11 +107,11 @@ class WebPushTest {
         try (OwnerClient alice = new OwnerClient(broker.tcpUri(), "alice", "front-door");
                 OwnerClient bob = new OwnerClient(broker.tcpUri(), "bob", "front-door")) {
             PushKey key = alice.next(alice.pushKey, PushKey.class);
-            assertEquals(agent.pageConfig().get("pushKey"), key.key(), "the page and the retained push-key carry one key");
+            assertEquals(agent.pageConfig().pushKey(), key.key(), "the page and the retained push-key carry one key");
             subscribe(alice);
             subscribe(alice); // the hosted app on the same phone, or a second browser
             subscribe(bob);
-            assertEquals(3, pushStatus().get("subscriptions"));
+            assertEquals(3, pushStatus().subscriptions());
 
             ((SimulatedBoard) agent.board()).press();
             Ring ring = alice.next(alice.rings, Ring.class);
@@ -138,11 +137,11 @@ class WebPushTest {
                 assertEquals("alice", e.by().orElseThrow());
                 assertEquals("front-door", r.topic(), "the same Topic: it replaces a ring the service still holds");
             }
-            for (int i = 0; i < 100 && ((Number) pushStatus().get("delivered")).intValue() < 6; i++) {
+            for (int i = 0; i < 100 && pushStatus().delivered().intValue() < 6; i++) {
                 Thread.sleep(20);
             }
-            assertEquals(6L, pushStatus().get("delivered"));
-            assertEquals(0L, pushStatus().get("failed"));
+            assertEquals(6L, pushStatus().delivered());
+            assertEquals(0L, pushStatus().failed());
             assertTrue(pushService.refusals().isEmpty(), pushService.refusals().toString());
         }
     }
@@ -198,13 +197,13 @@ class WebPushTest {
             PushServiceStandIn.Received afterRetryAfter = rings.stream().filter(r -> r.subscription().equals(limited.id())).findFirst().orElseThrow();
             assertTrue(afterRetryAfter.receivedNanos() - pressed >= TimeUnit.MILLISECONDS.toNanos(900),
                     "Retry-After: 1 was honoured");
-            for (int i = 0; i < 200 && (((Number) pushStatus().get("subscriptions")).intValue() != 2
-                    || ((Number) ((Map<?, ?>) pushStatus().get("last")).get("finished")).intValue() != 3); i++) {
+            for (int i = 0; i < 200 && (pushStatus().subscriptions().intValue() != 2
+                    || (pushStatus().last() == null || pushStatus().last().finished() != 3)); i++) {
                 Thread.sleep(20);
             }
-            assertEquals(2, pushStatus().get("subscriptions"), "the gone subscription is dropped");
-            assertEquals(1L, pushStatus().get("dropped"));
-            assertTrue(((Number) pushStatus().get("retries")).longValue() >= 3, pushStatus().toString());
+            assertEquals(2, pushStatus().subscriptions(), "the gone subscription is dropped");
+            assertEquals(1L, pushStatus().dropped());
+            assertTrue(pushStatus().retries().longValue() >= 3, pushStatus().toString());
         }
     }
 
@@ -253,12 +252,12 @@ class WebPushTest {
             String offCurve = "B" + "A".repeat(86);
             alice.send(new PushSubscribe("front-door", s.endpoint(), offCurve, s.auth(), Instant.now()));
             assertEquals(PushStatus.Reason.BAD_KEY, alice.next(alice.fromDevice, PushStatus.class).reason().orElseThrow());
-            assertEquals(0, pushStatus().get("subscriptions"));
+            assertEquals(0, pushStatus().subscriptions());
 
             PushServiceStandIn.Subscription kept = subscribe(alice);
             alice.send(new PushUnsubscribe("front-door", kept.endpoint(), Instant.now()));
             assertEquals(PushStatus.State.UNSUBSCRIBED, alice.next(alice.fromDevice, PushStatus.class).state());
-            assertEquals(0, pushStatus().get("subscriptions"));
+            assertEquals(0, pushStatus().subscriptions());
             ((SimulatedBoard) agent.board()).press();
             alice.next(alice.rings, Ring.class);
             Thread.sleep(500);

@@ -138,6 +138,8 @@ public final class MqttLink implements AutoCloseable {
     private Connection current;
     private int attempts;
     private boolean cleanStartNext;
+    /** Whether {@link #open()} was called: no attempt is made before. */
+    private boolean opened;
     private ScheduledFuture<?> retry;
     private long retryAt;
     private volatile LinkState stateView = LinkState.DISCONNECTED;
@@ -162,9 +164,28 @@ public final class MqttLink implements AutoCloseable {
 
     /** As {@link #start(MqttSettings)}; {@code clock} is the one deadlines ({@link Outgoing#expiresAt()}) are read on. */
     public static MqttLink start(MqttSettings settings, Clock clock) {
-        MqttLink link = new MqttLink(settings, clock);
-        link.onLoop(link::connect);
+        MqttLink link = create(settings, clock);
+        link.open();
         return link;
+    }
+
+    /**
+     * Creates the link without connecting: it takes subscriptions and queues publishes (their
+     * deadlines run) until {@link #open()}, so the parts that send through it can be built before
+     * the ones that handle what it receives.
+     */
+    public static MqttLink create(MqttSettings settings, Clock clock) {
+        return new MqttLink(settings, clock);
+    }
+
+    /** Starts connecting in the background (once; later calls do nothing). */
+    public void open() {
+        onLoop(() -> {
+            if (!opened) {
+                opened = true;
+                connect();
+            }
+        });
     }
 
     /** Subscribes now (if connected) and again after every reconnect. */
@@ -257,7 +278,7 @@ public final class MqttLink implements AutoCloseable {
     }
 
     private void connect() {
-        if (state != LinkState.DISCONNECTED) {
+        if (state != LinkState.DISCONNECTED || !opened) {
             return;
         }
         cancelRetry();
@@ -418,6 +439,9 @@ public final class MqttLink implements AutoCloseable {
 
     /** A message with a deadline waits while disconnected: the next attempt must not wait out a long backoff. */
     private void hurryReconnect() {
+        if (!opened) {
+            return; // open() connects at once
+        }
         Duration live = liveBackoff.next();
         if (retry == null || retry.isDone() || retryAt - System.nanoTime() > live.toNanos()) {
             cancelRetry();

@@ -66,6 +66,27 @@ class MqttLinkTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A link created but not opened takes publishes (deadlines running) and subscriptions, and connects only when opened. */
+    @Test
+    void aLinkThatIsNotOpenedQueuesAndConnectsWhenOpened() throws Exception {
+        try (MqttLink sub = link("sub");
+                MqttLink later = MqttLink.create(MqttSettings.builder(broker.tcpUri(), "later").backoff(Duration.ofMillis(50),
+                        Duration.ofMillis(500)).build(), java.time.Clock.systemUTC())) {
+            BlockingQueue<String> got = new LinkedBlockingQueue<>();
+            sub.subscribe("t/later", 1, (topic, payload) -> got.add(text(payload)));
+            await(sub::isConnected, "subscriber connected");
+            Thread.sleep(200);
+            CompletableFuture<Void> sent = later.publish(Outgoing.qos1("t/later", bytes("queued")).expiringAt(Instant.now().plusSeconds(30)));
+            assertNull(got.poll(1000, TimeUnit.MILLISECONDS), "nothing leaves before open()");
+            assertEquals(LinkState.DISCONNECTED, later.state());
+            later.open();
+            later.open(); // once
+            assertEquals("queued", got.poll(10, TimeUnit.SECONDS));
+            sent.get(5, TimeUnit.SECONDS);
+            assertTrue(later.isConnected());
+        }
+    }
+
     @Test
     void aQos1MessageReachesASubscriber() throws Exception {
         try (MqttLink sub = link("sub"); MqttLink pub = link("pub")) {
