@@ -62,11 +62,12 @@ export const SCHEMAS = Object.freeze({
     choice('outcome', ['answered', 'declined', 'timed-out']), optionalId('by')],
   'ring-answer': [id('deviceId'), id('ringId'), time('at')],
   'ring-decline': [id('deviceId'), id('ringId'), time('at')],
-  offer: [id('deviceId'), id('sessionId'), id('ringId'), sdp('sdp'), time('at'), optionalIceServers('iceServers')],
+  offer: [id('deviceId'), id('sessionId'), optionalId('ringId'), sdp('sdp'), time('at'), optionalIceServers('iceServers')],
   answer: [id('deviceId'), id('sessionId'), sdp('sdp'), time('at')],
   candidate: [id('deviceId'), id('sessionId'), line('candidate'), token('sdpMid'), index('sdpMLineIndex'), time('at')],
   hangup: [id('deviceId'), id('sessionId'), choice('reason', ['normal', 'media-failed', 'timeout', 'busy']), time('at')],
   'call-state': [id('deviceId'), id('sessionId'), choice('state', ['connecting', 'connected', 'ended']), time('at')],
+  'live-request': [id('deviceId'), id('sessionId'), time('at')],
   'push-key': [id('deviceId'), p256Key('key'), time('at')],
   'push-subscribe': [id('deviceId'), endpoint('endpoint'), p256Key('p256dh'), authSecret('auth'), time('at')],
   'push-unsubscribe': [id('deviceId'), endpoint('endpoint'), time('at')],
@@ -89,6 +90,7 @@ export const VOCABULARY = Object.freeze({
   candidate: Object.freeze({ concern: 'call', senders: Object.freeze(['device', 'owner']) }),
   hangup: Object.freeze({ concern: 'call', senders: Object.freeze(['device', 'owner']) }),
   'call-state': Object.freeze({ concern: 'call', senders: Object.freeze(['device']) }),
+  'live-request': Object.freeze({ concern: 'call', senders: Object.freeze(['owner']) }),
   'push-key': Object.freeze({ concern: 'push', senders: Object.freeze(['device']) }),
   'push-subscribe': Object.freeze({ concern: 'push', senders: Object.freeze(['owner']) }),
   'push-unsubscribe': Object.freeze({ concern: 'push', senders: Object.freeze(['owner']) }),
@@ -280,3 +282,7 @@ export const ringAnswer = (deviceId, ringId, at = Date.now()) =>
 
 export const ringDecline = (deviceId, ringId, at = Date.now()) =>
   Object.freeze({ v: PROTOCOL_VERSION, type: 'ring-decline', deviceId, ringId, at });
+
+/** Asks the doorbell for a live view on `sessionId` (chosen here); sent again during it, it renews it. */
+export const liveRequest = (deviceId, sessionId, at = Date.now()) =>
+  Object.freeze({ v: PROTOCOL_VERSION, type: 'live-request', deviceId, sessionId, at });

@@ -147,6 +147,8 @@ public final class Agent implements AutoCloseable {
         }
         calls = own(new CallController(config.device().id(), media, clock, ringsAndCalls, Timers.on(ringsAndCalls),
                 signaling::toOwner, Ids::newSessionId));
+        // The status LED shows that the camera is being watched, for as long as a call or live view is on.
+        calls.addListener((session, from, to, snapshot) -> ring.watched(to != org.openbell.agent.call.CallPhase.ENDED));
         ring.addListener((from, to, snapshot) -> {
             if (to == RingState.ANSWERED) {
                 snapshot.lastEnded().flatMap(RingEnded::by).ifPresent(owner -> calls.start(owner, snapshot.lastEnded().get().ringId()));
@@ -222,7 +224,13 @@ public final class Agent implements AutoCloseable {
     private void ownerMessage(String owner, org.openbell.signaling.Message message) {
         switch (message.type().concern()) {
             case RING -> ring.ownerMessage(owner, message);
-            case CALL -> calls.ownerMessage(owner, (CallMessage) message); // every call type is a CallMessage (TestVectorsTest)
+            case CALL -> {
+                if (message instanceof org.openbell.signaling.LiveRequest live) {
+                    calls.startLive(owner, live.sessionId()); // or renews that owner's live view
+                } else {
+                    calls.ownerMessage(owner, (CallMessage) message); // every call type is a CallMessage (TestVectorsTest)
+                }
+            }
             case PUSH -> pushMessage(owner, message);
             case PRESENCE -> log.warn("Ignored {} from owner {}: owners do not send presence", message.type().wireName(), owner);
         }

@@ -41,7 +41,7 @@ public final class MessageCodec {
                     Field.choice("outcome", List.of("answered", "declined", "timed-out")), Field.optionalId("by"))),
             Map.entry(MessageType.RING_ANSWER, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"))),
             Map.entry(MessageType.RING_DECLINE, List.of(Field.id("deviceId"), Field.id("ringId"), Field.time("at"))),
-            Map.entry(MessageType.OFFER, List.of(Field.id("deviceId"), Field.id("sessionId"), Field.id("ringId"),
+            Map.entry(MessageType.OFFER, List.of(Field.id("deviceId"), Field.id("sessionId"), Field.optionalId("ringId"),
                     Field.sdp("sdp"), Field.time("at"), Field.optionalIceServers("iceServers"))),
             Map.entry(MessageType.ANSWER, List.of(Field.id("deviceId"), Field.id("sessionId"), Field.sdp("sdp"),
                     Field.time("at"))),
@@ -51,6 +51,7 @@ public final class MessageCodec {
                     Field.choice("reason", List.of("normal", "media-failed", "timeout", "busy")), Field.time("at"))),
             Map.entry(MessageType.CALL_STATE, List.of(Field.id("deviceId"), Field.id("sessionId"),
                     Field.choice("state", List.of("connecting", "connected", "ended")), Field.time("at"))),
+            Map.entry(MessageType.LIVE_REQUEST, List.of(Field.id("deviceId"), Field.id("sessionId"), Field.time("at"))),
             Map.entry(MessageType.PUSH_KEY, List.of(Field.id("deviceId"), Field.p256Key("key"), Field.time("at"))),
             Map.entry(MessageType.PUSH_SUBSCRIBE, List.of(Field.id("deviceId"), Field.endpoint("endpoint"),
                     Field.p256Key("p256dh"), Field.authSecret("auth"), Field.time("at"))),
@@ -104,7 +105,7 @@ public final class MessageCodec {
             }
             case Offer o -> {
                 node.put("sessionId", o.sessionId());
-                node.put("ringId", o.ringId());
+                o.ringId().ifPresent(r -> node.put("ringId", r));
                 node.put("sdp", o.sdp());
                 node.put("at", o.at().toEpochMilli());
                 if (!o.iceServers().isEmpty()) {
@@ -133,6 +134,10 @@ public final class MessageCodec {
                 node.put("sessionId", h.sessionId());
                 node.put("reason", h.reason().wireName());
                 node.put("at", h.at().toEpochMilli());
+            }
+            case LiveRequest l -> {
+                node.put("sessionId", l.sessionId());
+                node.put("at", l.at().toEpochMilli());
             }
             case CallState c -> {
                 node.put("sessionId", c.sessionId());
@@ -268,7 +273,8 @@ public final class MessageCodec {
                     Optional.ofNullable(json.get("by")).map(JsonNode::textValue));
             case RING_ANSWER -> new RingAnswer(deviceId, json.get("ringId").textValue(), Field.instant(json.get("at")));
             case RING_DECLINE -> new RingDecline(deviceId, json.get("ringId").textValue(), Field.instant(json.get("at")));
-            case OFFER -> new Offer(deviceId, text(json, "sessionId"), text(json, "ringId"), text(json, "sdp"),
+            case OFFER -> new Offer(deviceId, text(json, "sessionId"), Optional.ofNullable(json.get("ringId")).map(JsonNode::textValue),
+                    text(json, "sdp"),
                     Field.instant(json.get("at")), json.has("iceServers") ? Field.iceServers(json.get("iceServers")) : List.of());
             case ANSWER -> new Answer(deviceId, text(json, "sessionId"), text(json, "sdp"), Field.instant(json.get("at")));
             case CANDIDATE -> new Candidate(deviceId, text(json, "sessionId"), text(json, "candidate"), text(json, "sdpMid"),
@@ -277,6 +283,7 @@ public final class MessageCodec {
                     Field.instant(json.get("at")));
             case CALL_STATE -> new CallState(deviceId, text(json, "sessionId"),
                     Field.enumOf(CallState.State.class, text(json, "state")), Field.instant(json.get("at")));
+            case LIVE_REQUEST -> new LiveRequest(deviceId, text(json, "sessionId"), Field.instant(json.get("at")));
             case PUSH_KEY -> new PushKey(deviceId, text(json, "key"), Field.instant(json.get("at")));
             case PUSH_SUBSCRIBE -> new PushSubscribe(deviceId, text(json, "endpoint"), text(json, "p256dh"), text(json, "auth"),
                     Field.instant(json.get("at")));

@@ -21,6 +21,7 @@ public enum MessageType implements WireEnum {
     CANDIDATE(Concern.CALL, Sender.DEVICE, Sender.OWNER),
     HANGUP(Concern.CALL, Sender.DEVICE, Sender.OWNER),
     CALL_STATE(Concern.CALL, Sender.DEVICE),
+    LIVE_REQUEST(Concern.CALL, Sender.OWNER),
     PUSH_KEY(Concern.PUSH, Sender.DEVICE),
     PUSH_SUBSCRIBE(Concern.PUSH, Sender.OWNER),
     PUSH_UNSUBSCRIBE(Concern.PUSH, Sender.OWNER),

@@ -22,6 +22,7 @@ import org.openbell.signaling.CallState;
 import org.openbell.signaling.Candidate;
 import org.openbell.signaling.Hangup;
 import org.openbell.signaling.IceServer;
+import org.openbell.signaling.LiveRequest;
 import org.openbell.signaling.Offer;
 import org.openbell.signaling.Sdp;
 import org.slf4j.Logger;
@@ -63,7 +64,10 @@ public final class CallController implements AutoCloseable {
     private final class Session implements WorkerEvents {
         final String id;
         final String ownerId;
-        final String ringId;
+        /** The ring this call answers; empty for a live view (until its owner answers a ring in place). */
+        Optional<String> ringId;
+        /** Ends a live view when its time is up (renewed by the owner's live-request). */
+        Runnable cancelLiveEnd = () -> { };
         final WorkerProcess worker;
         final long startedNanos = System.nanoTime();
         CallPhase phase = CallPhase.STARTING;
@@ -73,11 +77,26 @@ public final class CallController implements AutoCloseable {
         CompletableFuture<ObjectNode> pendingStats;
         long lastHeardNanos;
 
-        Session(String id, String ownerId, String ringId, WorkerProcess worker) {
+        Session(String id, String ownerId, Optional<String> ringId, WorkerProcess worker) {
             this.id = id;
             this.ownerId = ownerId;
             this.ringId = ringId;
             this.worker = worker;
+        }
+
+        boolean liveView() {
+            return ringId.isEmpty();
+        }
+
+        /** A live view lasts {@code liveViewMax} from now (at its start, and at each renewal). */
+        void liveFor(Duration max) {
+            cancelLiveEnd.run();
+            cancelLiveEnd = timers.schedule(max, () -> {
+                if (session == this && liveView()) {
+                    log.info("Call {}: the live view's {} s are up", id, max.toSeconds());
+                    end(Hangup.Reason.TIMEOUT, EndReason.NORMAL, "the live view's time is up");
+                }
+            });
         }
 
         /** The one place where a call's phase changes: checks the diagram, logs, updates the snapshot, notifies. */
@@ -211,6 +230,12 @@ public final class CallController implements AutoCloseable {
                 }
                 case Candidate c -> worker.send(new WorkerRequest.AddCandidate(id,
                         new WorkerCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex())));
+                case LiveRequest renew -> {
+                    if (liveView()) {
+                        log.info("Call {}: owner {} renewed the live view", id, ownerId);
+                        liveFor(config.liveViewMax());
+                    }
+                }
                 case Hangup h -> {
                     log.info("Call {}: owner {} hung up", id, ownerId);
                     worker.send(new WorkerRequest.EndCall(id, EndReason.NORMAL));
@@ -230,6 +255,7 @@ public final class CallController implements AutoCloseable {
                 return;
             }
             cancelTimeout.run();
+            cancelLiveEnd.run();
             lastEnd = reason.wireName();
             transition(CallPhase.ENDED, why + ": " + reason.wireName());
             if (deviceEnded) {
@@ -290,52 +316,90 @@ public final class CallController implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /** The ring {@code ringId} was answered by {@code ownerId}: call them. */
+    /**
+     * The ring {@code ringId} was answered by {@code ownerId}: call them. If that owner is watching
+     * a live view, it becomes this ring's call in place; another owner's live view ends for it.
+     */
     public void start(String ownerId, String ringId) {
         loop.execute(() -> {
-            String id = sessionIds.get();
-            if (session != null) {
-                log.info("Owner {} answered ring {} during call {}: busy", ownerId, ringId, session.id);
-                signals.toOwner(ownerId, new Hangup(deviceId, id, Hangup.Reason.BUSY, clock.instant()));
-                return;
-            }
-            WorkerProcess worker;
-            try {
-                worker = workers.take();
-            } catch (RuntimeException e) {
-                // No media worker (a missing program in media.workerCommandPrefix, no Java): the owner hears so at once.
-                log.error("Call {} to owner {} for ring {}: {}", id, ownerId, ringId, e.getMessage());
-                lastEnd = Hangup.Reason.MEDIA_FAILED.wireName();
-                signals.toOwner(ownerId, new Hangup(deviceId, id, Hangup.Reason.MEDIA_FAILED, clock.instant()));
-                signals.toOwner(ownerId, new CallState(deviceId, id, CallState.State.ENDED, clock.instant()));
-                update();
-                return;
-            }
-            Session s = new Session(id, ownerId, ringId, worker);
-            session = s;
-            callsStarted++;
-            worker.listen(s);
-            log.info("Call {} to owner {} for ring {} (media worker {})", id, ownerId, ringId, worker.pid());
-            signals.toOwner(ownerId, new CallState(deviceId, id, CallState.State.CONNECTING, clock.instant()));
-            s.cancelTimeout = timers.schedule(setupTimeout, () -> {
-                if (session == s && !s.phase.hasConnected()) {
-                    log.warn("Call {}: no media after {} ms", id, setupTimeout.toMillis());
-                    s.end(Hangup.Reason.TIMEOUT, EndReason.TIMEOUT, "no media within the set-up time");
-                }
-            });
-            worker.ready().whenComplete((ms, failure) -> loop.execute(() -> {
-                if (session != s) {
+            Session s = session;
+            if (s != null && s.liveView()) {
+                if (s.ownerId.equals(ownerId)) {
+                    s.ringId = Optional.of(ringId);
+                    s.cancelLiveEnd.run();
+                    log.info("Call {}: owner {} answered ring {} in place of their live view", s.id, ownerId, ringId);
+                    update();
                     return;
                 }
-                if (failure != null) {
-                    log.error("Call {}: {}", id, failure.getMessage());
-                    s.finish(Hangup.Reason.MEDIA_FAILED, true, "the media worker did not start");
-                    return;
-                }
-                worker.send(new WorkerRequest.StartCall(id, forWorker(IceServers.issue(config.iceServers(), deviceId, clock.instant()))));
-            }));
-            update();
+                log.info("Call {}: owner {} answered ring {}; owner {}'s live view ends for it", s.id, ownerId, ringId, s.ownerId);
+                s.end(Hangup.Reason.NORMAL, EndReason.NORMAL, "a ring was answered by another owner");
+            }
+            begin(ownerId, sessionIds.get(), Optional.of(ringId));
         });
+    }
+
+    /**
+     * {@code ownerId} asks to see the door now ({@code live-request}): a call without a ring on
+     * their {@code sessionId}, for {@code media.liveViewMax} unless renewed. Refused with
+     * {@code hangup busy} while another call or live view is on.
+     */
+    public void startLive(String ownerId, String sessionId) {
+        loop.execute(() -> {
+            Session s = session;
+            if (s != null && s.id.equals(sessionId) && s.ownerId.equals(ownerId)) {
+                s.ownerMessage(ownerId, new LiveRequest(deviceId, sessionId, clock.instant()));
+                return;
+            }
+            begin(ownerId, sessionId, Optional.empty());
+        });
+    }
+
+    private void begin(String ownerId, String id, Optional<String> ringId) {
+        String what = ringId.map(r -> "ring " + r).orElse("a live view");
+        if (session != null) {
+            log.info("Owner {} asked for {} during call {}: busy", ownerId, what, session.id);
+            signals.toOwner(ownerId, new Hangup(deviceId, id, Hangup.Reason.BUSY, clock.instant()));
+            return;
+        }
+        WorkerProcess worker;
+        try {
+            worker = workers.take();
+        } catch (RuntimeException e) {
+            // No media worker (a missing program in media.workerCommandPrefix, no Java): the owner hears so at once.
+            log.error("Call {} to owner {} for {}: {}", id, ownerId, what, e.getMessage());
+            lastEnd = Hangup.Reason.MEDIA_FAILED.wireName();
+            signals.toOwner(ownerId, new Hangup(deviceId, id, Hangup.Reason.MEDIA_FAILED, clock.instant()));
+            signals.toOwner(ownerId, new CallState(deviceId, id, CallState.State.ENDED, clock.instant()));
+            update();
+            return;
+        }
+        Session s = new Session(id, ownerId, ringId, worker);
+        session = s;
+        callsStarted++;
+        worker.listen(s);
+        log.info("Call {} to owner {} for {} (media worker {})", id, ownerId, what, worker.pid());
+        signals.toOwner(ownerId, new CallState(deviceId, id, CallState.State.CONNECTING, clock.instant()));
+        s.cancelTimeout = timers.schedule(setupTimeout, () -> {
+            if (session == s && !s.phase.hasConnected()) {
+                log.warn("Call {}: no media after {} ms", id, setupTimeout.toMillis());
+                s.end(Hangup.Reason.TIMEOUT, EndReason.TIMEOUT, "no media within the set-up time");
+            }
+        });
+        if (s.liveView()) {
+            s.liveFor(config.liveViewMax());
+        }
+        worker.ready().whenComplete((ms, failure) -> loop.execute(() -> {
+            if (session != s) {
+                return;
+            }
+            if (failure != null) {
+                log.error("Call {}: {}", id, failure.getMessage());
+                s.finish(Hangup.Reason.MEDIA_FAILED, true, "the media worker did not start");
+                return;
+            }
+            worker.send(new WorkerRequest.StartCall(id, forWorker(IceServers.issue(config.iceServers(), deviceId, clock.instant()))));
+        }));
+        update();
     }
 
     private static List<WorkerIceServer> forWorker(List<IceServer> servers) {
@@ -416,7 +480,7 @@ public final class CallController implements AutoCloseable {
 
     private void update() {
         Session s = session;
-        snapshot = new CallSnapshot(Optional.ofNullable(s).map(x -> x.phase), Optional.ofNullable(s).map(x -> x.id),
+        snapshot = new CallSnapshot(Optional.ofNullable(s).map(x -> x.phase), s != null && s.liveView(), Optional.ofNullable(s).map(x -> x.id),
                 Optional.ofNullable(s).map(x -> x.ownerId), Optional.ofNullable(s).map(x -> x.worker.pid()),
                 Optional.ofNullable(lastStats), Optional.ofNullable(lastEnd), workers.started(), callsStarted);
     }

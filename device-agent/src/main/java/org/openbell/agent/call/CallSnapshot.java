@@ -7,10 +7,11 @@ import java.util.Optional;
  * The call side of the doorbell, readable from any thread.
  *
  * @param callPhase    the current call's phase; empty when there is none
+ * @param liveView     whether the current call is a live view (asked by its owner, no ring)
  * @param lastStats    the figures of the latest stats event of the current (or last) call's worker
  * @param lastEnd      how the last call ended ({@code normal}, {@code media-failed}, ...)
  */
-public record CallSnapshot(Optional<CallPhase> callPhase, Optional<String> sessionId, Optional<String> ownerId,
+public record CallSnapshot(Optional<CallPhase> callPhase, boolean liveView, Optional<String> sessionId, Optional<String> ownerId,
         Optional<Long> workerPid, Optional<ObjectNode> lastStats, Optional<String> lastEnd, int workersStarted, long callsStarted) {
 
     /** What /api/status shows: {@code idle}, {@code starting} (until media first flows) or {@code connected}. */

@@ -16,12 +16,17 @@ import org.openbell.media.MediaOptions;
  * @param workerJava           the java program that runs the worker, if not the agent's own (another
  *                             Java, e.g. an arm64 one under emulation: scripts/arm64-call)
  * @param workerClasspath      the worker's class path, if not the agent's own (with workerJava)
+ * @param liveViewMax          how long a live view lasts unless its owner renews it (the app renews while it is open)
  */
 public record MediaConfig(MediaOptions options, List<ConfiguredIceServer> iceServers, List<String> workerCommandPrefix,
         java.util.Optional<String> pulseServer, boolean simulatedSound, int toneHz,
-        java.util.Optional<String> workerJava, java.util.Optional<String> workerClasspath) {
+        java.util.Optional<String> workerJava, java.util.Optional<String> workerClasspath, java.time.Duration liveViewMax) {
+
+    /** The default {@code liveViewMax}. */
+    public static final java.time.Duration DEFAULT_LIVE_VIEW_MAX = java.time.Duration.ofMinutes(5);
 
     public MediaConfig {
+        java.util.Objects.requireNonNull(liveViewMax, "liveViewMax");
         iceServers = List.copyOf(iceServers);
         workerCommandPrefix = List.copyOf(workerCommandPrefix);
     }
@@ -29,7 +34,7 @@ public record MediaConfig(MediaOptions options, List<ConfiguredIceServer> iceSer
     /** The same, with the worker pointed at {@code server}. */
     public MediaConfig withPulseServer(String server) {
         return new MediaConfig(options, iceServers, workerCommandPrefix, java.util.Optional.of(server), simulatedSound, toneHz,
-                workerJava, workerClasspath);
+                workerJava, workerClasspath, liveViewMax);
     }
 
     @Override
@@ -40,6 +45,6 @@ public record MediaConfig(MediaOptions options, List<ConfiguredIceServer> iceSer
 
     public static MediaConfig defaults() {
         return new MediaConfig(MediaOptions.defaults(), List.of(), List.of(), java.util.Optional.empty(), false, 1000,
-                java.util.Optional.empty(), java.util.Optional.empty());
+                java.util.Optional.empty(), java.util.Optional.empty(), DEFAULT_LIVE_VIEW_MAX);
     }
 }

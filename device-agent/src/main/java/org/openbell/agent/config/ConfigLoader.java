@@ -311,7 +311,10 @@ public final class ConfigLoader {
         if (audio == AudioMode.SIMULATED && pulseServer.isPresent()) {
             throw media.error("media.pulseServer", "not used with media.audio: simulated (the agent runs its own sound server)");
         }
-        return new MediaConfig(options, iceServers, prefix, pulseServer, audio == AudioMode.SIMULATED, toneHz, workerJava, workerClasspath);
+        java.time.Duration liveViewMax = media.duration("liveViewMax", MediaConfig.DEFAULT_LIVE_VIEW_MAX,
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(1));
+        return new MediaConfig(options, iceServers, prefix, pulseServer, audio == AudioMode.SIMULATED, toneHz, workerJava, workerClasspath,
+                liveViewMax);
     }
 
     /** How the media worker reaches sound devices. */

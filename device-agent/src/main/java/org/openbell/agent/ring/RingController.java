@@ -49,6 +49,7 @@ public final class RingController {
     private RingState state = RingState.IDLE;
     private String ringId;
     private Instant ringAt;
+    private boolean watched;
     private int presses;
     private Runnable cancelTimeout = () -> { };
     private RingEnded lastEnded;
@@ -237,9 +238,20 @@ public final class RingController {
                 Optional.ofNullable(ringAt));
     }
 
+    /**
+     * Whether the camera is being watched (a call or a live view is on): the LED says so (unless a
+     * ring is blinking), whatever the broker connection. Called on the controller's thread.
+     */
+    public void watched(boolean on) {
+        loop.execute(() -> {
+            watched = on;
+            showLed();
+        });
+    }
+
     private void showLed() {
         LedPattern pattern = state == RingState.RINGING ? LedPattern.BLINK_SLOW
-                : brokerConnected ? LedPattern.ON : LedPattern.BLINK_FAST;
+                : watched ? LedPattern.WATCHED : brokerConnected ? LedPattern.ON : LedPattern.BLINK_FAST;
         try {
             led.show(pattern);
         } catch (RuntimeException e) {

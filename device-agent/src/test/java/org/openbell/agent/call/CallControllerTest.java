@@ -44,10 +44,17 @@ class CallControllerTest {
     private CallController calls;
 
     private CallController controller(Duration setupTimeout, String... env) {
+        return controller(MediaConfig.DEFAULT_LIVE_VIEW_MAX, setupTimeout, env);
+    }
+
+    private CallController controller(Duration liveViewMax, Duration setupTimeout, String... env) {
         List<String> command = env.length == 0 ? List.of(FAKE_WORKER.toAbsolutePath().toString())
                 : java.util.stream.Stream.concat(java.util.stream.Stream.concat(java.util.stream.Stream.of("env"), java.util.stream.Stream.of(env)),
                         java.util.stream.Stream.of(FAKE_WORKER.toAbsolutePath().toString())).toList();
-        calls = new CallController("front-door", MediaConfig.defaults(), Clock.systemUTC(), loop, Timers.on(loop),
+        MediaConfig d = MediaConfig.defaults();
+        MediaConfig media = new MediaConfig(d.options(), d.iceServers(), d.workerCommandPrefix(), d.pulseServer(), d.simulatedSound(),
+                d.toneHz(), d.workerJava(), d.workerClasspath(), liveViewMax);
+        calls = new CallController("front-door", media, Clock.systemUTC(), loop, Timers.on(loop),
                 (owner, message) -> sent.add(Map.entry(owner, message)), () -> "s" + ids.incrementAndGet(),
                 new MediaWorkers(command, Optional.empty(), loop, Timers.on(loop)), setupTimeout);
         return calls;
@@ -81,7 +88,7 @@ class CallControllerTest {
         calls.start(owner, "r1");
         assertEquals(CallState.State.CONNECTING, next(owner, CallState.class).state());
         Offer offer = next(owner, Offer.class);
-        assertEquals("r1", offer.ringId());
+        assertEquals(Optional.of("r1"), offer.ringId());
         assertTrue(offer.sdp().startsWith("v=0"));
         next(owner, Candidate.class); // after the offer, though the worker produced it first
         calls.ownerMessage(owner, new Answer("front-door", offer.sessionId(), "v=0\r\n", Instant.now()));
@@ -252,5 +259,73 @@ class CallControllerTest {
         next("alice", Hangup.class);
         assertEquals(List.of("STARTING>OFFERED:starting", "OFFERED>ANSWERED:starting", "ANSWERED>CONNECTED:connected",
                 "CONNECTED>ENDED:idle"), seen);
+    }
+
+    /** A live view: the owner's session id, an offer without a ring, connected after the answer. */
+    private Offer watch(String owner, String sessionId) throws InterruptedException {
+        calls.startLive(owner, sessionId);
+        CallState connecting = next(owner, CallState.class);
+        assertEquals(CallState.State.CONNECTING, connecting.state());
+        assertEquals(sessionId, connecting.sessionId(), "the owner's own session id");
+        Offer offer = next(owner, Offer.class);
+        assertEquals(Optional.empty(), offer.ringId(), "a live view's offer names no ring");
+        assertTrue(offer.liveView());
+        next(owner, Candidate.class);
+        calls.ownerMessage(owner, new Answer("front-door", sessionId, "v=0\r\n", Instant.now()));
+        assertEquals(CallState.State.CONNECTED, next(owner, CallState.class).state());
+        assertTrue(calls.snapshot().liveView());
+        return offer;
+    }
+
+    @Test
+    void aLiveViewEndsWhenItsTimeIsUpUnlessRenewed() throws Exception {
+        controller(Duration.ofMillis(1500), Duration.ofSeconds(30));
+        watch("alice", "lv1");
+        for (int i = 0; i < 3; i++) { // renewed every second: goes on past its 1.5 s
+            Thread.sleep(1000);
+            calls.ownerMessage("alice", new org.openbell.signaling.LiveRequest("front-door", "lv1", Instant.now()));
+        }
+        assertNull(sent.poll(200, TimeUnit.MILLISECONDS), "renewed, nothing ends");
+        assertEquals("connected", calls.snapshot().phase());
+        Hangup end = next("alice", Hangup.class); // no renewal now: it ends 1.5 s after the last one
+        assertEquals(Hangup.Reason.TIMEOUT, end.reason());
+        assertEquals(CallState.State.ENDED, next("alice", CallState.class).state());
+        assertEquals("idle", calls.snapshot().phase());
+    }
+
+    @Test
+    void aLiveRequestWhileTheRepeatedOneRunsRenewsItAndAnotherIsBusy() throws Exception {
+        controller(Duration.ofSeconds(30));
+        watch("alice", "lv1");
+        calls.startLive("alice", "lv1"); // the same session again: a renewal, nothing sent
+        assertNull(sent.poll(500, TimeUnit.MILLISECONDS));
+        calls.startLive("bob", "lv2");
+        Hangup busy = next("bob", Hangup.class);
+        assertEquals(Hangup.Reason.BUSY, busy.reason());
+        assertEquals("lv2", busy.sessionId());
+        assertEquals(Optional.of("lv1"), calls.snapshot().sessionId());
+    }
+
+    @Test
+    void theWatcherAnswersARingInPlace() throws Exception {
+        controller(Duration.ofMillis(1500), Duration.ofSeconds(30));
+        watch("alice", "lv1");
+        calls.start("alice", "r9");
+        assertNull(sent.poll(2500, TimeUnit.MILLISECONDS), "the same call goes on, past the live view's time");
+        assertEquals(Optional.of("lv1"), calls.snapshot().sessionId());
+        assertTrue(!calls.snapshot().liveView(), "now the ring's call");
+        assertEquals("connected", calls.snapshot().phase());
+    }
+
+    @Test
+    void anotherOwnerAnsweringARingEndsTheLiveViewAndGetsTheCall() throws Exception {
+        controller(Duration.ofSeconds(30));
+        watch("alice", "lv1");
+        calls.start("bob", "r9");
+        assertEquals(Hangup.Reason.NORMAL, next("alice", Hangup.class).reason());
+        assertEquals(CallState.State.ENDED, next("alice", CallState.class).state());
+        assertEquals(CallState.State.CONNECTING, next("bob", CallState.class).state());
+        Offer offer = next("bob", Offer.class);
+        assertEquals(Optional.of("r9"), offer.ringId());
     }
 }

@@ -180,6 +180,22 @@ class RingControllerTest {
     }
 
     @Test
+    void ledShowsTheCameraIsWatchedWhateverTheBrokerButARingBlinksOverIt() {
+        controller.brokerConnection(true);
+        controller.watched(true);
+        assertEquals(LedPattern.WATCHED, led.getLast());
+        controller.brokerConnection(false);
+        assertEquals(LedPattern.WATCHED, led.getLast(), "the camera is watched even without the broker (media is peer to peer)");
+        controller.brokerConnection(true);
+        press(1);
+        assertEquals(LedPattern.BLINK_SLOW, led.getLast());
+        controller.ownerMessage("alice", new RingAnswer("front-door", controller.snapshot().ringId().orElseThrow(), T0));
+        assertEquals(LedPattern.WATCHED, led.getLast());
+        controller.watched(false);
+        assertEquals(LedPattern.ON, led.getLast());
+    }
+
+    @Test
     void theDiagramAllowsOnlyItsTransitions() {
         assertTrue(RingState.IDLE.canMoveTo(RingState.RINGING));
         assertFalse(RingState.IDLE.canMoveTo(RingState.ANSWERED));
