@@ -1,6 +1,6 @@
 // The owner page: rings when someone presses the doorbell, answers or declines over MQTT 5.
 import mqtt from './vendor/mqtt.esm.js';
-import { decode, encode, topics, isValidId, ringAnswer, ringDecline, sentBy, VOCABULARY } from './protocol.js';
+import { decode, encode, topics, isValidId, liveRequest, ringAnswer, ringDecline, sentBy, VOCABULARY } from './protocol.js';
 import { dingDong, unlock, unlocked } from './ring-sound.js';
 import { Call } from './call.js';
 import { authorization, forgetCredentials, pairThisPhone, showPhones, storedCredentials } from './pairing.js';
@@ -25,6 +25,7 @@ const state = {
   expiryTimer: null,
   lastError: null,
   call: null,             // the Call in progress, if any
+  live: null,             // the live view asked for: { sessionId, renew, giveUp }, until it ends
   pendingAction: null,    // { ringId, kind } chosen in a notification, sent once connected
 };
 window.openbell = state;
@@ -69,12 +70,71 @@ const shortClock = (ms) => shortTimeFormat.format(ms);
 function setConnection(value, text) {
   $('connection').dataset.state = value;
   $('connection').textContent = text;
+  showLiveButton();
 }
 
 function setPresence(value) {
   const presence = $('presence');
   presence.dataset.state = value;
   presence.textContent = { online: 'Doorbell online', offline: 'Doorbell offline', unknown: 'Doorbell status unknown' }[value];
+  showLiveButton();
+}
+
+// ---- Live view: the door camera without a ring (docs/protocol.md, "Live view")
+
+/** How often an open live view is renewed: well inside the doorbell's shortest allowed limit (30 s). */
+const LIVE_RENEW_MS = 20000;
+
+function showLiveButton() {
+  const button = $('live');
+  const online = $('presence').dataset.state === 'online' && state.client?.connected === true;
+  const busy = state.live !== null && state.live !== undefined;
+  button.disabled = !online || busy || !('RTCPeerConnection' in window);
+  button.textContent = busy ? 'Opening the camera…' : 'Look at the door';
+}
+
+function newSessionId() {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const random = crypto.getRandomValues(new Uint8Array(20));
+  return `lv${Array.from(random, (b) => alphabet[b % alphabet.length]).join('')}`;
+}
+
+function startLiveView() {
+  if (state.live || !state.client?.connected) {
+    return;
+  }
+  enableSound(); // inside the tap: the door's sound may play when it arrives
+  $('remote-audio').play().catch(() => {});
+  const sessionId = newSessionId();
+  state.live = { sessionId, requestedAt: performance.now() };
+  $('live-note').hidden = true;
+  sendToDevice(liveRequest(state.config.deviceId, sessionId));
+  state.live.renew = setInterval(() => {
+    if (state.call && !state.call.ended && state.call.sessionId === sessionId) {
+      sendToDevice(liveRequest(state.config.deviceId, sessionId));
+    }
+  }, LIVE_RENEW_MS);
+  // No offer within the call set-up time: the doorbell is busy or away.
+  state.live.giveUp = setTimeout(() => {
+    if (state.live?.sessionId === sessionId && !(state.call?.sessionId === sessionId)) {
+      endLiveView('The doorbell did not open its camera. Try again in a moment.');
+    }
+  }, 30000);
+  showLiveButton();
+}
+
+function endLiveView(note) {
+  if (!state.live) {
+    return;
+  }
+  clearInterval(state.live.renew);
+  clearTimeout(state.live.giveUp);
+  state.live = null;
+  if (note) {
+    $('live-note').hidden = false;
+    $('live-note').textContent = note;
+  }
+  showLiveButton();
 }
 
 /**
@@ -553,6 +613,11 @@ function onCallMessage(message) {
       state.call.onOffer(message.sdp); // the doorbell restarts ICE on the same call
       return;
     }
+    const live = message.ringId === undefined;
+    if (live && state.live?.sessionId !== message.sessionId) {
+      console.info(`ignored a live view offer for session ${message.sessionId}: not asked for here`);
+      return;
+    }
     if (state.call && !state.call.ended) {
       state.call.end('Replaced by a new call');
     }
@@ -562,9 +627,21 @@ function onCallMessage(message) {
       send: sendToDevice,
       // The offer carries this call's servers and TURN credentials; /api/config's are the fallback.
       iceServers: message.iceServers ?? state.config.iceServers ?? [],
-      onEnded: (text) => showCallEnded(text),
+      onEnded: (text) => {
+        if (state.live?.sessionId === message.sessionId) {
+          endLiveView();
+        }
+        showCallEnded(text);
+      },
+      microphone: !live, // a live view: the door hears nothing until the owner talks
     });
+    $('call-screen').dataset.kind = live ? 'live' : 'call';
     state.call.onOffer(message.sdp);
+    return;
+  }
+  if (message.type === 'hangup' && message.reason === 'busy' && state.live?.sessionId === message.sessionId
+    && state.call?.sessionId !== message.sessionId) {
+    endLiveView('The doorbell is in a call: try again when it ends.');
     return;
   }
   const call = state.call;
@@ -602,6 +679,12 @@ function respond(kind) {
   (kind === 'answer' ? $('answer') : $('decline')).textContent = kind === 'answer' ? 'Answering…' : 'Declining…';
   if (kind === 'answer') {
     state.answerClickedAt = performance.now();
+    if (state.live && state.call && !state.call.ended && state.call.sessionId === state.live.sessionId) {
+      // Watching already: the doorbell makes this live view the ring's call; the owner talks now.
+      endLiveView();
+      $('call-screen').dataset.kind = 'call';
+      state.call.setMuted(false);
+    }
   }
   const message = kind === 'answer' ? ringAnswer(ring.deviceId, ring.ringId) : ringDecline(ring.deviceId, ring.ringId);
   state.client.publish(state.topics.ownerToDevice(state.ownerId, ring.deviceId), encode(message),
@@ -636,6 +719,7 @@ $('answer').addEventListener('click', () => {
   respond('answer');
 });
 $('hangup').addEventListener('click', () => state.call?.hangup('normal'));
+$('live').addEventListener('click', () => startLiveView());
 $('mute').addEventListener('click', () => {
   const muted = $('mute').getAttribute('aria-pressed') !== 'true';
   state.call?.setMuted(muted);

@@ -8,8 +8,11 @@ export class Call {
    * @param {(message: object) => void} o.send  publishes a protocol message to the device
    * @param {object[]} o.iceServers              from /api/config
    * @param {(text: string) => void} o.onEnded   told once when the call is over
+   * @param {boolean} [o.microphone]             open the microphone at once (a call); false for a live
+   *                                             view: it opens only when the owner chooses to talk
    */
-  constructor({ deviceId, sessionId, send, iceServers, onEnded }) {
+  constructor({ deviceId, sessionId, send, iceServers, onEnded, microphone = true }) {
+    this.microphoneAtStart = microphone;
     this.offerReceivedAt = performance.now(); // for benchmarks: offer received to first frame, as the baseline measures
     this.deviceId = deviceId;
     this.sessionId = sessionId;
@@ -72,17 +75,19 @@ export class Call {
     try {
       // In parallel: a microphone permission prompt must not hold up the video. The answer
       // offers to send audio; the microphone's track joins when (if) the owner allows it.
-      const microphone = this.openMicrophone();
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
       const audio = this.pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
       if (audio) {
         audio.direction = 'sendrecv';
       }
-      microphone.then(async () => {
-        if (audio && this.micTrack && !this.ended) {
-          await audio.sender.replaceTrack(this.micTrack);
-        }
-      }).catch((e) => console.warn('microphone not attached', e));
+      this.audioSender = audio?.sender;
+      if (this.microphoneAtStart) {
+        this.attachMicrophone();
+      } else {
+        this.setMuted(true); // a live view: the door hears nothing until the owner talks
+        $('mute').disabled = false;
+        $('ptt').disabled = false;
+      }
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
       this.send({ type: 'answer', deviceId: this.deviceId, sessionId: this.sessionId, sdp: answer.sdp, at: Date.now() });
@@ -150,7 +155,21 @@ export class Call {
     }
   }
 
+  /** Opens the microphone (once) and sends it to the door. */
+  attachMicrophone() {
+    this.microphoneOpening ??= this.openMicrophone().then(async () => {
+      if (this.audioSender && this.micTrack && !this.ended) {
+        await this.audioSender.replaceTrack(this.micTrack);
+        this.micTrack.enabled = $('mute').getAttribute('aria-pressed') !== 'true';
+      }
+    }).catch((e) => console.warn('microphone not attached', e));
+    return this.microphoneOpening;
+  }
+
   setMuted(muted) {
+    if (!muted && !this.micTrack) {
+      this.attachMicrophone(); // a live view's first talk: only now does the browser ask for the microphone
+    }
     if (this.micTrack) {
       this.micTrack.enabled = !muted;
     }

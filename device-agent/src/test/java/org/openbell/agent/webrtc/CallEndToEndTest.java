@@ -224,8 +224,46 @@ class CallEndToEndTest {
         }
     }
 
+    /**
+     * Issue 14: "Look at the door" opens the camera without a ring; the door hears nothing from the
+     * owner until they choose to talk. A ring during it rings as usual, and answering it keeps the
+     * same call and opens the owner's microphone.
+     */
     @Test
     @Order(5)
+    void aLiveViewShowsTheDoorAndARingDuringItIsAnsweredInPlace() throws Exception {
+        page.locator("#live").click();
+        visible("#call-screen[data-state=connected][data-kind=live]");
+        await(() -> agent.calls().snapshot().phase().equals("connected") && agent.calls().snapshot().liveView(),
+                "the agent to see a live view connected");
+        String session = agent.calls().snapshot().sessionId().orElseThrow();
+        assertTrue(session.startsWith("lv"), "the page's own session id: " + session);
+        long before = framesDecoded(page);
+        Thread.sleep(2000);
+        assertTrue(framesDecoded(page) - before >= 20, "the door camera's video flows");
+        JsonNode figures = agent.calls().stats().get(10, TimeUnit.SECONDS);
+        assertEquals(0, figures.path("audioInPacketsReceived").asLong(), "the owner's microphone stays off: " + figures);
+
+        ((SimulatedBoard) agent.board()).press();
+        visible("#ring-screen");
+        page.locator("#answer").click();
+        page.locator("#ring-screen").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.HIDDEN).setTimeout(WAIT_MS));
+        await(() -> !agent.calls().snapshot().liveView(), "the live view to become the ring's call");
+        assertEquals(java.util.Optional.of(session), agent.calls().snapshot().sessionId(), "the same call, answered in place");
+        await(() -> {
+            try {
+                return agent.calls().stats().get(10, TimeUnit.SECONDS).path("audioInPacketsReceived").asLong() > 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the owner's microphone to reach the door once they answered");
+        page.locator("#hangup").click();
+        await(() -> agent.calls().snapshot().phase().equals("idle"), "the call to end");
+        visible("#live:not([disabled])");
+    }
+
+    @Test
+    @Order(6)
     void twentyCallsInARowDoNotGrowTheAgent() {
         long heapBefore = usedHeapAfterGc();
         int threadsBefore = Thread.activeCount();
