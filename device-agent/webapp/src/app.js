@@ -683,7 +683,7 @@ function respond(kind) {
       // Watching already: the doorbell makes this live view the ring's call; the owner talks now.
       endLiveView();
       $('call-screen').dataset.kind = 'call';
-      state.call.setMuted(false);
+      state.call.becomeCall();
     }
   }
   const message = kind === 'answer' ? ringAnswer(ring.deviceId, ring.ringId) : ringDecline(ring.deviceId, ring.ringId);

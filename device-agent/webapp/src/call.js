@@ -58,8 +58,11 @@ export class Call {
 
   showState(state) {
     $('call-screen').dataset.state = state;
+    // A live view says plainly whether the door can hear the owner.
+    const connected = this.microphoneAtStart ? 'Live' : this.micTrack?.enabled ? 'Live view · the door hears you'
+      : 'Live view · the door cannot hear you';
     $('call-state').textContent = {
-      connecting: 'Connecting…', new: 'Connecting…', connected: 'Live', disconnected: 'Reconnecting…',
+      connecting: 'Connecting…', new: 'Connecting…', connected, disconnected: 'Reconnecting…',
       failed: 'Connection failed', closed: 'Call ended',
     }[state] ?? state;
     if (state === 'connected' && !this.statsTimer) {
@@ -155,12 +158,21 @@ export class Call {
     }
   }
 
+  /** A live view became a ring's call (the owner answered in place): the owner talks now. */
+  becomeCall() {
+    this.microphoneAtStart = true;
+    this.setMuted(false);
+  }
+
   /** Opens the microphone (once) and sends it to the door. */
   attachMicrophone() {
     this.microphoneOpening ??= this.openMicrophone().then(async () => {
       if (this.audioSender && this.micTrack && !this.ended) {
         await this.audioSender.replaceTrack(this.micTrack);
         this.micTrack.enabled = $('mute').getAttribute('aria-pressed') !== 'true';
+        if (this.pc.connectionState === 'connected') {
+          this.showState('connected');
+        }
       }
     }).catch((e) => console.warn('microphone not attached', e));
     return this.microphoneOpening;
@@ -175,6 +187,9 @@ export class Call {
     }
     $('mute').setAttribute('aria-pressed', String(muted));
     $('mute').textContent = muted ? 'Unmute' : 'Mute';
+    if (this.pc.connectionState === 'connected') {
+      this.showState('connected');
+    }
   }
 
   async updateStats() {

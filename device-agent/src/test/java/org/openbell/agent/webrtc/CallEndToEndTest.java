@@ -232,8 +232,19 @@ class CallEndToEndTest {
     @Test
     @Order(5)
     void aLiveViewShowsTheDoorAndARingDuringItIsAnsweredInPlace() throws Exception {
+        java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        page.onPageError(errors::add);
+        page.onConsoleMessage(m -> errors.add(m.type() + ": " + m.text()));
         page.locator("#live").click();
-        visible("#call-screen[data-state=connected][data-kind=live]");
+        try {
+            visible("#call-screen[data-state=connected][data-kind=live]");
+        } catch (RuntimeException e) {
+            throw new AssertionError("no live view; the page: " + page.evaluate(
+                    "() => JSON.stringify({live: openbell.live, call: !!openbell.call, error: openbell.lastError,"
+                            + " connected: openbell.client && openbell.client.connected, button: document.getElementById('live').outerHTML,"
+                            + " note: document.getElementById('live-note').textContent})") + " errors " + errors
+                    + " after a script click: " + page.evaluate("() => { document.getElementById('live').click(); return JSON.stringify(openbell.live); }"), e);
+        }
         await(() -> agent.calls().snapshot().phase().equals("connected") && agent.calls().snapshot().liveView(),
                 "the agent to see a live view connected");
         String session = agent.calls().snapshot().sessionId().orElseThrow();
@@ -243,9 +254,12 @@ class CallEndToEndTest {
         assertTrue(framesDecoded(page) - before >= 20, "the door camera's video flows");
         JsonNode figures = agent.calls().stats().get(10, TimeUnit.SECONDS);
         assertEquals(0, figures.path("audioInPacketsReceived").asLong(), "the owner's microphone stays off: " + figures);
+        java.nio.file.Files.createDirectories(Path.of("target/screenshots"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/live-view.png")));
 
         ((SimulatedBoard) agent.board()).press();
         visible("#ring-screen");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/ring-during-live-view.png")));
         page.locator("#answer").click();
         page.locator("#ring-screen").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.HIDDEN).setTimeout(WAIT_MS));
         await(() -> !agent.calls().snapshot().liveView(), "the live view to become the ring's call");
