@@ -1,6 +1,8 @@
 // The owner page: rings when someone presses the doorbell, answers or declines over MQTT 5.
 import mqtt from './vendor/mqtt.esm.js';
-import { decode, encode, topics, isValidId, liveRequest, ringAnswer, ringDecline, sentBy, VOCABULARY } from './protocol.js';
+import {
+  decode, encode, historyDelete, historyRequest, topics, isValidId, liveRequest, ringAnswer, ringDecline, sentBy, VOCABULARY,
+} from './protocol.js';
 import { dingDong, unlock, unlocked } from './ring-sound.js';
 import { Call } from './call.js';
 import { authorization, forgetCredentials, pairThisPhone, showPhones, storedCredentials } from './pairing.js';
@@ -20,7 +22,8 @@ const state = {
   topics: null,
   current: null,          // the ring being shown: { ringId, at, expiresAt, presses }
   ended: new Map(),       // ringId -> ring-ended message (also guards against late rings)
-  history: [],            // [{ ringId, at, outcome, by }]
+  history: [],            // [{ ringId, at, outcome, by }] seen by this page (a doorbell before 1.2 keeps none)
+  deviceHistory: null,    // the doorbell's own visit history, once it sent one: { visits, skewMs, requestId }
   soundTimer: null,
   expiryTimer: null,
   lastError: null,
@@ -386,6 +389,7 @@ function connect() {
       }
       sendPendingAction();
       renewPush().catch(() => {});
+      requestHistory();
     });
   });
   client.on('reconnect', () => setConnection('connecting', 'reconnecting…'));
@@ -456,6 +460,11 @@ function onMessage(topic, payload, expirySeconds) {
         pushKeyReceived(message);
       } else if (message.type === 'push-status' && topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
         pushStatusReceived(message);
+      }
+      break;
+    case 'history':
+      if (topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
+        showDeviceHistory(message, Date.now());
       }
       break;
     case 'call':
@@ -572,6 +581,7 @@ function onRingEnded(ended) {
   result.hidden = false;
   $('idle').hidden = false;
   addHistory(ringAt, outcome.text, outcome.code);
+  setTimeout(requestHistory, 500); // the doorbell's history now has this ring too
 }
 
 function describeOutcome(ended, ringAt) {
@@ -587,9 +597,60 @@ function describeOutcome(ended, ringAt) {
   }
 }
 
+// ---- Visit history: the doorbell keeps it (docs/protocol.md, "Visit history"); this page shows
+// it, and what it saw itself only until the doorbell's arrives (or with a doorbell that keeps none).
+
+function requestHistory() {
+  if (!state.client?.connected) {
+    return;
+  }
+  state.historyRequestId = newSessionId().replace(/^lv/, 'hq');
+  sendToDevice(historyRequest(state.config.deviceId, state.historyRequestId));
+}
+
+function showDeviceHistory(message, receivedAt) {
+  // The doorbell's times are on its clock: shown on this phone's, by the offset of the reply.
+  state.deviceHistory = { visits: message.visits, skewMs: receivedAt - message.at, requestId: message.requestId };
+  const list = $('history');
+  if (message.visits.length === 0) {
+    const empty = document.createElement('li');
+    empty.className = 'muted empty';
+    empty.textContent = 'None yet.';
+    list.replaceChildren(empty);
+    return;
+  }
+  list.replaceChildren(...message.visits.map((visit) => {
+    const at = visit.at + state.deviceHistory.skewMs;
+    const item = document.createElement('li');
+    item.dataset.ringId = visit.ringId;
+    const { code, text } = describeOutcome({ outcome: visit.outcome, by: visit.by }, at);
+    item.dataset.outcome = code;
+    const when = document.createElement('time');
+    when.dateTime = new Date(at).toISOString();
+    when.textContent = clock(at);
+    const what = document.createElement('span');
+    what.textContent = ` ${text}${visit.presses > 1 ? ` (pressed ${visit.presses} times)` : ''}`;
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'delete-visit';
+    remove.textContent = 'Delete';
+    remove.setAttribute('aria-label', `Delete the ring at ${clock(at)}`);
+    remove.addEventListener('click', () => {
+      remove.disabled = true;
+      state.historyRequestId = newSessionId().replace(/^lv/, 'hd');
+      sendToDevice(historyDelete(state.config.deviceId, state.historyRequestId, [visit.ringId]));
+    });
+    item.append(when, what, remove);
+    return item;
+  }));
+}
+
 function addHistory(at, text, code) {
   state.history.unshift({ at, text, code });
   state.history.length = Math.min(state.history.length, HISTORY_SIZE);
+  if (state.deviceHistory) {
+    return; // the doorbell's history is shown; it is asked again after each ring
+  }
   const list = $('history');
   list.replaceChildren(...state.history.map((entry) => {
     const item = document.createElement('li');
@@ -701,7 +762,9 @@ function respond(kind) {
 
 async function enableSound() {
   if (await unlock()) {
-    $('sound-hint').hidden = true;
+    // Made invisible, not removed: the tap that unlocked the sound is still going on, and moving
+    // everything below the hint would take the button from under the finger (the tap was lost).
+    $('sound-hint').classList.add('done');
     for (const kind of ['pointerdown', 'touchend', 'click', 'keydown']) {
       document.removeEventListener(kind, enableSound);
     }

@@ -44,6 +44,9 @@ const optionalChoice = (name, choices) => ({ name, kind: 'choice', required: fal
 const endpoint = (name) => ({ name, kind: 'endpoint', required: true });
 const p256Key = (name) => ({ name, kind: 'p256-key', required: true });
 const authSecret = (name) => ({ name, kind: 'auth-secret', required: true });
+const visits = (name) => ({ name, kind: 'visits', required: true });
+const ids = (name) => ({ name, kind: 'ids', required: true });
+export const MAX_VISITS = 200;
 
 export const MAX_SDP_CHARS = 32768;
 export const MAX_CANDIDATE_CHARS = 1024;
@@ -68,6 +71,9 @@ export const SCHEMAS = Object.freeze({
   hangup: [id('deviceId'), id('sessionId'), choice('reason', ['normal', 'media-failed', 'timeout', 'busy']), time('at')],
   'call-state': [id('deviceId'), id('sessionId'), choice('state', ['connecting', 'connected', 'ended']), time('at')],
   'live-request': [id('deviceId'), id('sessionId'), time('at')],
+  'history-request': [id('deviceId'), id('requestId'), time('at')],
+  'history-delete': [id('deviceId'), id('requestId'), ids('ringIds'), time('at')],
+  history: [id('deviceId'), id('requestId'), visits('visits'), time('at')],
   'push-key': [id('deviceId'), p256Key('key'), time('at')],
   'push-subscribe': [id('deviceId'), endpoint('endpoint'), p256Key('p256dh'), authSecret('auth'), time('at')],
   'push-unsubscribe': [id('deviceId'), endpoint('endpoint'), time('at')],
@@ -95,6 +101,9 @@ export const VOCABULARY = Object.freeze({
   'push-subscribe': Object.freeze({ concern: 'push', senders: Object.freeze(['owner']) }),
   'push-unsubscribe': Object.freeze({ concern: 'push', senders: Object.freeze(['owner']) }),
   'push-status': Object.freeze({ concern: 'push', senders: Object.freeze(['device']) }),
+  'history-request': Object.freeze({ concern: 'history', senders: Object.freeze(['owner']) }),
+  'history-delete': Object.freeze({ concern: 'history', senders: Object.freeze(['owner']) }),
+  history: Object.freeze({ concern: 'history', senders: Object.freeze(['device']) }),
 });
 
 /** Whether a message of `type` may come from `sender` ('device' or 'owner'). */
@@ -130,12 +139,30 @@ function problem(field, value) {
         : 'must be a P-256 public key: 87 base64url characters (no padding) starting with B';
     case 'auth-secret':
       return typeof value === 'string' && AUTH_SECRET.test(value) ? null : 'must be 16 bytes in base64url: 22 characters, no padding';
+    case 'visits':
+      return isVisits(value) ? null
+        : `must be 0-${MAX_VISITS} objects {ringId, at, presses, outcome, by?} (by exactly when answered or declined)`;
+    case 'ids':
+      return Array.isArray(value) && value.length >= 1 && value.length <= MAX_VISITS && value.every(isValidId) ? null
+        : `must be 1-${MAX_VISITS} ids matching [A-Za-z0-9_-]{1,64}`;
     case 'ice-servers':
       return isIceServers(value) ? null
         : 'must be 1-4 objects {urls: [1-4 stun:/turn:/turns: URLs], username?, credential?} (printable, at most 256 characters)';
     default:
       return 'unknown field kind';
   }
+}
+
+function isVisits(value) {
+  if (!Array.isArray(value) || value.length > MAX_VISITS) {
+    return false;
+  }
+  return value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+    && Object.keys(v).every((key) => ['ringId', 'at', 'presses', 'outcome', 'by'].includes(key))
+    && isValidId(v.ringId) && Number.isSafeInteger(v.at) && v.at >= 0
+    && Number.isSafeInteger(v.presses) && v.presses >= 1 && v.presses <= 2147483647
+    && ['answered', 'declined', 'timed-out'].includes(v.outcome)
+    && (v.by === undefined ? v.outcome === 'timed-out' : isValidId(v.by) && v.outcome !== 'timed-out'));
 }
 
 const ICE_URL = /^(stun|turn|turns):[\x21-\x7e]{1,250}$/;
@@ -286,3 +313,11 @@ export const ringDecline = (deviceId, ringId, at = Date.now()) =>
 /** Asks the doorbell for a live view on `sessionId` (chosen here); sent again during it, it renews it. */
 export const liveRequest = (deviceId, sessionId, at = Date.now()) =>
   Object.freeze({ v: PROTOCOL_VERSION, type: 'live-request', deviceId, sessionId, at });
+
+/** Asks the doorbell for its visit history; it answers with a `history` naming `requestId`. */
+export const historyRequest = (deviceId, requestId, at = Date.now()) =>
+  Object.freeze({ v: PROTOCOL_VERSION, type: 'history-request', deviceId, requestId, at });
+
+/** Deletes these rings from the doorbell's visit history; it answers with the `history` left. */
+export const historyDelete = (deviceId, requestId, ringIds, at = Date.now()) =>
+  Object.freeze({ v: PROTOCOL_VERSION, type: 'history-delete', deviceId, requestId, ringIds: Object.freeze([...ringIds]), at });

@@ -17,6 +17,7 @@ import org.openbell.agent.call.IceServers;
 import org.openbell.agent.call.MediaConfig;
 import org.openbell.agent.call.SimulatedSound;
 import org.openbell.agent.config.AgentConfig;
+import org.openbell.agent.history.VisitHistory;
 import org.openbell.agent.owners.OwnerStore;
 import org.openbell.agent.owners.Pairing;
 import org.openbell.agent.owners.PairingCodes;
@@ -66,6 +67,7 @@ public final class Agent implements AutoCloseable {
     private SimulatedSound sound;
     private Pairing pairing;
     private WebPush push;
+    private VisitHistory history;
     /**
      * The one thread rings and calls run on (RingController, CallController and its media workers'
      * events, their timers): their state needs no locks, and the watchdog checks this thread.
@@ -106,7 +108,7 @@ public final class Agent implements AutoCloseable {
     /**
      * Opens the parts in order, each with what it needs from the ones before: the board, the TLS
      * identity, the owners, the broker, the signaling (created, not yet connected), push, rings,
-     * the ring journal, sound, calls; then the signaling connects (owner messages now have every
+     * the ring journal, the visit history, sound, calls; then the signaling connects (owner messages now have every
      * part to go to), pairing, the button, the web server. Closed in reverse.
      */
     private void open() {
@@ -139,6 +141,8 @@ public final class Agent implements AutoCloseable {
         RingJournal journal = own(new RingJournal(config.stateDir().resolve("ring-in-progress")));
         Optional<String> interrupted = journal.takeInterrupted();
         ring.addListener(journal);
+        history = own(VisitHistory.open(config.stateDir().resolve("visits.json"), config.history(), clock, config.device().id()));
+        ring.addListener(history);
 
         MediaConfig media = config.media();
         if (media.simulatedSound()) {
@@ -232,6 +236,7 @@ public final class Agent implements AutoCloseable {
                 }
             }
             case PUSH -> pushMessage(owner, message);
+            case HISTORY -> history.ownerMessage(owner, message, signaling::toOwner);
             case PRESENCE -> log.warn("Ignored {} from owner {}: owners do not send presence", message.type().wireName(), owner);
         }
     }
@@ -267,6 +272,10 @@ public final class Agent implements AutoCloseable {
 
     public CallController calls() {
         return calls;
+    }
+
+    public VisitHistory history() {
+        return history;
     }
 
     public DeviceSignaling signaling() {

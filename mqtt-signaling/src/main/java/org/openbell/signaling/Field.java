@@ -7,7 +7,7 @@ import java.util.List;
 /** One field of a message schema and the check of its JSON value (rule 9 of docs/protocol.md). */
 record Field(String name, Kind kind, boolean required, List<String> choices) {
 
-    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX, ICE_SERVERS, ENDPOINT, P256_KEY, AUTH_SECRET }
+    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX, ICE_SERVERS, ENDPOINT, P256_KEY, AUTH_SECRET, VISITS, IDS }
 
     static Field id(String name) {
         return new Field(name, Kind.ID, true, List.of());
@@ -57,6 +57,14 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
         return new Field(name, Kind.AUTH_SECRET, true, List.of());
     }
 
+    static Field visits(String name) {
+        return new Field(name, Kind.VISITS, true, List.of());
+    }
+
+    static Field ids(String name) {
+        return new Field(name, Kind.IDS, true, List.of());
+    }
+
     static Field optionalChoice(String name, List<String> choices) {
         return new Field(name, Kind.CHOICE, false, List.copyOf(choices));
     }
@@ -91,6 +99,10 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
                     : "must be a P-256 public key: 87 base64url characters (no padding) starting with B";
             case AUTH_SECRET -> value.isTextual() && PushFormats.isAuthSecret(value.textValue()) ? null
                     : "must be 16 bytes in base64url: 22 characters, no padding";
+            case VISITS -> visits(value) != null ? null
+                    : "must be 0-" + History.MAX_VISITS + " objects {ringId, at, presses, outcome, by?} (by exactly when answered or declined)";
+            case IDS -> ids(value) != null ? null
+                    : "must be 1-" + HistoryDelete.MAX_IDS + " ids matching " + Ids.PATTERN.pattern();
             case ICE_SERVERS -> iceServers(value) != null ? null
                     : "must be 1-" + IceServer.MAX_SERVERS + " objects {urls: [1-" + IceServer.MAX_URLS
                     + " stun:/turn:/turns: URLs], username?, credential?} (printable, at most 256 characters)";
@@ -136,6 +148,60 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
             }
         }
         return servers;
+    }
+
+    /** The visits {@code value} holds, or null if it is not a valid visits array. */
+    static List<Visit> visits(JsonNode value) {
+        if (!value.isArray() || value.size() > History.MAX_VISITS) {
+            return null;
+        }
+        List<Visit> visits = new java.util.ArrayList<>();
+        for (JsonNode v : value) {
+            if (!v.isObject()) {
+                return null;
+            }
+            for (java.util.Iterator<String> names = v.fieldNames(); names.hasNext();) {
+                if (!List.of("ringId", "at", "presses", "outcome", "by").contains(names.next())) {
+                    return null;
+                }
+            }
+            JsonNode ringId = v.get("ringId");
+            JsonNode at = v.get("at");
+            JsonNode presses = v.get("presses");
+            JsonNode outcome = v.get("outcome");
+            JsonNode by = v.get("by");
+            if (ringId == null || id("ringId").problem(ringId) != null || at == null || time("at").problem(at) != null
+                    || presses == null || positiveInt("presses").problem(presses) != null || outcome == null || !outcome.isTextual()
+                    || by != null && id("by").problem(by) != null) {
+                return null;
+            }
+            var parsed = WireEnum.parse(RingEnded.Outcome.class, outcome.textValue());
+            if (parsed.isEmpty()) {
+                return null;
+            }
+            try {
+                visits.add(new Visit(ringId.textValue(), instant(at), presses.intValue(), parsed.get(),
+                        java.util.Optional.ofNullable(by).map(JsonNode::textValue)));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return visits;
+    }
+
+    /** The ids {@code value} holds, or null if it is not a valid non-empty id array. */
+    static List<String> ids(JsonNode value) {
+        if (!value.isArray() || value.isEmpty() || value.size() > HistoryDelete.MAX_IDS) {
+            return null;
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        for (JsonNode id : value) {
+            if (!id.isTextual() || !Ids.isValid(id.textValue())) {
+                return null;
+            }
+            ids.add(id.textValue());
+        }
+        return ids;
     }
 
     static Instant instant(JsonNode node) {

@@ -52,6 +52,11 @@ public final class MessageCodec {
             Map.entry(MessageType.CALL_STATE, List.of(Field.id("deviceId"), Field.id("sessionId"),
                     Field.choice("state", List.of("connecting", "connected", "ended")), Field.time("at"))),
             Map.entry(MessageType.LIVE_REQUEST, List.of(Field.id("deviceId"), Field.id("sessionId"), Field.time("at"))),
+            Map.entry(MessageType.HISTORY_REQUEST, List.of(Field.id("deviceId"), Field.id("requestId"), Field.time("at"))),
+            Map.entry(MessageType.HISTORY_DELETE, List.of(Field.id("deviceId"), Field.id("requestId"), Field.ids("ringIds"),
+                    Field.time("at"))),
+            Map.entry(MessageType.HISTORY, List.of(Field.id("deviceId"), Field.id("requestId"), Field.visits("visits"),
+                    Field.time("at"))),
             Map.entry(MessageType.PUSH_KEY, List.of(Field.id("deviceId"), Field.p256Key("key"), Field.time("at"))),
             Map.entry(MessageType.PUSH_SUBSCRIBE, List.of(Field.id("deviceId"), Field.endpoint("endpoint"),
                     Field.p256Key("p256dh"), Field.authSecret("auth"), Field.time("at"))),
@@ -138,6 +143,28 @@ public final class MessageCodec {
             case LiveRequest l -> {
                 node.put("sessionId", l.sessionId());
                 node.put("at", l.at().toEpochMilli());
+            }
+            case HistoryRequest h -> {
+                node.put("requestId", h.requestId());
+                node.put("at", h.at().toEpochMilli());
+            }
+            case HistoryDelete h -> {
+                node.put("requestId", h.requestId());
+                h.ringIds().forEach(node.putArray("ringIds")::add);
+                node.put("at", h.at().toEpochMilli());
+            }
+            case History h -> {
+                node.put("requestId", h.requestId());
+                var visits = node.putArray("visits");
+                for (Visit v : h.visits()) {
+                    var o = visits.addObject();
+                    o.put("ringId", v.ringId());
+                    o.put("at", v.at().toEpochMilli());
+                    o.put("presses", v.presses());
+                    o.put("outcome", v.outcome().wireName());
+                    v.by().ifPresent(by -> o.put("by", by));
+                }
+                node.put("at", h.at().toEpochMilli());
             }
             case CallState c -> {
                 node.put("sessionId", c.sessionId());
@@ -284,6 +311,10 @@ public final class MessageCodec {
             case CALL_STATE -> new CallState(deviceId, text(json, "sessionId"),
                     Field.enumOf(CallState.State.class, text(json, "state")), Field.instant(json.get("at")));
             case LIVE_REQUEST -> new LiveRequest(deviceId, text(json, "sessionId"), Field.instant(json.get("at")));
+            case HISTORY_REQUEST -> new HistoryRequest(deviceId, text(json, "requestId"), Field.instant(json.get("at")));
+            case HISTORY_DELETE -> new HistoryDelete(deviceId, text(json, "requestId"), Field.ids(json.get("ringIds")),
+                    Field.instant(json.get("at")));
+            case HISTORY -> new History(deviceId, text(json, "requestId"), Field.visits(json.get("visits")), Field.instant(json.get("at")));
             case PUSH_KEY -> new PushKey(deviceId, text(json, "key"), Field.instant(json.get("at")));
             case PUSH_SUBSCRIBE -> new PushSubscribe(deviceId, text(json, "endpoint"), text(json, "p256dh"), text(json, "auth"),
                     Field.instant(json.get("at")));

@@ -25,7 +25,10 @@ public enum MessageType implements WireEnum {
     PUSH_KEY(Concern.PUSH, Sender.DEVICE),
     PUSH_SUBSCRIBE(Concern.PUSH, Sender.OWNER),
     PUSH_UNSUBSCRIBE(Concern.PUSH, Sender.OWNER),
-    PUSH_STATUS(Concern.PUSH, Sender.DEVICE);
+    PUSH_STATUS(Concern.PUSH, Sender.DEVICE),
+    HISTORY_REQUEST(Concern.HISTORY, Sender.OWNER),
+    HISTORY_DELETE(Concern.HISTORY, Sender.OWNER),
+    HISTORY(Concern.HISTORY, Sender.DEVICE);
 
     /** Which part of a client a message is for. */
     public enum Concern implements WireEnum {
@@ -36,7 +39,9 @@ public enum MessageType implements WireEnum {
         /** A call's signaling ({@link CallMessage}). */
         CALL,
         /** Web Push subscriptions and the doorbell's push key. */
-        PUSH
+        PUSH,
+        /** The doorbell's visit history. */
+        HISTORY
     }
 
     /** Who may send a message. */

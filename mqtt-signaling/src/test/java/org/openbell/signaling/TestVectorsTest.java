@@ -104,6 +104,8 @@ class TestVectorsTest {
                 java.util.Map.entry(MessageType.ANSWER, Answer.class), java.util.Map.entry(MessageType.CANDIDATE, Candidate.class),
                 java.util.Map.entry(MessageType.HANGUP, Hangup.class), java.util.Map.entry(MessageType.CALL_STATE, CallState.class),
                 java.util.Map.entry(MessageType.LIVE_REQUEST, LiveRequest.class),
+                java.util.Map.entry(MessageType.HISTORY_REQUEST, HistoryRequest.class),
+                java.util.Map.entry(MessageType.HISTORY_DELETE, HistoryDelete.class), java.util.Map.entry(MessageType.HISTORY, History.class),
                 java.util.Map.entry(MessageType.PUSH_KEY, PushKey.class), java.util.Map.entry(MessageType.PUSH_SUBSCRIBE, PushSubscribe.class),
                 java.util.Map.entry(MessageType.PUSH_UNSUBSCRIBE, PushUnsubscribe.class),
                 java.util.Map.entry(MessageType.PUSH_STATUS, PushStatus.class));

@@ -23,6 +23,7 @@ public record AgentConfig(
         MediaConfig media,
         PairingConfig pairing,
         PushConfig push,
+        HistoryConfig history,
         Path stateDir) {
 
     public AgentConfig {
@@ -66,6 +67,11 @@ public record AgentConfig(
 
     /** How a ring behaves. */
     public record RingConfig(Duration timeout) {
+    }
+
+    /** The visit history: at most {@code maxVisits} rings (1-200), none older than {@code maxAge}. */
+    public record HistoryConfig(int maxVisits, Duration maxAge) {
+        public static final HistoryConfig DEFAULTS = new HistoryConfig(200, Duration.ofDays(30));
     }
 
     /**

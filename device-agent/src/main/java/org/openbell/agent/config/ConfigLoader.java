@@ -180,10 +180,16 @@ public final class ConfigLoader {
                 pairing.integer("failuresPerMinute", 5, 1, 100));
         pairing.rejectUnknownKeys();
         org.openbell.agent.push.PushConfig push = push(root.section("push"));
+        ConfigNode historyNode = root.section("history");
+        var historyDefaults = AgentConfig.HistoryConfig.DEFAULTS;
+        AgentConfig.HistoryConfig history = new AgentConfig.HistoryConfig(
+                historyNode.integer("maxVisits", historyDefaults.maxVisits(), 1, org.openbell.signaling.History.MAX_VISITS),
+                historyNode.duration("maxAge", historyDefaults.maxAge(), Duration.ofDays(1), Duration.ofDays(365)));
+        historyNode.rejectUnknownKeys();
         Path stateDir = root.path("stateDir", ".openbell");
         root.rejectUnknownKeys();
         return new AgentConfig(deviceConfig, hardware, new AgentConfig.RingConfig(timeout), mqtt, brokerConfig, webConfig,
-                media, pairingConfig, push, stateDir);
+                media, pairingConfig, push, history, stateDir);
     }
 
     private static org.openbell.agent.push.PushConfig push(ConfigNode push) {

@@ -113,6 +113,28 @@ class OwnerPageEndToEndTest {
         bob.context().close();
     }
 
+    /**
+     * Issue 14: the history is the doorbell's: a page opened after the ring lists it, with its
+     * outcome, and an owner deletes it for everyone.
+     */
+    @Test
+    void theVisitHistoryIsTheDoorbellsAndAnOwnerCanDeleteFromIt() {
+        Page dave = ownerPage("dave");
+        press();
+        String ringId = visible(dave, "#ring-screen").getAttribute("data-ring-id");
+        dave.locator("#decline").click();
+        String entry = "#history li[data-ring-id='" + ringId + "']";
+        assertTrue(visible(dave, entry + "[data-outcome=declined]").textContent().contains("You declined"));
+        dave.context().close();
+
+        Page erin = ownerPage("erin"); // another phone, opened after the ring: it never saw it
+        assertTrue(visible(erin, entry).textContent().contains("Declined by dave"), erin.locator(entry).textContent());
+        erin.locator(entry + " .delete-visit").click();
+        erin.locator(entry).waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED).setTimeout(WAIT_MS));
+        assertTrue(agent.history().visits().stream().noneMatch(v -> v.ringId().equals(ringId)), "deleted on the doorbell");
+        erin.context().close();
+    }
+
     @Test
     void declineFromThePageEndsTheRing() {
         Page carol = ownerPage("carol");

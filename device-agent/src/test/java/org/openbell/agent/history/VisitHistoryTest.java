@@ -1,0 +1,136 @@
+package org.openbell.agent.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openbell.agent.config.AgentConfig;
+import org.openbell.agent.ring.RingSnapshot;
+import org.openbell.agent.ring.RingState;
+import org.openbell.signaling.History;
+import org.openbell.signaling.HistoryDelete;
+import org.openbell.signaling.HistoryRequest;
+import org.openbell.signaling.Message;
+import org.openbell.signaling.RingEnded;
+import org.openbell.signaling.Visit;
+
+/** The visit history: what a ring leaves behind, its bounds, its file across restarts, and owners reading and deleting it. */
+class VisitHistoryTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private VisitHistory open(Instant now, int maxVisits) {
+        return VisitHistory.open(dir.resolve("visits.json"), new AgentConfig.HistoryConfig(maxVisits, Duration.ofDays(30)),
+                Clock.fixed(now, ZoneOffset.UTC), "front-door");
+    }
+
+    /** The ring controller's transition to an outcome, as it reports it. */
+    private static void ended(VisitHistory history, String ringId, Instant pressedAt, int presses, RingEnded.Outcome outcome,
+            Optional<String> by) {
+        RingState to = switch (outcome) {
+            case ANSWERED -> RingState.ANSWERED;
+            case DECLINED -> RingState.DECLINED;
+            case TIMED_OUT -> RingState.TIMED_OUT;
+        };
+        RingEnded e = new RingEnded("front-door", ringId, pressedAt.plusSeconds(5), outcome, by);
+        history.onTransition(RingState.RINGING, to, new RingSnapshot(to, Optional.of(ringId), presses, Optional.of(e),
+                Optional.of(pressedAt)));
+    }
+
+    @Test
+    void everyEndedRingIsKeptNewestFirstAndSurvivesARestart() {
+        try (VisitHistory history = open(T0, 200)) {
+            ended(history, "r1", T0.minusSeconds(600), 1, RingEnded.Outcome.TIMED_OUT, Optional.empty());
+            ended(history, "r2", T0.minusSeconds(300), 3, RingEnded.Outcome.ANSWERED, Optional.of("alice"));
+            ended(history, "r3", T0.minusSeconds(60), 1, RingEnded.Outcome.DECLINED, Optional.of("bob"));
+            // Transitions that are not an outcome leave nothing.
+            history.onTransition(RingState.IDLE, RingState.RINGING, new RingSnapshot(RingState.RINGING, Optional.of("r4"), 1,
+                    Optional.empty(), Optional.of(T0)));
+        }
+        try (VisitHistory again = open(T0, 200)) {
+            assertEquals(List.of(
+                    new Visit("r3", T0.minusSeconds(60), 1, RingEnded.Outcome.DECLINED, Optional.of("bob")),
+                    new Visit("r2", T0.minusSeconds(300), 3, RingEnded.Outcome.ANSWERED, Optional.of("alice")),
+                    new Visit("r1", T0.minusSeconds(600), 1, RingEnded.Outcome.TIMED_OUT, Optional.empty())), again.visits());
+        }
+    }
+
+    @Test
+    void theHistoryIsBoundedByCountAndByAge() {
+        try (VisitHistory history = open(T0, 3)) {
+            for (int i = 0; i < 5; i++) {
+                ended(history, "r" + i, T0.minusSeconds(100 - i), 1, RingEnded.Outcome.TIMED_OUT, Optional.empty());
+            }
+            assertEquals(List.of("r4", "r3", "r2"), history.visits().stream().map(Visit::ringId).toList());
+        }
+        // Thirty-one days later the same file holds nothing younger than 30 days.
+        try (VisitHistory later = open(T0.plus(Duration.ofDays(31)), 3)) {
+            assertEquals(List.of(), later.visits());
+        }
+    }
+
+    @Test
+    void anUnreadableFileIsSetAsideAndTheHistoryStartsEmpty() throws Exception {
+        Files.writeString(dir.resolve("visits.json"), "{\"visits\": [tru", StandardCharsets.UTF_8);
+        try (VisitHistory history = open(T0, 200)) {
+            assertEquals(List.of(), history.visits());
+            assertTrue(Files.exists(dir.resolve("visits.json.unreadable")), "the bad file kept for a person to look at");
+            ended(history, "r1", T0, 1, RingEnded.Outcome.TIMED_OUT, Optional.empty());
+        }
+        try (VisitHistory again = open(T0, 200)) {
+            assertEquals(1, again.visits().size(), "a new history after the bad one");
+        }
+    }
+
+    @Test
+    void aBadEntryIsLeftOutAndTheRestKept() throws Exception {
+        Files.writeString(dir.resolve("visits.json"), """
+                {"visits":[{"ringId":"r1","at":%d,"presses":1,"outcome":"timed-out"},
+                           {"ringId":"r/2","at":%d,"presses":1,"outcome":"timed-out"},
+                           {"ringId":"r3","at":%d,"presses":1,"outcome":"answered"}]}""".formatted(
+                T0.toEpochMilli(), T0.toEpochMilli(), T0.toEpochMilli()), StandardCharsets.UTF_8);
+        try (VisitHistory history = open(T0, 200)) {
+            assertEquals(List.of("r1"), history.visits().stream().map(Visit::ringId).toList(),
+                    "a bad id, and an answered ring naming nobody, are left out");
+        }
+    }
+
+    @Test
+    void ownersReadTheHistoryAndDeleteFromItAndEachGetsItsOwnReply() {
+        try (VisitHistory history = open(T0, 200)) {
+            ended(history, "r1", T0.minusSeconds(60), 1, RingEnded.Outcome.TIMED_OUT, Optional.empty());
+            ended(history, "r2", T0.minusSeconds(30), 1, RingEnded.Outcome.ANSWERED, Optional.of("alice"));
+            List<Map.Entry<String, Message>> replies = new ArrayList<>();
+            history.ownerMessage("bob", new HistoryRequest("front-door", "q1", T0), (owner, m) -> replies.add(Map.entry(owner, m)));
+            history.ownerMessage("alice", new HistoryDelete("front-door", "q2", List.of("r2", "not-there"), T0),
+                    (owner, m) -> replies.add(Map.entry(owner, m)));
+            assertEquals("bob", replies.get(0).getKey());
+            History first = assertInstanceOf(History.class, replies.get(0).getValue());
+            assertEquals("q1", first.requestId());
+            assertEquals(List.of("r2", "r1"), first.visits().stream().map(Visit::ringId).toList());
+            assertEquals("alice", replies.get(1).getKey());
+            History afterDelete = assertInstanceOf(History.class, replies.get(1).getValue());
+            assertEquals("q2", afterDelete.requestId());
+            assertEquals(List.of("r1"), afterDelete.visits().stream().map(Visit::ringId).toList());
+        }
+        try (VisitHistory again = open(T0, 200)) {
+            assertEquals(List.of("r1"), again.visits().stream().map(Visit::ringId).toList(), "the deletion was saved");
+        }
+    }
+}
