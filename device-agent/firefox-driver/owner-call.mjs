@@ -1,9 +1,10 @@
 // Firefox ESR as an owner's phone, for FirefoxEndToEndTest: opens the owner app (one origin, the
 // doorbell's certificate authority trusted in the profile, no certificate exception), reports
 // when it is online, answers the ring the test makes, and reports the call's video codec, frames
-// decoded and ICE candidates as one JSON line.
+// decoded and ICE candidates as one JSON line; then hangs up, opens a live view ("Look at the
+// door") and reports its frames and the call screen's label.
 //   node owner-call.mjs <page URL> <profile dir>
-// Protocol on stdout: "online", then "ringing", then "result <json>"; errors: "error <text>".
+// Protocol on stdout: "online", then "ringing", then "result <json>", then "live <json>"; errors: "error <text>".
 import { launchFirefox } from './firefox.mjs';
 
 const [url, profile] = process.argv.slice(2);
@@ -62,6 +63,16 @@ try {
   const after = await stats();
   const gathered = await page.evaluate(() => window.openbellCandidates);
   say(`result ${JSON.stringify({ ...after, framesBefore: before.framesDecoded, gathered })}`);
+  await page.click('#hangup');
+  // A live view: the camera without a ring, the microphone left closed.
+  await page.waitForSelector('#live:not([disabled])', { timeout: 30_000 });
+  await page.click('#live');
+  await page.waitForSelector('#call-screen[data-state=connected][data-kind=live]', { timeout: 30_000 });
+  const liveBefore = await stats();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const liveAfter = await stats();
+  const label = await page.evaluate(() => document.getElementById('call-state').textContent);
+  say(`live ${JSON.stringify({ framesBefore: liveBefore.framesDecoded, framesDecoded: liveAfter.framesDecoded, codec: liveAfter.codec, label })}`);
   await page.click('#hangup');
 } catch (e) {
   const gathered = page ? await page.evaluate(() => JSON.stringify(window.openbellCandidates)).catch(() => '') : '';

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@link FirefoxDriver}): in the phone's own network namespace, trusting the doorbell's
  * certificate authority in its profile and with no certificate exception, the page and its MQTT
  * (the same origin, /mqtt) connect; a ring is answered and a VP8 call (Firefox has no H.264
- * offline) brings decoded video, with the host candidates Firefox gathers.
+ * offline) brings decoded video, with the host candidates Firefox gathers; then a live view
+ * (issue 14) brings video with the owner's microphone closed.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class FirefoxEndToEndTest {
@@ -66,6 +67,7 @@ class FirefoxEndToEndTest {
             String url = "https://" + ns.rootAddress + ":" + agent.webPort() + "/?owner=fiona";
             firefox = FirefoxDriver.start(ns.exec(ns.phone), "owner-call.mjs", url, profile.toString());
             JsonNode result = null;
+            JsonNode live = null;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(firefox.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
@@ -74,6 +76,8 @@ class FirefoxEndToEndTest {
                         ((SimulatedBoard) agent.board()).press();
                     } else if (line.startsWith("result ")) {
                         result = new ObjectMapper().readTree(line.substring("result ".length()));
+                    } else if (line.startsWith("live ")) {
+                        live = new ObjectMapper().readTree(line.substring("live ".length()));
                     } else if (line.startsWith("error ")) {
                         throw new AssertionError("Firefox: " + line);
                     }
@@ -90,6 +94,10 @@ class FirefoxEndToEndTest {
             assertTrue(mdns, "Firefox named its host by mDNS (.local), and the call connected all the same (host -> prflx): " + result);
             log.info("Firefox gathered: {}", result.path("gathered"));
             assertEquals("fiona", agent.ring().snapshot().lastEnded().orElseThrow().by().orElseThrow());
+            // Issue 14: a live view in Firefox too, with the owner's microphone closed.
+            assertTrue(live != null, "the driver reported no live view");
+            assertTrue(live.path("framesDecoded").asLong() - live.path("framesBefore").asLong() >= 30, "live video in Firefox: " + live);
+            assertEquals("Live view · the door cannot hear you", live.path("label").asText(), live.toString());
         } finally {
             if (firefox != null) {
                 firefox.destroyForcibly();
