@@ -54,16 +54,26 @@ stop_system_mosquitto() {
   done
 }
 
-# Builds the packaged agent (device-agent/target/openbell-agent.jar and its lib/) if it is missing
-# or older than the sources, and prints its path. Needs JAVA_HOME and PATH set (find_jdk25).
-agent_jar() {
-  local jar=device-agent/target/openbell-agent.jar newest
-  newest=$(find pom.xml hardware/pom.xml mqtt-signaling/pom.xml media-pipeline/pom.xml web-push/pom.xml device-agent/pom.xml hardware/src mqtt-signaling/src media-pipeline/src web-push/src device-agent/src device-agent/webapp/src device-agent/webapp/package.json -newer "$jar" -type f -print -quit 2>/dev/null || true)
+# Builds the project's jars if $1 is missing or older than the sources, and prints $1. Needs
+# JAVA_HOME and PATH set (find_jdk25).
+built_jar() {
+  local jar=$1 newest
+  newest=$(find pom.xml hardware/pom.xml mqtt-signaling/pom.xml media-pipeline/pom.xml web-push/pom.xml broker-tools/pom.xml device-agent/pom.xml hardware/src mqtt-signaling/src media-pipeline/src web-push/src broker-tools/src device-agent/src device-agent/webapp/src device-agent/webapp/package.json -newer "$jar" -type f -print -quit 2>/dev/null || true)
   if [ ! -f "$jar" ] || [ -n "$newest" ]; then
     echo "openbell: building (first run takes a few minutes)..." >&2
     mvn -B -q -ntp -DskipTests package >&2
   fi
   echo "$jar"
+}
+
+# The packaged agent (device-agent/target/openbell-agent.jar and its lib/), built if needed.
+agent_jar() {
+  built_jar device-agent/target/openbell-agent.jar
+}
+
+# The broker tools for an external Mosquitto (broker-tools/target/openbell-broker-tools.jar and its lib/), built if needed.
+broker_tools_jar() {
+  built_jar broker-tools/target/openbell-broker-tools.jar
 }
 
 # Builds a minimal Debian trixie root in $1 with what the openbell .deb depends on, unless it is

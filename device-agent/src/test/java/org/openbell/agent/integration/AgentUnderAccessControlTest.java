@@ -23,7 +23,7 @@ import org.openbell.signaling.Ring;
 import org.openbell.signaling.RingEnded;
 import org.openbell.signaling.Topics;
 import org.openbell.signaling.access.BrokerAccess;
-import org.openbell.signaling.access.BrokerConfigTool;
+import org.openbell.brokertools.BrokerConfigTool;
 import org.openbell.signaling.testing.MosquittoBroker;
 import org.slf4j.LoggerFactory;
 

@@ -28,7 +28,7 @@ public final class BrokerAccess {
     /** Account names: {@code doorbell.<deviceId>} and {@code owner.<ownerId>} (ids cannot contain dots). */
     public static final String DOORBELL_PREFIX = "doorbell.";
     public static final String OWNER_PREFIX = "owner.";
-    /** The registrar's account: it applies the owner pairings doorbells ask for (see {@link Registrar}). */
+    /** The registrar's account: it applies the owner pairings doorbells ask for (see the registrar (broker-tools, {@code org.openbell.brokertools.Registrar})). */
     public static final String REGISTRAR = "openbell-registrar";
 
     private final Topics topics;

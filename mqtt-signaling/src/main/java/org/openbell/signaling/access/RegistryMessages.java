@@ -11,7 +11,7 @@ import java.util.Set;
 import org.openbell.signaling.Ids;
 
 /**
- * What a doorbell and the {@link Registrar} say to each other (docs/protocol.md, "Owner registry"):
+ * What a doorbell and the the registrar (broker-tools, {@code org.openbell.brokertools.Registrar}) say to each other (docs/protocol.md, "Owner registry"):
  * <pre>
  * {"v":1,"type":"pair-owner","requestId":"...","ownerId":"...","passwordHash":"$7$..."}
  * {"v":1,"type":"remove-owner","requestId":"...","ownerId":"..."}

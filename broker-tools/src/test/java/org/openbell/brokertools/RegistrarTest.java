@@ -1,4 +1,8 @@
-package org.openbell.signaling.access;
+package org.openbell.brokertools;
+
+import org.openbell.signaling.access.BrokerAccess;
+import org.openbell.signaling.access.MosquittoPasswords;
+import org.openbell.signaling.access.RegistryMessages;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

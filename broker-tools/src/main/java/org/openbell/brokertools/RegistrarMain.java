@@ -1,4 +1,6 @@
-package org.openbell.signaling.access;
+package org.openbell.brokertools;
+
+import org.openbell.signaling.access.BrokerAccess;
 
 import java.io.IOException;
 import java.nio.file.Files;

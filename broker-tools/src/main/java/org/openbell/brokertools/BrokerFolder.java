@@ -1,4 +1,8 @@
-package org.openbell.signaling.access;
+package org.openbell.brokertools;
+
+import org.openbell.signaling.access.BrokerAccess;
+import org.openbell.signaling.access.MosquittoPasswords;
+import org.openbell.signaling.access.AtomicFiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,7 @@
-package org.openbell.signaling.access;
+package org.openbell.brokertools;
+
+import org.openbell.signaling.access.BrokerAccess;
+import org.openbell.signaling.access.RegistryMessages;
 
 import java.io.IOException;
 import java.time.Clock;

@@ -1,4 +1,6 @@
-package org.openbell.signaling.access;
+package org.openbell.brokertools;
+
+import org.openbell.signaling.access.BrokerAccess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

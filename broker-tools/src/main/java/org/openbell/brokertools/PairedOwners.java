@@ -1,4 +1,6 @@
-package org.openbell.signaling.access;
+package org.openbell.brokertools;
+
+import org.openbell.signaling.access.MosquittoPasswords;
 
 import java.time.Instant;
 import java.util.Map;

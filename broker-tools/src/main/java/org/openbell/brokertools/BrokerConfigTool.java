@@ -1,4 +1,7 @@
-package org.openbell.signaling.access;
+package org.openbell.brokertools;
+
+import org.openbell.signaling.access.BrokerAccess;
+import org.openbell.signaling.access.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;

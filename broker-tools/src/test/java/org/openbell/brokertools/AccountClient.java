@@ -1,4 +1,4 @@
-package org.openbell.signaling.access;
+package org.openbell.brokertools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
