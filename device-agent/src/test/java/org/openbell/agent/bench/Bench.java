@@ -224,6 +224,18 @@ public final class Bench {
                     }
                 }
             }
+            // A live view (issue 14), tapped on the idle page: from the tap to the first decoded frame,
+            // through the same pre-warmed worker as a call, without a ring.
+            for (int round = 0; round < rounds; round++) {
+                waitIdle(agent);
+                page.locator("#live").click();
+                page.waitForFunction("() => openbell.live && openbell.call && openbell.call.sessionId === openbell.live.sessionId"
+                        + " && openbell.call.firstFrameAt > 0", null, new Page.WaitForFunctionOptions().setTimeout(WAIT_MS));
+                figures.add("live-view tap-to-first-frame", "ms",
+                        ((Number) page.evaluate("() => openbell.call.firstFrameAt - openbell.live.requestedAt")).doubleValue());
+                page.locator("#hangup").click();
+                waitIdle(agent);
+            }
             double warmRss = AgentProcess.rssMiB(agent.pid()); // after the measured rounds: call paths loaded and compiled
             for (int call = rounds; call < calls; call++) {
                 ring(agent, page, new Figures(), "unmeasured");

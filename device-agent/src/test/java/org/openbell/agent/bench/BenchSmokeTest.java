@@ -24,7 +24,7 @@ class BenchSmokeTest {
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> figures = (Map<String, Map<String, Object>>) report.get("figures");
         for (String name : List.of("agent start-to-ready", "agent RSS idle", "press-to-ring (embedded broker)",
-                "answer-to-first-frame", "glass-to-glass", "talk-back latency owner to doorbell", "talk-back latency doorbell to owner",
+                "answer-to-first-frame", "live-view tap-to-first-frame", "glass-to-glass", "talk-back latency owner to doorbell", "talk-back latency doorbell to owner",
                 "doorbell jitter buffer (owner audio)", "owner jitter buffer (doorbell audio)", "agent live heap idle",
                 "agent live heap growth after 1 calls", "agent RSS idle (Mosquitto, no embedded broker)",
                 "agent CPU per call-minute", "worker CPU per call-minute",

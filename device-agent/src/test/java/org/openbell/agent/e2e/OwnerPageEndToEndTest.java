@@ -129,6 +129,7 @@ class OwnerPageEndToEndTest {
 
         Page erin = ownerPage("erin"); // another phone, opened after the ring: it never saw it
         assertTrue(visible(erin, entry).textContent().contains("Declined by dave"), erin.locator(entry).textContent());
+        erin.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/history.png")));
         erin.locator(entry + " .delete-visit").click();
         erin.locator(entry).waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED).setTimeout(WAIT_MS));
         assertTrue(agent.history().visits().stream().noneMatch(v -> v.ringId().equals(ringId)), "deleted on the doorbell");
