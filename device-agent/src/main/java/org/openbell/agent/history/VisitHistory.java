@@ -155,9 +155,22 @@ public final class VisitHistory implements RingListener, AutoCloseable {
         return deleted;
     }
 
+    /** Replies to one owner are at least this far apart; more requests meanwhile get none. */
+    static final long OWNER_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Replies to all owners together: at most this many per second (on an open broker, anyone can name any owner). */
+    static final int REPLIES_PER_SECOND = 5;
+    /** Guarded by this. */
+    private final java.util.Map<String, Long> lastReplyTo = new java.util.HashMap<>();
+    private long windowStart;
+    private int windowReplies;
+    private long refused;
+
     /**
      * An owner's {@code history-request} or {@code history-delete}: answered with the history (as it
-     * is after the deletion) to that owner, through {@code reply}.
+     * is after the deletion) to that owner, through {@code reply}. A flood of requests must not fill
+     * the MQTT outbox with 20 KB replies (a full outbox drops its oldest message, which may be a
+     * ring): replies to one owner are at least a second apart and at most five per second go out in
+     * all; the others are refused (a deletion is still applied) and counted.
      */
     public void ownerMessage(String owner, Message message, BiConsumer<String, Message> reply) {
         String requestId;
@@ -173,7 +186,37 @@ public final class VisitHistory implements RingListener, AutoCloseable {
                 return;
             }
         }
+        if (!mayReply(owner, System.nanoTime())) {
+            return;
+        }
         reply.accept(owner, new History(deviceId, requestId, visits(), clock.instant()));
+    }
+
+    synchronized boolean mayReply(String owner, long now) {
+        Long last = lastReplyTo.get(owner);
+        if (now - windowStart >= TimeUnit.SECONDS.toNanos(1)) {
+            windowStart = now;
+            windowReplies = 0;
+        }
+        if (last != null && now - last < OWNER_SPACING_NANOS || windowReplies >= REPLIES_PER_SECOND) {
+            refused++;
+            if (refused == 1 || refused % 1000 == 0) {
+                log.warn("History requests too frequent: {} refused so far (the latest from owner {})", refused,
+                        org.openbell.signaling.LogSafe.text(owner, 64));
+            }
+            return false;
+        }
+        if (lastReplyTo.size() > 10_000) {
+            lastReplyTo.clear(); // owner ids on an open broker are anyone's to make up: keep the map small
+        }
+        lastReplyTo.put(owner, now);
+        windowReplies++;
+        return true;
+    }
+
+    /** History requests refused for coming too often, since the start. */
+    public synchronized long refusedRequests() {
+        return refused;
     }
 
     /** Drops what is over the count or the age; true if anything went. */

@@ -133,4 +133,39 @@ class VisitHistoryTest {
             assertEquals(List.of("r1"), again.visits().stream().map(Visit::ringId).toList(), "the deletion was saved");
         }
     }
+
+    /** A flood of history requests must not fill the MQTT outbox with replies (a full outbox drops its oldest message: maybe a ring). */
+    @Test
+    void aFloodOfHistoryRequestsGetsFewRepliesAndDeletionsStillApply() {
+        try (VisitHistory history = open(T0, 200)) {
+            ended(history, "r1", T0.minusSeconds(60), 1, RingEnded.Outcome.TIMED_OUT, Optional.empty());
+            ended(history, "r2", T0.minusSeconds(30), 1, RingEnded.Outcome.TIMED_OUT, Optional.empty());
+            List<Map.Entry<String, Message>> replies = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                history.ownerMessage("mallory", new HistoryRequest("front-door", "q" + i, T0), (o, m) -> replies.add(Map.entry(o, m)));
+            }
+            for (int i = 0; i < 1000; i++) { // owner ids made up on an open broker
+                history.ownerMessage("o" + i, new HistoryRequest("front-door", "p" + i, T0), (o, m) -> replies.add(Map.entry(o, m)));
+            }
+            assertTrue(replies.size() <= 2 * VisitHistory.REPLIES_PER_SECOND, replies.size() + " replies to 2000 requests");
+            assertTrue(history.refusedRequests() >= 2000 - replies.size());
+            history.ownerMessage("mallory", new HistoryDelete("front-door", "d1", List.of("r1"), T0), (o, m) -> replies.add(Map.entry(o, m)));
+            assertEquals(List.of("r2"), history.visits().stream().map(Visit::ringId).toList(), "a refused reply, an applied deletion");
+        }
+    }
+
+    @Test
+    void repliesToOneOwnerAreASecondApartAndFivePerSecondInAll() {
+        try (VisitHistory history = open(T0, 200)) {
+            long s = 1_000_000_000L;
+            assertTrue(history.mayReply("alice", 10 * s));
+            assertTrue(!history.mayReply("alice", 10 * s + s / 2), "alice again within a second");
+            assertTrue(history.mayReply("alice", 11 * s + 1));
+            for (int i = 0; i < 4; i++) {
+                assertTrue(history.mayReply("owner" + i, 11 * s + 2 + i), "owner" + i);
+            }
+            assertTrue(!history.mayReply("owner9", 11 * s + 10), "the sixth reply in that second");
+            assertTrue(history.mayReply("owner9", 12 * s + 20), "the next second");
+        }
+    }
 }
