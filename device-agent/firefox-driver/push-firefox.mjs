@@ -93,9 +93,11 @@ try {
   await page.waitForSelector('#push[data-state=off]', { timeout: 30_000 });
   await page.click('#push-on'); // the tap that asks for notifications and subscribes
   await page.waitForSelector('#push[data-state=on]', { timeout: 30_000 });
-  say('subscribed');
-  // The phone is locked: no page of the app in front while the ring's push arrives.
+  // The phone is locked: no page of the app in front while the ring's push arrives. Only then may
+  // the test press (said too early, the push could come while the app's page was still in front:
+  // the service worker then leaves the ringing to the page and shows no notification).
   await page.goto('about:blank');
+  say('subscribed');
   const origin = new URL(url).origin;
   for (let i = 0; i < 300; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -155,13 +155,19 @@ public final class VisitHistory implements RingListener, AutoCloseable {
         return deleted;
     }
 
-    /** Replies to one owner are at least this far apart; more requests meanwhile get none. */
+    /** Replies to one owner are at least this far apart; requests meanwhile get one reply, when it is due. */
     static final long OWNER_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Replies to all owners together: at most this many per second (on an open broker, anyone can name any owner). */
     static final int REPLIES_PER_SECOND = 5;
+    /** Owners waiting for a deferred reply at most; requests from more are refused. */
+    static final int MAX_WAITING = 100;
+    private final java.util.concurrent.ScheduledExecutorService replies = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("openbell-history-replies").factory());
     /** Guarded by this. */
     private final java.util.Map<String, Long> lastReplyTo = new java.util.HashMap<>();
-    private long windowStart;
+    /** Owner -> the request id a deferred reply will answer (the latest). Guarded by this. */
+    private final java.util.Map<String, String> waiting = new java.util.HashMap<>();
+    private long windowStart = Long.MIN_VALUE / 2;
     private int windowReplies;
     private long refused;
 
@@ -169,8 +175,9 @@ public final class VisitHistory implements RingListener, AutoCloseable {
      * An owner's {@code history-request} or {@code history-delete}: answered with the history (as it
      * is after the deletion) to that owner, through {@code reply}. A flood of requests must not fill
      * the MQTT outbox with 20 KB replies (a full outbox drops its oldest message, which may be a
-     * ring): replies to one owner are at least a second apart and at most five per second go out in
-     * all; the others are refused (a deletion is still applied) and counted.
+     * ring): replies to one owner go out at least a second apart and at most five per second in all;
+     * requests in between are answered by one reply when it is due (with the latest request id);
+     * past {@link #MAX_WAITING} waiting owners, requests are refused and counted. Deletions always apply.
      */
     public void ownerMessage(String owner, Message message, BiConsumer<String, Message> reply) {
         String requestId;
@@ -186,32 +193,74 @@ public final class VisitHistory implements RingListener, AutoCloseable {
                 return;
             }
         }
-        if (!mayReply(owner, System.nanoTime())) {
+        answer(owner, requestId, reply);
+    }
+
+    private void answer(String owner, String requestId, BiConsumer<String, Message> reply) {
+        long wait;
+        synchronized (this) {
+            if (waiting.containsKey(owner)) {
+                waiting.put(owner, requestId); // a reply is already due: it will answer this request
+                return;
+            }
+            wait = waitBeforeReply(owner, System.nanoTime());
+            if (wait > 0) {
+                if (waiting.size() >= MAX_WAITING) {
+                    refused++;
+                    if (refused == 1 || refused % 1000 == 0) {
+                        log.warn("History requests too frequent: {} refused so far (the latest from owner {})", refused,
+                                org.openbell.signaling.LogSafe.text(owner, 64));
+                    }
+                    return;
+                }
+                waiting.put(owner, requestId);
+            }
+        }
+        if (wait > 0) {
+            try {
+                replies.schedule(() -> deferred(owner, reply), wait, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("Visit history closed; no deferred reply");
+            }
             return;
         }
         reply.accept(owner, new History(deviceId, requestId, visits(), clock.instant()));
     }
 
-    synchronized boolean mayReply(String owner, long now) {
-        Long last = lastReplyTo.get(owner);
-        if (now - windowStart >= TimeUnit.SECONDS.toNanos(1)) {
+    private void deferred(String owner, BiConsumer<String, Message> reply) {
+        String requestId;
+        long wait;
+        synchronized (this) {
+            wait = waitBeforeReply(owner, System.nanoTime());
+            requestId = wait > 0 ? null : waiting.remove(owner);
+        }
+        if (wait > 0) {
+            replies.schedule(() -> deferred(owner, reply), wait, TimeUnit.NANOSECONDS);
+        } else if (requestId != null) {
+            reply.accept(owner, new History(deviceId, requestId, visits(), clock.instant()));
+        }
+    }
+
+    /** 0 when a reply to {@code owner} may go now (and it is counted as gone), else how long until it may. */
+    synchronized long waitBeforeReply(String owner, long now) {
+        long second = TimeUnit.SECONDS.toNanos(1);
+        if (now - windowStart >= second) {
             windowStart = now;
             windowReplies = 0;
         }
-        if (last != null && now - last < OWNER_SPACING_NANOS || windowReplies >= REPLIES_PER_SECOND) {
-            refused++;
-            if (refused == 1 || refused % 1000 == 0) {
-                log.warn("History requests too frequent: {} refused so far (the latest from owner {})", refused,
-                        org.openbell.signaling.LogSafe.text(owner, 64));
-            }
-            return false;
+        Long last = lastReplyTo.get(owner);
+        long ownerWait = last == null ? 0 : Math.max(0, last + OWNER_SPACING_NANOS - now);
+        long globalWait = windowReplies < REPLIES_PER_SECOND ? 0 : windowStart + second - now;
+        long wait = Math.max(ownerWait, globalWait);
+        if (wait > 0) {
+            return wait;
         }
         if (lastReplyTo.size() > 10_000) {
             lastReplyTo.clear(); // owner ids on an open broker are anyone's to make up: keep the map small
         }
         lastReplyTo.put(owner, now);
         windowReplies++;
-        return true;
+        return 0;
     }
 
     /** History requests refused for coming too often, since the start. */
@@ -289,6 +338,7 @@ public final class VisitHistory implements RingListener, AutoCloseable {
 
     @Override
     public void close() {
+        replies.shutdownNow();
         flush();
         writer.shutdown();
     }
