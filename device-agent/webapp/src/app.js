@@ -96,10 +96,11 @@ function showLiveButton() {
   button.textContent = busy ? 'Opening the camera…' : 'Look at the door';
 }
 
-function newSessionId() {
+/** A random protocol id (`prefix` and 20 characters, ~119 bits) for the sessions and requests this page names. */
+function newId(prefix) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   const random = crypto.getRandomValues(new Uint8Array(20));
-  return `lv${Array.from(random, (b) => alphabet[b % alphabet.length]).join('')}`;
+  return `${prefix}${Array.from(random, (b) => alphabet[b % alphabet.length]).join('')}`;
 }
 
 function startLiveView() {
@@ -108,7 +109,7 @@ function startLiveView() {
   }
   enableSound(); // inside the tap: the door's sound may play when it arrives
   $('remote-audio').play().catch(() => {});
-  const sessionId = newSessionId();
+  const sessionId = newId('lv');
   state.live = { sessionId, requestedAt: performance.now() };
   $('live-note').hidden = true;
   sendToDevice(liveRequest(state.config.deviceId, sessionId));
@@ -604,7 +605,7 @@ function requestHistory() {
   if (!state.client?.connected) {
     return;
   }
-  state.historyRequestId = newSessionId().replace(/^lv/, 'hq');
+  state.historyRequestId = newId('hq');
   sendToDevice(historyRequest(state.config.deviceId, state.historyRequestId));
 }
 
@@ -637,7 +638,7 @@ function showDeviceHistory(message, receivedAt) {
     remove.setAttribute('aria-label', `Delete the ring at ${clock(at)}`);
     remove.addEventListener('click', () => {
       remove.disabled = true;
-      state.historyRequestId = newSessionId().replace(/^lv/, 'hd');
+      state.historyRequestId = newId('hd');
       sendToDevice(historyDelete(state.config.deviceId, state.historyRequestId, [visit.ringId]));
     });
     item.append(when, what, remove);

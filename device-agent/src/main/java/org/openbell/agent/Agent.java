@@ -228,13 +228,7 @@ public final class Agent implements AutoCloseable {
     private void ownerMessage(String owner, org.openbell.signaling.Message message) {
         switch (message.type().concern()) {
             case RING -> ring.ownerMessage(owner, message);
-            case CALL -> {
-                if (message instanceof org.openbell.signaling.LiveRequest live) {
-                    calls.startLive(owner, live.sessionId()); // or renews that owner's live view
-                } else {
-                    calls.ownerMessage(owner, (CallMessage) message); // every call type is a CallMessage (TestVectorsTest)
-                }
-            }
+            case CALL -> calls.ownerMessage(owner, (CallMessage) message); // every call type is a CallMessage (TestVectorsTest)
             case PUSH -> pushMessage(owner, message);
             case HISTORY -> history.ownerMessage(owner, message, signaling::toOwner);
             case PRESENCE -> log.warn("Ignored {} from owner {}: owners do not send presence", message.type().wireName(), owner);

@@ -230,12 +230,6 @@ public final class CallController implements AutoCloseable {
                 }
                 case Candidate c -> worker.send(new WorkerRequest.AddCandidate(id,
                         new WorkerCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex())));
-                case LiveRequest renew -> {
-                    if (liveView()) {
-                        log.info("Call {}: owner {} renewed the live view", id, ownerId);
-                        liveFor(config.liveViewMax());
-                    }
-                }
                 case Hangup h -> {
                     log.info("Call {}: owner {} hung up", id, ownerId);
                     worker.send(new WorkerRequest.EndCall(id, EndReason.NORMAL));
@@ -347,7 +341,10 @@ public final class CallController implements AutoCloseable {
         loop.execute(() -> {
             Session s = session;
             if (s != null && s.id.equals(sessionId) && s.ownerId.equals(ownerId)) {
-                s.ownerMessage(ownerId, new LiveRequest(deviceId, sessionId, clock.instant()));
+                if (s.liveView()) {
+                    log.info("Call {}: owner {} renewed the live view", s.id, ownerId);
+                    s.liveFor(config.liveViewMax());
+                }
                 return;
             }
             begin(ownerId, sessionId, Optional.empty());
@@ -412,8 +409,16 @@ public final class CallController implements AutoCloseable {
         heartbeatSilence = silence;
     }
 
-    /** Answer, candidate or hangup from an owner. Anything for another session or from another owner is ignored. */
+    /**
+     * A call message from an owner: a {@code live-request} starts (or renews) their live view; an
+     * answer, candidate or hangup goes to the current call. Anything for another session or from
+     * another owner is ignored.
+     */
     public void ownerMessage(String ownerId, CallMessage message) {
+        if (message instanceof LiveRequest live) {
+            startLive(ownerId, live.sessionId());
+            return;
+        }
         loop.execute(() -> {
             Session s = session;
             if (s == null || !s.id.equals(message.sessionId()) || !s.ownerId.equals(ownerId)) {
