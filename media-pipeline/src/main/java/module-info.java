@@ -5,6 +5,7 @@
 module org.openbell.media {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires java.desktop; // the JPEG encoder of ring pictures (javax.imageio), used headless
     requires webrtc.java;
 
     exports org.openbell.media;

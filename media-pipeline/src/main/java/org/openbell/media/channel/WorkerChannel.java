@@ -17,6 +17,7 @@ import org.openbell.media.channel.WorkerEvent.MediaStateChanged;
 import org.openbell.media.channel.WorkerEvent.OfferMade;
 import org.openbell.media.channel.WorkerEvent.Problem;
 import org.openbell.media.channel.WorkerEvent.Ready;
+import org.openbell.media.channel.WorkerEvent.SnapshotTaken;
 import org.openbell.media.channel.WorkerEvent.Stats;
 import org.openbell.media.channel.WorkerRequest.AddCandidate;
 import org.openbell.media.channel.WorkerRequest.ApplyAnswer;
@@ -24,6 +25,7 @@ import org.openbell.media.channel.WorkerRequest.EndCall;
 import org.openbell.media.channel.WorkerRequest.Exit;
 import org.openbell.media.channel.WorkerRequest.GetStats;
 import org.openbell.media.channel.WorkerRequest.StartCall;
+import org.openbell.media.channel.WorkerRequest.TakeSnapshot;
 
 /**
  * The one codec of the agent-worker channel, used by both processes: each request or event is one
@@ -61,6 +63,7 @@ public final class WorkerChannel {
             case AddCandidate r -> candidate(line.put("op", "candidate").put("session", r.session()), r.candidate());
             case GetStats r -> line.put("op", "stats").put("session", r.session());
             case EndCall r -> line.put("op", "hangup").put("session", r.session()).put("reason", r.reason().wire());
+            case TakeSnapshot r -> line.put("op", "snapshot").put("ringId", r.ringId()).put("holdMs", r.holdMs());
             case Exit r -> line.put("op", "exit");
         }
         return line.toString();
@@ -106,6 +109,10 @@ public final class WorkerChannel {
                     only(o, "op", "session", "reason");
                     yield new EndCall(text(o, "session"), EndReason.fromWire(text(o, "reason")));
                 }
+                case "snapshot" -> {
+                    only(o, "op", "ringId", "holdMs");
+                    yield new TakeSnapshot(text(o, "ringId"), number(o, "holdMs"));
+                }
                 case "exit" -> {
                     only(o, "op");
                     yield new Exit();
@@ -130,6 +137,12 @@ public final class WorkerChannel {
             case MediaStateChanged e -> line.put("ev", "state").put("session", e.session()).put("state", e.state().wire());
             case Stats e -> line.put("ev", "stats").put("session", e.session()).set("figures", e.figures());
             case CallEnded e -> line.put("ev", "ended").put("session", e.session()).put("reason", e.reason().wire());
+            case SnapshotTaken e -> {
+                line.put("ev", "snapshot").put("ringId", e.ringId());
+                line.set("picture", image(e.picture()));
+                e.thumbnail().ifPresent(t -> line.set("thumbnail", image(t)));
+                line.put("cameraMs", e.cameraMs()).put("encodeMs", e.encodeMs());
+            }
             case Problem e -> {
                 line.put("ev", "error");
                 e.session().ifPresent(s -> line.put("session", s));
@@ -171,6 +184,12 @@ public final class WorkerChannel {
                     only(o, "ev", "session", "reason");
                     yield new CallEnded(text(o, "session"), EndReason.fromWire(text(o, "reason")));
                 }
+                case "snapshot" -> {
+                    only(o, "ev", "ringId", "picture", "thumbnail", "cameraMs", "encodeMs");
+                    yield new SnapshotTaken(text(o, "ringId"), image(o, "picture"),
+                            o.has("thumbnail") ? Optional.of(image(o, "thumbnail")) : Optional.empty(),
+                            number(o, "cameraMs"), number(o, "encodeMs"));
+                }
                 case "error" -> {
                     only(o, "ev", "session", "message");
                     yield new Problem(optionalText(o, "session"), text(o, "message"));
@@ -196,6 +215,30 @@ public final class WorkerChannel {
             throw new WorkerChannelException("sdpMLineIndex out of range: " + index);
         }
         return new WorkerCandidate(text(o, "candidate"), text(o, "sdpMid"), (int) index);
+    }
+
+    private static ObjectNode image(JpegImage image) {
+        return JSON.createObjectNode().put("width", image.width()).put("height", image.height())
+                .put("jpeg", java.util.Base64.getEncoder().encodeToString(image.bytes()));
+    }
+
+    private static JpegImage image(ObjectNode o, String name) {
+        if (!(o.get(name) instanceof ObjectNode image)) {
+            throw new WorkerChannelException("'" + name + "' must be an object");
+        }
+        only(image, "width", "height", "jpeg");
+        long width = number(image, "width");
+        long height = number(image, "height");
+        if (width > Integer.MAX_VALUE || height > Integer.MAX_VALUE) {
+            throw new WorkerChannelException("'" + name + "' is too large");
+        }
+        byte[] bytes;
+        try {
+            bytes = java.util.Base64.getDecoder().decode(text(image, "jpeg"));
+        } catch (IllegalArgumentException e) {
+            throw new WorkerChannelException("'" + name + "' jpeg is not base64");
+        }
+        return new JpegImage((int) width, (int) height, bytes);
     }
 
     private static ObjectNode parse(String line) {

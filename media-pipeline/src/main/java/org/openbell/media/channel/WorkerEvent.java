@@ -62,6 +62,22 @@ public sealed interface WorkerEvent {
         }
     }
 
+    /**
+     * The picture of ring {@code ringId}: {@code picture} (at most the size the agent sends to
+     * owners) and {@code thumbnail} (small enough for a push notification, if one could be made
+     * that small); {@code cameraMs} from the request to the frame, {@code encodeMs} to encode both.
+     */
+    record SnapshotTaken(String ringId, JpegImage picture, Optional<JpegImage> thumbnail, long cameraMs, long encodeMs)
+            implements WorkerEvent {
+        public SnapshotTaken {
+            Checks.session(ringId);
+            java.util.Objects.requireNonNull(picture, "picture");
+            java.util.Objects.requireNonNull(thumbnail, "thumbnail");
+            Checks.atLeast("cameraMs", cameraMs, 0);
+            Checks.atLeast("encodeMs", encodeMs, 0);
+        }
+    }
+
     /** Something went wrong that the agent should log ({@code session} when it concerns the call). */
     record Problem(Optional<String> session, String message) implements WorkerEvent {
         public Problem {

@@ -48,6 +48,22 @@ public sealed interface WorkerRequest {
         }
     }
 
+    /**
+     * A visitor pressed the button: open the camera (if it is not open), take a picture of its
+     * first good frame for ring {@code ringId} and report it ({@link WorkerEvent.SnapshotTaken}).
+     * The camera then stays open for {@code holdMs} (or until the call it was opened for ends), so
+     * the call that may follow starts with a running camera; a later request holds it longer.
+     */
+    record TakeSnapshot(String ringId, long holdMs) implements WorkerRequest {
+        public static final long MAX_HOLD_MS = 3_600_000;
+
+        public TakeSnapshot {
+            Checks.session(ringId);
+            Checks.atLeast("holdMs", holdMs, 0);
+            Checks.atMost("holdMs", holdMs, MAX_HOLD_MS);
+        }
+    }
+
     /** Exit now (ending a call in progress): the agent is stopping or retiring a spare worker. */
     record Exit() implements WorkerRequest {
     }

@@ -23,7 +23,6 @@ import dev.onvoid.webrtc.media.MediaType;
 import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrackSource;
-import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,7 +57,7 @@ final class CallSession implements AutoCloseable {
     private final Executor loop;
     private final Consumer<EndReason> ended;
     private final RTCPeerConnection pc;
-    private final CustomVideoSource videoSource = new CustomVideoSource();
+    private final DoorCamera camera;
     private final AudioTrackSource audioSource;
     private final VideoTrack videoTrack;
     private final AudioTrack audioTrack;
@@ -68,15 +67,15 @@ final class CallSession implements AutoCloseable {
     private static final java.time.Duration RESTART_AFTER_DISCONNECT = java.time.Duration.ofSeconds(2);
     private static final java.time.Duration RESTART_TIMEOUT = java.time.Duration.ofSeconds(10);
 
-    private volatile FrameFeed video;
     private int iceRestarts;
     private boolean recovering;
     private AudioTrack remoteAudio;
     private boolean closed;
 
-    CallSession(WorkerRequest.StartCall request, PeerConnectionFactory factory, MediaOptions options, Out out, Executor loop,
-            Consumer<EndReason> ended) {
+    CallSession(WorkerRequest.StartCall request, PeerConnectionFactory factory, MediaOptions options, DoorCamera camera,
+            Out out, Executor loop, Consumer<EndReason> ended) {
         this.id = request.session();
+        this.camera = camera;
         this.out = out;
         this.loop = loop;
         this.ended = ended;
@@ -93,7 +92,8 @@ final class CallSession implements AutoCloseable {
         audioOptions.autoGainControl = true;
         audioOptions.highpassFilter = true;
         audioSource = factory.createAudioSource(audioOptions);
-        videoTrack = factory.createVideoTrack("door-camera", videoSource);
+        camera.openForCall(id);
+        videoTrack = factory.createVideoTrack("door-camera", camera.source());
         audioTrack = factory.createAudioTrack("door-microphone", audioSource);
         senders.add(pc.addTrack(videoTrack, List.of("door")));
         senders.add(pc.addTrack(audioTrack, List.of("door")));
@@ -103,19 +103,7 @@ final class CallSession implements AutoCloseable {
                 transceiver.setCodecPreferences(videoPreferences(factory));
             }
         }
-        video = Cameras.open(options, factory, videoSource,
-                problem -> {
-                    log.warn("Session {}: {}", id, problem);
-                    out.send(WorkerEvent.Problem.about(Optional.of(id), problem));
-                },
-                replacement -> loop.execute(() -> {
-                    if (closed) {
-                        replacement.close();
-                    } else {
-                        video = replacement;
-                    }
-                }));
-        log.info("Session {}: camera {}", id, video.description());
+        log.info("Session {}: camera {}", id, camera.feed().map(FrameFeed::description).orElse("none"));
         createOffer();
     }
 
@@ -234,8 +222,8 @@ final class CallSession implements AutoCloseable {
         ObjectNode stats = JsonNodeFactory.instance.objectNode();
         var onsets = stats.putArray("audioInOnsets");
         meter.onsets().forEach(onsets::add);
-        stats.put("videoFramesCaptured", video.frames())
-                .put("camera", video.description())
+        stats.put("videoFramesCaptured", camera.feed().map(FrameFeed::frames).orElse(0L))
+                .put("camera", camera.feed().map(FrameFeed::description).orElse("none"))
                 .put("audioInRms", Math.round(meter.rms()))
                 .put("audioInPeakRms", Math.round(meter.peakRms()))
                 .put("audioInHz", Math.round(meter.hz()))
@@ -325,7 +313,6 @@ final class CallSession implements AutoCloseable {
             return;
         }
         closed = true;
-        video.close();
         if (remoteAudio != null) {
             remoteAudio.removeSink(meter);
         }
@@ -337,8 +324,7 @@ final class CallSession implements AutoCloseable {
             }
         }
         pc.close();
-        for (AutoCloseable disposable : List.<AutoCloseable>of(videoTrack::dispose, audioTrack::dispose,
-                videoSource::dispose)) {
+        for (AutoCloseable disposable : List.<AutoCloseable>of(videoTrack::dispose, audioTrack::dispose)) {
             try {
                 disposable.close();
             } catch (Throwable t) { // webrtc-java throws java.lang.Error from dispose on some paths

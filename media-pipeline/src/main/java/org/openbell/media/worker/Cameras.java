@@ -2,7 +2,6 @@ package org.openbell.media.worker;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.media.MediaDevices;
-import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.VideoCaptureCapability;
 import dev.onvoid.webrtc.media.video.VideoDevice;
 import dev.onvoid.webrtc.media.video.VideoDeviceSource;
@@ -32,7 +31,7 @@ final class Cameras {
     }
 
     /** The camera, or the test pattern if it cannot be opened (the reason goes to {@code onProblem}). */
-    static FrameFeed open(MediaOptions options, PeerConnectionFactory factory, CustomVideoSource target,
+    static FrameFeed open(MediaOptions options, PeerConnectionFactory factory, FrameSink target,
             Consumer<String> onProblem, Consumer<FrameFeed> onReplaced) {
         String video = options.video();
         if (video.equals("auto")) {
@@ -55,7 +54,7 @@ final class Cameras {
         return synthetic(options, target);
     }
 
-    static FrameFeed synthetic(MediaOptions options, CustomVideoSource target) {
+    static FrameFeed synthetic(MediaOptions options, FrameSink target) {
         return new SyntheticVideo(target, options.width(), options.height(), options.fps());
     }
 
@@ -75,7 +74,7 @@ final class Cameras {
     }
 
     /** A V4L2 camera through libwebrtc's capturer, its frames forwarded into the call's source. */
-    private static FrameFeed v4l2(String device, MediaOptions o, PeerConnectionFactory factory, CustomVideoSource target) {
+    private static FrameFeed v4l2(String device, MediaOptions o, PeerConnectionFactory factory, FrameSink target) {
         if (!Files.exists(Path.of(device))) {
             throw new IllegalStateException("no camera at " + device);
         }

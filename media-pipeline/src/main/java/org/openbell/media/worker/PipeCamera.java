@@ -1,6 +1,5 @@
 package org.openbell.media.worker;
 
-import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.NativeI420Buffer;
 import dev.onvoid.webrtc.media.video.VideoFrame;
 import java.io.DataInputStream;
@@ -29,7 +28,7 @@ final class PipeCamera implements FrameFeed {
     private final Thread reader;
     private volatile boolean closed;
 
-    PipeCamera(List<String> command, int width, int height, CustomVideoSource target, Consumer<String> onFailure) {
+    PipeCamera(List<String> command, int width, int height, FrameSink target, Consumer<String> onFailure) {
         this.description = String.join(" ", command);
         try {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -58,7 +57,7 @@ final class PipeCamera implements FrameFeed {
         });
     }
 
-    private void read(InputStream in, int width, int height, CustomVideoSource target) throws IOException {
+    private void read(InputStream in, int width, int height, FrameSink target) throws IOException {
         int ySize = width * height;
         int cSize = (width / 2) * (height / 2);
         byte[] frame = new byte[ySize + 2 * cSize];

@@ -1,6 +1,5 @@
 package org.openbell.media.worker;
 
-import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.NativeI420Buffer;
 import dev.onvoid.webrtc.media.video.VideoFrame;
 import java.nio.ByteBuffer;
@@ -15,14 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SyntheticVideo implements FrameFeed {
 
-    private final CustomVideoSource source;
+    private final FrameSink source;
     private final int width;
     private final int height;
     private final ScheduledExecutorService timer;
     private final AtomicLong frames = new AtomicLong();
     private final byte[] row;
 
-    SyntheticVideo(CustomVideoSource source, int width, int height, int fps) {
+    SyntheticVideo(FrameSink source, int width, int height, int fps) {
         this.source = source;
         this.width = width;
         this.height = height;

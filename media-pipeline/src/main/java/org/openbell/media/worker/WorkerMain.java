@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The media worker process: {@code java org.openbell.media.worker.WorkerMain [options]}.
- * Pre-warms libwebrtc (the speaker, audio module, factory), says {@code ready}, then serves one call from
+ * Pre-warms libwebrtc (the speaker, audio module, factory), says {@code ready}, then takes ring pictures
+ * ({@link DoorCamera}) and serves one call from
  * {@link WorkerRequest}s on stdin and reports {@link WorkerEvent}s on stdout ({@link WorkerChannel} lines;
  * see the module README).
  * It exits after its call, or when stdin closes (the agent went away).
@@ -63,9 +64,11 @@ public final class WorkerMain {
         if (speaker != null) {
             speaker.close(); // the call's speaker stream has joined the running speaker
         }
-        // Warm the codec tables once so the first offer is fast.
+        // Warm the codec tables and the JPEG encoder once so the first offer and the first ring's picture are fast.
         CallSession.videoPreferences(factory);
+        JpegEncoder.warm();
         ExecutorService loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("worker-loop").factory());
+        DoorCamera camera = new DoorCamera(options, factory, out, loop);
         CountDownLatch done = new CountDownLatch(1);
         CallSession[] session = new CallSession[1];
         out.send(new WorkerEvent.Ready(ProcessHandle.current().pid(), (System.nanoTime() - t0) / 1_000_000, speakerMs));
@@ -80,7 +83,7 @@ public final class WorkerMain {
                         out.send(WorkerEvent.Problem.about(Optional.empty(), "refused a request: " + e.getMessage()));
                         continue;
                     }
-                    loop.execute(() -> handle(request, factory, options, out, loop, session, done));
+                    loop.execute(() -> handle(request, factory, options, camera, out, loop, session, done));
                 }
             } catch (IOException e) {
                 log.warn("stdin: {}", e.toString());
@@ -93,6 +96,7 @@ public final class WorkerMain {
             });
         });
         done.await();
+        loop.submit(camera::close).get(5, java.util.concurrent.TimeUnit.SECONDS);
         loop.shutdown();
         factory.dispose();
         audio.dispose();
@@ -132,7 +136,7 @@ public final class WorkerMain {
     }
 
     private static void handle(WorkerRequest request, PeerConnectionFactory factory,
-            MediaOptions options, Out out,
+            MediaOptions options, DoorCamera camera, Out out,
             ExecutorService loop, CallSession[] session, CountDownLatch done) {
         try {
             switch (request) {
@@ -141,12 +145,13 @@ public final class WorkerMain {
                         out.send(WorkerEvent.Problem.about(Optional.of(call.session()), "this worker already served a call"));
                         return;
                     }
-                    session[0] = new CallSession(call, factory, options, out, loop, reason -> done.countDown());
+                    session[0] = new CallSession(call, factory, options, camera, out, loop, reason -> done.countDown());
                 }
                 case WorkerRequest.ApplyAnswer answer -> current(session, answer.session()).answer(answer.sdp());
                 case WorkerRequest.AddCandidate candidate -> current(session, candidate.session()).candidate(candidate.candidate());
                 case WorkerRequest.GetStats stats -> current(session, stats.session()).stats(out::send);
                 case WorkerRequest.EndCall end -> current(session, end.session()).hangup(end.reason());
+                case WorkerRequest.TakeSnapshot snapshot -> camera.snapshot(snapshot.ringId(), snapshot.holdMs());
                 case WorkerRequest.Exit exit -> {
                     if (session[0] != null) {
                         session[0].close();

@@ -20,6 +20,9 @@ class WorkerChannelTest {
     private static final WorkerCandidate CANDIDATE =
             new WorkerCandidate("candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host", "0", 0);
 
+    /** The smallest shape the channel takes for a JPEG: start and end markers. */
+    private static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, 1, 2, 3, (byte) 0xff, (byte) 0xd9};
+
     static List<WorkerRequest> everyRequest() {
         return List.of(
                 new WorkerRequest.StartCall("s1", List.of()),
@@ -33,6 +36,8 @@ class WorkerChannelTest {
                 new WorkerRequest.EndCall("s1", EndReason.NORMAL),
                 new WorkerRequest.EndCall("s1", EndReason.TIMEOUT),
                 new WorkerRequest.EndCall("s1", EndReason.MEDIA_FAILED),
+                new WorkerRequest.TakeSnapshot("r1", 30_000),
+                new WorkerRequest.TakeSnapshot("r1", 0),
                 new WorkerRequest.Exit());
     }
 
@@ -48,6 +53,8 @@ class WorkerChannelTest {
                 new WorkerEvent.Stats("s1", figures),
                 new WorkerEvent.CallEnded("s1", EndReason.MEDIA_FAILED),
                 new WorkerEvent.Problem(Optional.of("s1"), "camera failed: the camera stream ended"),
+                new WorkerEvent.SnapshotTaken("r1", new JpegImage(640, 480, JPEG), Optional.of(new JpegImage(160, 120, JPEG)), 120, 35),
+                new WorkerEvent.SnapshotTaken("r1", new JpegImage(640, 480, JPEG), Optional.empty(), 0, 0),
                 new WorkerEvent.Problem(Optional.empty(), "bad worker options: --fps 0"));
     }
 
@@ -100,6 +107,9 @@ class WorkerChannelTest {
         "{\"op\":\"hangup\",\"session\":\"s\\u0000\",\"reason\":\"normal\"}",
         "{\"op\":\"exit\",\"now\":true}",
         "{\"op\":\"stats\",\"session\":null}",
+        "{\"op\":\"snapshot\",\"ringId\":\"r1\"}",
+        "{\"op\":\"snapshot\",\"ringId\":\"r1\",\"holdMs\":-1}",
+        "{\"op\":\"snapshot\",\"ringId\":\"r1\",\"holdMs\":3600001}",
     })
     void aBadRequestLineIsRefusedWithAReason(String line) {
         WorkerChannelException e = assertThrows(WorkerChannelException.class, () -> WorkerChannel.decodeRequest(line));
@@ -121,6 +131,11 @@ class WorkerChannelTest {
         "{\"ev\":\"error\",\"message\":\"a\\nb\"}",
         "{\"ev\":\"fireworks\"}",
         "{\"op\":\"call\",\"session\":\"s1\",\"iceServers\":[]}",
+        "{\"ev\":\"snapshot\",\"ringId\":\"r1\",\"picture\":{\"width\":2,\"height\":2,\"jpeg\":\"AAAAAAAA\"},\"cameraMs\":1,\"encodeMs\":1}",
+        "{\"ev\":\"snapshot\",\"ringId\":\"r1\",\"picture\":{\"width\":2,\"height\":2,\"jpeg\":\"not base64!\"},\"cameraMs\":1,\"encodeMs\":1}",
+        "{\"ev\":\"snapshot\",\"ringId\":\"r1\",\"picture\":{\"width\":0,\"height\":2,\"jpeg\":\"/9gBAgP/2Q==\"},\"cameraMs\":1,\"encodeMs\":1}",
+        "{\"ev\":\"snapshot\",\"ringId\":\"r1\",\"picture\":\"/9gBAgP/2Q==\",\"cameraMs\":1,\"encodeMs\":1}",
+        "{\"ev\":\"snapshot\",\"ringId\":\"r1\",\"picture\":{\"width\":2,\"height\":2,\"jpeg\":\"/9gBAgP/2Q==\",\"exif\":1},\"cameraMs\":1,\"encodeMs\":1}",
     })
     void aBadEventLineIsRefusedWithAReason(String line) {
         assertThrows(WorkerChannelException.class, () -> WorkerChannel.decodeEvent(line));

@@ -31,7 +31,7 @@ class CamerasTest {
         CustomVideoSource source = new CustomVideoSource();
         BlockingQueue<String> failures = new LinkedBlockingQueue<>();
         PipeCamera camera = new PipeCamera(List.of("env", "FAKE_RPICAM_FRAMES=12", STANDIN.toString(), "--width", "320",
-                "--height", "240"), 320, 240, source, failures::add);
+                "--height", "240"), 320, 240, source::pushFrame, failures::add);
         try {
             String failure = failures.poll(20, TimeUnit.SECONDS);
             assertTrue(failure != null && failure.contains("the camera stream ended") && failure.contains("after 12 frames"),
@@ -48,7 +48,7 @@ class CamerasTest {
         CustomVideoSource source = new CustomVideoSource();
         BlockingQueue<String> problems = new LinkedBlockingQueue<>();
         MediaOptions v4l2 = new MediaOptions("v4l2:/dev/video-missing", 320, 240, 15, "headless", Optional.empty(), 0, 0);
-        FrameFeed feed = Cameras.open(v4l2, null, source, problems::add, replacement -> { });
+        FrameFeed feed = Cameras.open(v4l2, null, source::pushFrame, problems::add, replacement -> { });
         try {
             assertEquals("camera unavailable: no camera at /dev/video-missing; showing the test pattern", problems.poll(1, TimeUnit.SECONDS));
             assertTrue(feed.description().startsWith("synthetic"), feed.description());

@@ -66,6 +66,55 @@ class WorkerProcessTest {
     }
 
     /**
+     * A press: the camera opens, the ring's picture is taken from its first good frame (not the
+     * black ones a sensor starts with), small enough for one MQTT message and its thumbnail for one
+     * push; the call that follows uses the camera already running.
+     */
+    @Test
+    void aRingsPictureComesFromTheFirstGoodFrameAndTheCallUsesTheRunningCamera() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                WorkerMain.class.getName(), "--video", "rpicam", "--size", "320x240", "--fps", "30"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("PATH", CamerasTest.STANDIN.getParent() + ":" + System.getenv("PATH"));
+        builder.environment().put("FAKE_RPICAM_FRAMES", "600");
+        builder.environment().put("FAKE_RPICAM_DARK", "6");
+        Process worker = builder.start();
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream requests = worker.getOutputStream()) {
+            next(events, WorkerEvent.Ready.class);
+            send(requests, new WorkerRequest.TakeSnapshot("r1", 60_000));
+            WorkerEvent.SnapshotTaken taken = next(events, WorkerEvent.SnapshotTaken.class);
+            assertEquals("r1", taken.ringId());
+            assertEquals(320, taken.picture().width());
+            assertEquals(240, taken.picture().height());
+            assertTrue(taken.picture().size() <= DoorCamera.PICTURE_MAX_BYTES, taken.toString());
+            java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(taken.picture().bytes()));
+            assertEquals(320, picture.getWidth());
+            int grey = picture.getRGB(160, 120) & 0xff;
+            assertTrue(grey > 100 && grey < 160, "the first good frame (grey), not a black one: " + grey);
+            var thumbnail = taken.thumbnail().orElseThrow();
+            assertEquals(160, thumbnail.width());
+            assertTrue(thumbnail.size() <= DoorCamera.THUMBNAIL_MAX_BYTES, thumbnail.toString());
+            assertTrue(taken.cameraMs() >= 150, "six black frames at 30 fps come first: " + taken.cameraMs() + " ms");
+
+            send(requests, new WorkerRequest.StartCall("s1", List.of()));
+            next(events, WorkerEvent.OfferMade.class);
+            send(requests, new WorkerRequest.GetStats("s1"));
+            WorkerEvent.Stats stats = next(events, WorkerEvent.Stats.class);
+            assertTrue(stats.figures().path("camera").asText().contains("rpicam-vid"), stats.toString());
+            assertTrue(stats.figures().path("videoFramesCaptured").asLong() > 6,
+                    "the camera opened for the picture feeds the call: " + stats.figures());
+            send(requests, new WorkerRequest.TakeSnapshot("r2", 0));
+            assertEquals("r2", next(events, WorkerEvent.SnapshotTaken.class).ringId(), "a ring during the call gets its picture too");
+            send(requests, new WorkerRequest.EndCall("s1", EndReason.NORMAL));
+            next(events, WorkerEvent.CallEnded.class);
+        }
+        assertTrue(worker.waitFor(20, TimeUnit.SECONDS), "the worker exits after its call");
+        assertEquals(0, worker.exitValue());
+    }
+
+    /**
      * Issue 11, defect 6b: an answer whose SDP is garbage was neither applied nor refused (the worker
      * threw an uncaught java.lang.Error) and the call hung until its timeout. Now each ends the call
      * at once with media-failed.
