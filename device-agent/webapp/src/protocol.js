@@ -46,6 +46,8 @@ const p256Key = (name) => ({ name, kind: 'p256-key', required: true });
 const authSecret = (name) => ({ name, kind: 'auth-secret', required: true });
 const visits = (name) => ({ name, kind: 'visits', required: true });
 const ids = (name) => ({ name, kind: 'ids', required: true });
+const dimension = (name) => ({ name, kind: 'dimension', required: true });
+const jpeg = (name) => ({ name, kind: 'jpeg', required: true });
 export const MAX_VISITS = 200;
 
 export const MAX_SDP_CHARS = 32768;
@@ -74,6 +76,9 @@ export const SCHEMAS = Object.freeze({
   'history-request': [id('deviceId'), id('requestId'), time('at')],
   'history-delete': [id('deviceId'), id('requestId'), ids('ringIds'), time('at')],
   history: [id('deviceId'), id('requestId'), visits('visits'), time('at')],
+  snapshot: [id('deviceId'), id('ringId'), optionalId('requestId'), time('takenAt'), dimension('width'), dimension('height'),
+    jpeg('jpeg'), time('at')],
+  'snapshot-request': [id('deviceId'), id('requestId'), id('ringId'), time('at')],
   'push-key': [id('deviceId'), p256Key('key'), time('at')],
   'push-subscribe': [id('deviceId'), endpoint('endpoint'), p256Key('p256dh'), authSecret('auth'), time('at')],
   'push-unsubscribe': [id('deviceId'), endpoint('endpoint'), time('at')],
@@ -104,6 +109,8 @@ export const VOCABULARY = Object.freeze({
   'history-request': Object.freeze({ concern: 'history', senders: Object.freeze(['owner']) }),
   'history-delete': Object.freeze({ concern: 'history', senders: Object.freeze(['owner']) }),
   history: Object.freeze({ concern: 'history', senders: Object.freeze(['device']) }),
+  snapshot: Object.freeze({ concern: 'snapshot', senders: Object.freeze(['device']) }),
+  'snapshot-request': Object.freeze({ concern: 'snapshot', senders: Object.freeze(['owner']) }),
 });
 
 /** Whether a message of `type` may come from `sender` ('device' or 'owner'). */
@@ -145,12 +152,37 @@ function problem(field, value) {
     case 'ids':
       return Array.isArray(value) && value.length >= 1 && value.length <= MAX_VISITS && value.every(isValidId) ? null
         : `must be 1-${MAX_VISITS} ids matching [A-Za-z0-9_-]{1,64}`;
+    case 'dimension':
+      return Number.isInteger(value) && value >= 1 && value <= MAX_DIMENSION ? null : `must be an integer from 1 to ${MAX_DIMENSION}`;
+    case 'jpeg':
+      return isJpegBase64(value) ? null
+        : `must be a JPEG (FF D8 ... FF D9) of at most ${MAX_JPEG_BYTES} bytes in base64 (RFC 4648, padded)`;
     case 'ice-servers':
       return isIceServers(value) ? null
         : 'must be 1-4 objects {urls: [1-4 stun:/turn:/turns: URLs], username?, credential?} (printable, at most 256 characters)';
     default:
       return 'unknown field kind';
   }
+}
+
+/** The largest picture a snapshot carries, and its widest side (docs/protocol.md, "Pictures"). */
+export const MAX_JPEG_BYTES = 46080;
+const MAX_DIMENSION = 4096;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function isJpegBase64(value) {
+  if (typeof value !== 'string' || value.length > Math.ceil(MAX_JPEG_BYTES / 3) * 4 || !BASE64.test(value)) {
+    return false;
+  }
+  const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
+  const length = value.length / 4 * 3 - padding;
+  if (length < 4 || length > MAX_JPEG_BYTES) {
+    return false;
+  }
+  const start = atob(value.slice(0, 4));
+  const end = atob(value.slice(-8)); // the last two bytes may straddle the last two groups
+  return start.charCodeAt(0) === 0xff && start.charCodeAt(1) === 0xd8
+    && end.charCodeAt(end.length - 2) === 0xff && end.charCodeAt(end.length - 1) === 0xd9;
 }
 
 function isVisits(value) {
@@ -299,6 +331,7 @@ export function topics(prefix = 'openbell') {
     presence: (deviceId) => `${root}/doorbells/${deviceId}/presence`,
     rings: (deviceId) => `${root}/doorbells/${deviceId}/rings`,
     pushKey: (deviceId) => `${root}/doorbells/${deviceId}/push-key`,
+    snapshots: (deviceId) => `${root}/doorbells/${deviceId}/snapshots`,
     ownerToDevice: (ownerId, deviceId) => `${root}/owners/${ownerId}/doorbells/${deviceId}`,
     deviceToOwner: (deviceId, ownerId) => `${root}/doorbells/${deviceId}/owners/${ownerId}`,
   });
@@ -317,6 +350,10 @@ export const liveRequest = (deviceId, sessionId, at = Date.now()) =>
 /** Asks the doorbell for its visit history; it answers with a `history` naming `requestId`. */
 export const historyRequest = (deviceId, requestId, at = Date.now()) =>
   Object.freeze({ v: PROTOCOL_VERSION, type: 'history-request', deviceId, requestId, at });
+
+/** Asks the doorbell for ring `ringId`'s picture; it answers with a `snapshot` naming `requestId`, or nothing if it has none. */
+export const snapshotRequest = (deviceId, requestId, ringId, at = Date.now()) =>
+  Object.freeze({ v: PROTOCOL_VERSION, type: 'snapshot-request', deviceId, requestId, ringId, at });
 
 /** Deletes these rings from the doorbell's visit history; it answers with the `history` left. */
 export const historyDelete = (deviceId, requestId, ringIds, at = Date.now()) =>

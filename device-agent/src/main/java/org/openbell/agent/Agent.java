@@ -68,6 +68,7 @@ public final class Agent implements AutoCloseable {
     private Pairing pairing;
     private WebPush push;
     private VisitHistory history;
+    private org.openbell.agent.pictures.RingPictures pictures;
     /**
      * The one thread rings and calls run on (RingController, CallController and its media workers'
      * events, their timers): their state needs no locks, and the watchdog checks this thread.
@@ -143,6 +144,11 @@ public final class Agent implements AutoCloseable {
         ring.addListener(journal);
         history = own(VisitHistory.open(config.stateDir().resolve("visits.json"), config.history(), clock, config.device().id()));
         ring.addListener(history);
+        WebPush pushing = push;
+        pictures = own(new org.openbell.agent.pictures.RingPictures(config.stateDir().resolve("pictures"), config.device().id(), clock,
+                config.ring().timeout(), signaling::toOwners, signaling::toOwner, pushing == null ? null : pushing::picture));
+        ring.addListener(pictures); // after the history: a ring that ends is in the history before its picture stops being the ringing one
+        history.onKept(pictures::keepOnly);
 
         MediaConfig media = config.media();
         if (media.simulatedSound()) {
@@ -153,7 +159,14 @@ public final class Agent implements AutoCloseable {
                 signaling::toOwner, Ids::newSessionId));
         // The status LED shows that the camera is being watched, for as long as a call or live view is on.
         calls.addListener((session, from, to, snapshot) -> ring.watched(to != org.openbell.agent.call.CallPhase.ENDED));
+        calls.onPicture(pictures::taken);
+        // The camera starts on the press (the ring message is already on its way): the ring's picture,
+        // and a running camera for the call that may follow.
+        java.time.Duration cameraHold = config.ring().timeout().plusSeconds(10);
         ring.addListener((from, to, snapshot) -> {
+            if (from == RingState.IDLE && to == RingState.RINGING) {
+                snapshot.ringId().ifPresent(ringId -> calls.takePicture(ringId, cameraHold));
+            }
             if (to == RingState.ANSWERED) {
                 snapshot.lastEnded().flatMap(RingEnded::by).ifPresent(owner -> calls.start(owner, snapshot.lastEnded().get().ringId()));
             }
@@ -231,6 +244,7 @@ public final class Agent implements AutoCloseable {
             case CALL -> calls.ownerMessage(owner, (CallMessage) message); // every call type is a CallMessage (TestVectorsTest)
             case PUSH -> pushMessage(owner, message);
             case HISTORY -> history.ownerMessage(owner, message, signaling::toOwner);
+            case SNAPSHOT -> pictures.ownerMessage(owner, message);
             case PRESENCE -> log.warn("Ignored {} from owner {}: owners do not send presence", message.type().wireName(), owner);
         }
     }
@@ -356,7 +370,9 @@ public final class Agent implements AutoCloseable {
                 new AgentStatus.Call(call.phase(), call.sessionId().orElse(null), call.ownerId().orElse(null),
                         call.workerPid().orElse(null), call.lastEnd().orElse(null), call.callsStarted(), call.workersStarted(),
                         calls.workerReady()),
-                push != null ? push.status() : AgentStatus.Push.OFF);
+                push != null ? push.status() : AgentStatus.Push.OFF,
+                pictures.last().map(p -> new AgentStatus.RingPicture(p.ringId(), p.ringToPictureMs(), p.cameraMs(), p.encodeMs(),
+                        p.width(), p.height(), p.bytes(), p.thumbnailBytes())).orElse(null));
     }
 
     @Override

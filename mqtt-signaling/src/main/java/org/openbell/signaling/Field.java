@@ -7,7 +7,7 @@ import java.util.List;
 /** One field of a message schema and the check of its JSON value (rule 9 of docs/protocol.md). */
 record Field(String name, Kind kind, boolean required, List<String> choices) {
 
-    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX, ICE_SERVERS, ENDPOINT, P256_KEY, AUTH_SECRET, VISITS, IDS }
+    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX, ICE_SERVERS, ENDPOINT, P256_KEY, AUTH_SECRET, VISITS, IDS, DIMENSION, JPEG }
 
     static Field id(String name) {
         return new Field(name, Kind.ID, true, List.of());
@@ -65,6 +65,14 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
         return new Field(name, Kind.IDS, true, List.of());
     }
 
+    static Field dimension(String name) {
+        return new Field(name, Kind.DIMENSION, true, List.of());
+    }
+
+    static Field jpeg(String name) {
+        return new Field(name, Kind.JPEG, true, List.of());
+    }
+
     static Field optionalChoice(String name, List<String> choices) {
         return new Field(name, Kind.CHOICE, false, List.copyOf(choices));
     }
@@ -103,6 +111,10 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
                     : "must be 0-" + History.MAX_VISITS + " objects {ringId, at, presses, outcome, by?} (by exactly when answered or declined)";
             case IDS -> ids(value) != null ? null
                     : "must be 1-" + HistoryDelete.MAX_IDS + " ids matching " + Ids.PATTERN.pattern();
+            case DIMENSION -> value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= 1
+                    && value.intValue() <= Snapshot.MAX_DIMENSION ? null : "must be an integer from 1 to " + Snapshot.MAX_DIMENSION;
+            case JPEG -> jpeg(value) != null ? null
+                    : "must be a JPEG (FF D8 ... FF D9) of at most " + Snapshot.MAX_JPEG_BYTES + " bytes in base64 (RFC 4648, padded)";
             case ICE_SERVERS -> iceServers(value) != null ? null
                     : "must be 1-" + IceServer.MAX_SERVERS + " objects {urls: [1-" + IceServer.MAX_URLS
                     + " stun:/turn:/turns: URLs], username?, credential?} (printable, at most 256 characters)";
@@ -202,6 +214,18 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
             ids.add(id.textValue());
         }
         return ids;
+    }
+
+    private static final java.util.regex.Pattern BASE64 = java.util.regex.Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
+
+    /** The JPEG {@code value} holds in base64, or null if it is not one (strict base64: padded, no line breaks). */
+    static byte[] jpeg(JsonNode value) {
+        if (!value.isTextual() || value.textValue().length() > (Snapshot.MAX_JPEG_BYTES + 2) / 3 * 4
+                || !BASE64.matcher(value.textValue()).matches()) {
+            return null;
+        }
+        byte[] bytes = java.util.Base64.getDecoder().decode(value.textValue());
+        return Snapshot.isJpeg(bytes) ? bytes : null;
     }
 
     static Instant instant(JsonNode node) {

@@ -7,7 +7,8 @@ import java.time.Instant;
  * construction, so a {@code Message} that exists is a valid one.
  */
 public sealed interface Message permits Presence, Ring, RingEnded, RingAnswer, RingDecline, CallMessage,
-        PushKey, PushSubscribe, PushUnsubscribe, PushStatus, HistoryRequest, HistoryDelete, History {
+        PushKey, PushSubscribe, PushUnsubscribe, PushStatus, HistoryRequest, HistoryDelete, History,
+        Snapshot, SnapshotRequest {
 
     /** The doorbell the message is from or for. */
     String deviceId();

@@ -57,6 +57,10 @@ public final class MessageCodec {
                     Field.time("at"))),
             Map.entry(MessageType.HISTORY, List.of(Field.id("deviceId"), Field.id("requestId"), Field.visits("visits"),
                     Field.time("at"))),
+            Map.entry(MessageType.SNAPSHOT, List.of(Field.id("deviceId"), Field.id("ringId"), Field.optionalId("requestId"),
+                    Field.time("takenAt"), Field.dimension("width"), Field.dimension("height"), Field.jpeg("jpeg"), Field.time("at"))),
+            Map.entry(MessageType.SNAPSHOT_REQUEST, List.of(Field.id("deviceId"), Field.id("requestId"), Field.id("ringId"),
+                    Field.time("at"))),
             Map.entry(MessageType.PUSH_KEY, List.of(Field.id("deviceId"), Field.p256Key("key"), Field.time("at"))),
             Map.entry(MessageType.PUSH_SUBSCRIBE, List.of(Field.id("deviceId"), Field.endpoint("endpoint"),
                     Field.p256Key("p256dh"), Field.authSecret("auth"), Field.time("at"))),
@@ -165,6 +169,20 @@ public final class MessageCodec {
                     v.by().ifPresent(by -> o.put("by", by));
                 }
                 node.put("at", h.at().toEpochMilli());
+            }
+            case Snapshot p -> {
+                node.put("ringId", p.ringId());
+                p.requestId().ifPresent(r -> node.put("requestId", r));
+                node.put("takenAt", p.takenAt().toEpochMilli());
+                node.put("width", p.width());
+                node.put("height", p.height());
+                node.put("jpeg", p.jpegBase64());
+                node.put("at", p.at().toEpochMilli());
+            }
+            case SnapshotRequest r -> {
+                node.put("requestId", r.requestId());
+                node.put("ringId", r.ringId());
+                node.put("at", r.at().toEpochMilli());
             }
             case CallState c -> {
                 node.put("sessionId", c.sessionId());
@@ -315,6 +333,11 @@ public final class MessageCodec {
             case HISTORY_DELETE -> new HistoryDelete(deviceId, text(json, "requestId"), Field.ids(json.get("ringIds")),
                     Field.instant(json.get("at")));
             case HISTORY -> new History(deviceId, text(json, "requestId"), Field.visits(json.get("visits")), Field.instant(json.get("at")));
+            case SNAPSHOT -> new Snapshot(deviceId, text(json, "ringId"), Optional.ofNullable(json.get("requestId")).map(JsonNode::textValue),
+                    Field.instant(json.get("takenAt")), json.get("width").intValue(), json.get("height").intValue(),
+                    Field.jpeg(json.get("jpeg")), Field.instant(json.get("at")));
+            case SNAPSHOT_REQUEST -> new SnapshotRequest(deviceId, text(json, "requestId"), text(json, "ringId"),
+                    Field.instant(json.get("at")));
             case PUSH_KEY -> new PushKey(deviceId, text(json, "key"), Field.instant(json.get("at")));
             case PUSH_SUBSCRIBE -> new PushSubscribe(deviceId, text(json, "endpoint"), text(json, "p256dh"), text(json, "auth"),
                     Field.instant(json.get("at")));

@@ -28,7 +28,9 @@ public enum MessageType implements WireEnum {
     PUSH_STATUS(Concern.PUSH, Sender.DEVICE),
     HISTORY_REQUEST(Concern.HISTORY, Sender.OWNER),
     HISTORY_DELETE(Concern.HISTORY, Sender.OWNER),
-    HISTORY(Concern.HISTORY, Sender.DEVICE);
+    HISTORY(Concern.HISTORY, Sender.DEVICE),
+    SNAPSHOT(Concern.SNAPSHOT, Sender.DEVICE),
+    SNAPSHOT_REQUEST(Concern.SNAPSHOT, Sender.OWNER);
 
     /** Which part of a client a message is for. */
     public enum Concern implements WireEnum {
@@ -41,7 +43,9 @@ public enum MessageType implements WireEnum {
         /** Web Push subscriptions and the doorbell's push key. */
         PUSH,
         /** The doorbell's visit history. */
-        HISTORY
+        HISTORY,
+        /** Pictures of who rang. */
+        SNAPSHOT
     }
 
     /** Who may send a message. */

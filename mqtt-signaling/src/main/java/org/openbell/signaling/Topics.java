@@ -42,6 +42,11 @@ public record Topics(String prefix) {
         return doorbell(deviceId) + "/rings";
     }
 
+    /** {@code snapshot}s (pictures of who rang) from a doorbell to its owners (revision 1.3). */
+    public String snapshots(String deviceId) {
+        return doorbell(deviceId) + "/snapshots";
+    }
+
     /** Where doorbell {@code deviceId} sends call signaling to owner {@code ownerId} alone. */
     public String deviceToOwner(String deviceId, String ownerId) {
         return doorbell(deviceId) + "/owners/" + Ids.requireValid("ownerId", ownerId);

@@ -108,7 +108,9 @@ class TestVectorsTest {
                 java.util.Map.entry(MessageType.HISTORY_DELETE, HistoryDelete.class), java.util.Map.entry(MessageType.HISTORY, History.class),
                 java.util.Map.entry(MessageType.PUSH_KEY, PushKey.class), java.util.Map.entry(MessageType.PUSH_SUBSCRIBE, PushSubscribe.class),
                 java.util.Map.entry(MessageType.PUSH_UNSUBSCRIBE, PushUnsubscribe.class),
-                java.util.Map.entry(MessageType.PUSH_STATUS, PushStatus.class));
+                java.util.Map.entry(MessageType.PUSH_STATUS, PushStatus.class),
+                java.util.Map.entry(MessageType.SNAPSHOT, Snapshot.class),
+                java.util.Map.entry(MessageType.SNAPSHOT_REQUEST, SnapshotRequest.class));
         assertEquals(MessageType.values().length, classes.size());
         classes.forEach((type, type2) -> assertEquals(type.concern() == MessageType.Concern.CALL,
                 CallMessage.class.isAssignableFrom(type2), type + ": a call's messages, and only they, are CallMessages"));

@@ -60,6 +60,7 @@ public final class CallController implements AutoCloseable {
     private String lastEnd;
     private long callsStarted;
     private volatile CallSnapshot snapshot;
+    private volatile java.util.function.Consumer<WorkerEvent.SnapshotTaken> pictures = p -> { };
 
     private final class Session implements WorkerEvents {
         final String id;
@@ -187,6 +188,7 @@ public final class CallController implements AutoCloseable {
                     }
                     update();
                 }
+                case WorkerEvent.SnapshotTaken taken -> pictures.accept(taken);
                 case WorkerEvent.CallEnded ended -> finish(hangupReason(ended.reason()), true, "the media worker ended it");
                 case WorkerEvent.Problem problem -> log.warn("Call {}: media worker error: {}", id, problem.message());
                 case WorkerEvent.Ready ready -> log.debug("Call {}: a second ready from worker {}", id, ready.pid());
@@ -308,6 +310,36 @@ public final class CallController implements AutoCloseable {
     /** Told of every call's phase changes (on the rings-and-calls thread). */
     public void addListener(CallListener listener) {
         listeners.add(listener);
+    }
+
+    /** Where ring pictures go ({@link #takePicture}), from whichever worker took them. */
+    public void onPicture(java.util.function.Consumer<WorkerEvent.SnapshotTaken> sink) {
+        pictures = sink;
+        workers.onPicture(sink);
+    }
+
+    /**
+     * A visitor pressed: the worker with the camera (the call's, during a call or live view; else
+     * the warm spare, which keeps its camera open for {@code hold} for the call that may follow)
+     * takes ring {@code ringId}'s picture, reported to {@link #onPicture}. Without a worker
+     * (none can start) there is no picture; the ring is not affected either way.
+     */
+    public void takePicture(String ringId, Duration hold) {
+        loop.execute(() -> {
+            WorkerProcess worker;
+            try {
+                worker = session != null ? session.worker : workers.spare();
+            } catch (RuntimeException e) {
+                log.warn("Ring {}: no picture, no media worker: {}", ringId, e.getMessage());
+                return;
+            }
+            if (worker == null) {
+                log.warn("Ring {}: no picture, no media worker", ringId);
+                return;
+            }
+            long holdMs = Math.min(hold.toMillis(), WorkerRequest.TakeSnapshot.MAX_HOLD_MS);
+            worker.ready().thenRun(() -> worker.send(new WorkerRequest.TakeSnapshot(ringId, holdMs)));
+        });
     }
 
     /**

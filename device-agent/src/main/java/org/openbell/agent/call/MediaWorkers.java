@@ -34,6 +34,8 @@ final class MediaWorkers implements AutoCloseable {
     /** Spares in a row that died before they were ready. */
     private int failedInARow;
     private Runnable pendingRestart;
+    /** Where ring pictures a spare takes go (set once, before any ring). */
+    private volatile java.util.function.Consumer<org.openbell.media.channel.WorkerEvent.SnapshotTaken> pictures = p -> { };
 
     MediaWorkers(MediaConfig config, Executor loop, org.openbell.agent.ring.Timers timers) {
         this(javaCommand(config), config.pulseServer(), loop, timers);
@@ -74,7 +76,12 @@ final class MediaWorkers implements AutoCloseable {
         warming.listen(new WorkerEvents() {
             @Override
             public void onEvent(WorkerProcess worker, org.openbell.media.channel.WorkerEvent event) {
-                log.debug("Spare media worker {}: {}", worker.pid(), event);
+                switch (event) {
+                    case org.openbell.media.channel.WorkerEvent.SnapshotTaken taken -> pictures.accept(taken);
+                    case org.openbell.media.channel.WorkerEvent.Problem problem ->
+                            log.warn("Spare media worker {}: {}", worker.pid(), problem.message());
+                    default -> log.debug("Spare media worker {}: {}", worker.pid(), event);
+                }
             }
 
             @Override
@@ -108,6 +115,17 @@ final class MediaWorkers implements AutoCloseable {
         WorkerProcess worker = spare;
         spare = null;
         return worker;
+    }
+
+    /** Where the pictures a spare worker takes go. */
+    void onPicture(java.util.function.Consumer<org.openbell.media.channel.WorkerEvent.SnapshotTaken> sink) {
+        pictures = sink;
+    }
+
+    /** The spare worker (warming one if there is none), kept as the spare: to take a ring's picture. */
+    WorkerProcess spare() {
+        warm();
+        return spare;
     }
 
     /** Workers started so far (for status and tests). */

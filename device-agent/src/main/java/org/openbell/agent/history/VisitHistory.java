@@ -279,8 +279,23 @@ public final class VisitHistory implements RingListener, AutoCloseable {
         return visits.size() != before;
     }
 
+    private volatile java.util.function.Consumer<Set<String>> onKept = ids -> { };
+
+    /** Told, after every change, which rings the history now keeps (the pictures of others are deleted); and now. */
+    public synchronized void onKept(java.util.function.Consumer<Set<String>> listener) {
+        onKept = listener;
+        listener.accept(ringIds());
+    }
+
+    private Set<String> ringIds() {
+        Set<String> ids = new HashSet<>();
+        visits.forEach(v -> ids.add(v.ringId()));
+        return ids;
+    }
+
     /** Writes the current list, whole, off the calling thread (in order: each write is the newest list). */
     private void save() {
+        onKept.accept(ringIds());
         byte[] content = toJson(List.copyOf(visits));
         try {
             writer.execute(() -> {

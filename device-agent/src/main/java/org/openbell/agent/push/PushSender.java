@@ -94,7 +94,7 @@ public final class PushSender implements AutoCloseable {
     }
 
     /** A message to push: the plaintext, its topic, and until when it is worth delivering. */
-    public record Push(byte[] plaintext, String topic, long deadlineNanos, BooleanSupplier wanted) {
+    public record Push(byte[] plaintext, Optional<String> topic, long deadlineNanos, BooleanSupplier wanted) {
     }
 
     /** Sends {@code push} to {@code subscription}; completes (never exceptionally) with how it ended. */
@@ -122,9 +122,9 @@ public final class PushSender implements AutoCloseable {
         HttpRequest.Builder request;
         try {
             byte[] body = plaintext.length == 0 ? new byte[0] : keys.take(sub).seal(plaintext);
-            request = HttpRequest.newBuilder(endpoint)
-                    .header("Urgency", "high")
-                    .header("Topic", push.topic())
+            HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).header("Urgency", "high");
+            push.topic().ifPresent(t -> builder.header("Topic", t));
+            request = builder
                     .header("Authorization", token(audience).header())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             if (body.length > 0) {

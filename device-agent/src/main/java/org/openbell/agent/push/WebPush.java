@@ -209,7 +209,30 @@ public final class WebPush implements RingSignals, AutoCloseable {
         pushAll(codec.encode(ended), deadline, () -> true, "ring-ended " + ended.ringId(), System.nanoTime());
     }
 
+    /**
+     * The thumbnail of who rang ({@code snapshot}, small enough for one push) to every phone, while
+     * its ring still rings; without a {@code Topic}, so it never replaces the ring a push service
+     * still holds for an offline phone. A phone shows it in the ring's notification.
+     */
+    public void picture(org.openbell.signaling.Snapshot thumbnail, java.time.Instant ringExpiresAt) {
+        byte[] payload = codec.encode(thumbnail);
+        if (payload.length > org.openbell.push.Aes128Gcm.MAX_PLAINTEXT_LENGTH) {
+            log.info("Ring {}: its thumbnail ({} bytes) does not fit a push; phones get the ring without it", thumbnail.ringId(),
+                    payload.length);
+            return;
+        }
+        long left = Duration.between(clock.instant(), ringExpiresAt).toNanos();
+        String ringId = thumbnail.ringId();
+        pushAll(payload, Optional.empty(), System.nanoTime() + left, () -> ringId.equals(liveRing.get()), "picture of ring " + ringId,
+                System.nanoTime());
+    }
+
     private void pushAll(byte[] payload, long deadlineNanos, java.util.function.BooleanSupplier wanted, String what, long since) {
+        pushAll(payload, Optional.of(topic), deadlineNanos, wanted, what, since);
+    }
+
+    private void pushAll(byte[] payload, Optional<String> topic, long deadlineNanos, java.util.function.BooleanSupplier wanted,
+            String what, long since) {
         List<PushSubscription> targets = subscriptions.all();
         if (targets.isEmpty()) {
             return;

@@ -195,6 +195,12 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                 "ring-ended " + ended.ringId());
     }
 
+    /** A picture of who rang to every owner, on the snapshots topic, until {@code expiresAt}. */
+    public void toOwners(org.openbell.signaling.Snapshot snapshot, java.time.Instant expiresAt) {
+        publish(Outgoing.qos1(topics.snapshots(deviceId), codec.encode(snapshot)).expiringAt(expiresAt),
+                "the picture of ring " + snapshot.ringId());
+    }
+
     /** Call signaling or a push-status to one owner, on the device-to-owner topic. */
     public void toOwner(String ownerId, Message message) {
         publish(Outgoing.qos1(topics.deviceToOwner(deviceId, ownerId), codec.encode(message))

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record AgentStatus(String deviceId, String state, String ringId, long presses, Long ringAt, boolean mqttConnected,
         String mqttError, String board, LastRing lastRing, RingDelivery lastRingDelivery, Map<String, Long> rejectedMessages,
-        InboundMessages inboundMessages, Call call, Push push) {
+        InboundMessages inboundMessages, Call call, Push push, RingPicture lastRingPicture) {
 
     public AgentStatus {
         rejectedMessages = Map.copyOf(rejectedMessages);
@@ -22,6 +22,16 @@ public record AgentStatus(String deviceId, String state, String ringId, long pre
 
     /** What became of the latest ring message at the broker: {@code waiting}, {@code broker-took-it} or {@code failed}. */
     public record RingDelivery(String ringId, String state, long pressToMessageMs, Long pressToBrokerMs, String failure) {
+    }
+
+    /**
+     * The latest ring's picture: from the ring's start to the picture at the doorbell
+     * ({@code ringToPictureMs}; -1 if it came after the ring ended), of which {@code cameraMs} from the
+     * worker's request to the frame and {@code encodeMs} to encode it; its size; the thumbnail's bytes
+     * (null if none fit a push).
+     */
+    public record RingPicture(String ringId, long ringToPictureMs, long cameraMs, long encodeMs, int width, int height, int bytes,
+            Integer thumbnailBytes) {
     }
 
     /** Every inbound message on the doorbell's subscriptions: {@code received = accepted + rejected}. */

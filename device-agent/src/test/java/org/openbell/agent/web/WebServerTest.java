@@ -114,7 +114,7 @@ class WebServerTest {
             return new org.openbell.agent.status.AgentStatus("front-door", "IDLE", null, 0, null, false, null, "simulated",
                     null, null, Map.of(), new org.openbell.agent.status.AgentStatus.InboundMessages(0, 0, 0),
                     new org.openbell.agent.status.AgentStatus.Call("idle", null, null, null, null, 0, 0, false),
-                    org.openbell.agent.status.AgentStatus.Push.OFF);
+                    org.openbell.agent.status.AgentStatus.Push.OFF, null);
         }
 
         @Override

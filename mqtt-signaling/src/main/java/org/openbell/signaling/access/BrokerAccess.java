@@ -121,6 +121,7 @@ public final class BrokerAccess {
         return List.of(Grant.read(topics.presence(deviceId)),
                 Grant.read(topics.pushKey(deviceId)),
                 Grant.read(topics.rings(deviceId)),
+                Grant.read(topics.snapshots(deviceId)),
                 Grant.read(topics.deviceToOwner(deviceId, ownerId)),
                 Grant.write(topics.ownerToDevice(ownerId, deviceId)));
     }
