@@ -1,7 +1,7 @@
 // The owner page: rings when someone presses the doorbell, answers or declines over MQTT 5.
 import mqtt from './vendor/mqtt.esm.js';
 import {
-  decode, encode, historyDelete, historyRequest, topics, isValidId, liveRequest, ringAnswer, ringDecline, sentBy, VOCABULARY,
+  decode, encode, historyDelete, historyRequest, snapshotRequest, topics, isValidId, liveRequest, ringAnswer, ringDecline, sentBy, VOCABULARY,
 } from './protocol.js';
 import { dingDong, unlock, unlocked } from './ring-sound.js';
 import { Call } from './call.js';
@@ -24,6 +24,9 @@ const state = {
   ended: new Map(),       // ringId -> ring-ended message (also guards against late rings)
   history: [],            // [{ ringId, at, outcome, by }] seen by this page (a doorbell before 1.2 keeps none)
   deviceHistory: null,    // the doorbell's own visit history, once it sent one: { visits, skewMs, requestId }
+  pictures: new Map(),    // ringId -> object URL of its picture (the newest PICTURES_KEPT)
+  picturesAsked: new Set(), // ringIds whose picture this page asked the doorbell for
+  pictureShown: null,     // { ringId, at } when the ringing screen showed the ring's picture (benchmarks)
   soundTimer: null,
   expiryTimer: null,
   lastError: null,
@@ -382,6 +385,7 @@ function connect() {
       [state.topics.rings(config.deviceId)]: { qos: 1 },
       [state.topics.deviceToOwner(config.deviceId, ownerId)]: { qos: 1 },
       [state.topics.pushKey(config.deviceId)]: { qos: 1 },
+      [state.topics.snapshots(config.deviceId)]: { qos: 1 },
     };
     client.subscribe(subscriptions, (error) => {
       if (error) {
@@ -468,6 +472,12 @@ function onMessage(topic, payload, expirySeconds) {
         showDeviceHistory(message, Date.now());
       }
       break;
+    case 'snapshot':
+      if (topic === state.topics.snapshots(state.config.deviceId)
+          || topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
+        pictureReceived(message);
+      }
+      break;
     case 'call':
       if (topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
         onCallMessage(message);
@@ -512,6 +522,8 @@ function onRing(ring, expirySeconds) {
   $('ring-presses').textContent = `Pressed ${ring.presses} times`;
   $('ring-note').hidden = true;
   if (isNew) {
+    $('ring-picture').hidden = true;
+    $('ring-picture').removeAttribute('src');
     // A browser without WebRTC must not end the ring for everyone with an Answer it cannot keep.
     const canCall = 'RTCPeerConnection' in window;
     $('answer').disabled = !canCall;
@@ -525,6 +537,7 @@ function onRing(ring, expirySeconds) {
   }
   screen.hidden = false;
   document.body.classList.add('ringing');
+  showPicture(ring.ringId); // it may have come first
   if (isNew) {
     state.ringShown = { ringId: ring.ringId, at: Date.now(), receivedAt }; // for benchmarks: press-to-ring
   }
@@ -641,9 +654,71 @@ function showDeviceHistory(message, receivedAt) {
       state.historyRequestId = newId('hd');
       sendToDevice(historyDelete(state.config.deviceId, state.historyRequestId, [visit.ringId]));
     });
-    item.append(when, what, remove);
+    const picture = document.createElement('img');
+    picture.className = 'visit-picture';
+    picture.dataset.ringId = visit.ringId;
+    picture.alt = `Who rang at ${clock(at)}`;
+    picture.width = 160;
+    picture.height = 120;
+    picture.hidden = true;
+    item.append(picture, when, what, remove);
     return item;
   }));
+  askForPictures(message.visits.slice(0, PICTURES_ASKED).map((visit) => visit.ringId));
+  message.visits.forEach((visit) => showPicture(visit.ringId));
+}
+
+// ---- Pictures of who rang (docs/protocol.md, "Pictures"): each ring's comes on the doorbell's
+// snapshots topic; the history's are asked for, newest first, and come on this owner's topic.
+
+const PICTURES_KEPT = 40;
+const PICTURES_ASKED = 12;
+
+function pictureReceived(message) {
+  const bytes = Uint8Array.from(atob(message.jpeg), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'image/jpeg' }));
+  const old = state.pictures.get(message.ringId);
+  if (old) {
+    URL.revokeObjectURL(old);
+    state.pictures.delete(message.ringId);
+  }
+  state.pictures.set(message.ringId, url);
+  while (state.pictures.size > PICTURES_KEPT) {
+    const [oldest, oldUrl] = state.pictures.entries().next().value;
+    state.pictures.delete(oldest);
+    URL.revokeObjectURL(oldUrl);
+  }
+  showPicture(message.ringId);
+}
+
+function showPicture(ringId) {
+  const url = state.pictures.get(ringId);
+  if (!url) {
+    return;
+  }
+  if ($('ring-screen').dataset.ringId === ringId && !$('ring-screen').hidden) {
+    const img = $('ring-picture');
+    img.src = url;
+    img.hidden = false;
+    if (state.pictureShown?.ringId !== ringId) {
+      state.pictureShown = { ringId, at: Date.now() };
+    }
+  }
+  for (const img of document.querySelectorAll('#history img.visit-picture')) {
+    if (img.dataset.ringId === ringId) {
+      img.src = url;
+      img.hidden = false;
+    }
+  }
+}
+
+function askForPictures(ringIds) {
+  for (const ringId of ringIds) {
+    if (!state.pictures.has(ringId) && !state.picturesAsked.has(ringId) && state.client?.connected) {
+      state.picturesAsked.add(ringId);
+      sendToDevice(snapshotRequest(state.config.deviceId, newId('sq'), ringId));
+    }
+  }
 }
 
 function addHistory(at, text, code) {

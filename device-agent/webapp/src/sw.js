@@ -55,6 +55,12 @@ async function visiblePage() {
     && ['/', '/index.html'].includes(new URL(w.url).pathname)); // the owner app, not the demo page
 }
 
+/**
+ * Thumbnails that came before their ring's push (two pushes race): ringId -> data URL, the newest
+ * few, while this worker runs. A picture never rings by itself.
+ */
+const earlyPictures = new Map();
+
 const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
 
 self.addEventListener('push', (event) => {
@@ -100,7 +106,33 @@ async function onPush(data) {
       icon: '/icons/icon-192.png',
       badge: '/icons/icon-192.png',
       actions: message ? [{ action: 'answer', title: 'Answer' }, { action: 'decline', title: 'Decline' }] : [],
+      ...(message && earlyPictures.has(message.ringId) ? { image: earlyPictures.get(message.ringId) } : {}),
       data: { kind: 'ring', ring: message, receivedAt },
+    });
+    return;
+  }
+  if (message.type === 'snapshot') {
+    // The picture of who rang, where the platform shows images (docs/protocol.md, "Pictures"): into
+    // the ring's notification, quietly; after its ring ended, or for a ring not shown, nothing.
+    const image = `data:image/jpeg;base64,${message.jpeg}`;
+    const shown = (await self.registration.getNotifications({ tag }))
+      .find((n) => n.data?.kind === 'ring' && n.data?.ring?.ringId === message.ringId);
+    if (!shown) {
+      earlyPictures.set(message.ringId, image);
+      [...earlyPictures.keys()].slice(0, -4).forEach((ringId) => earlyPictures.delete(ringId));
+      return;
+    }
+    await self.registration.showNotification(shown.title, {
+      tag,
+      renotify: false,
+      silent: true,
+      requireInteraction: true,
+      body: shown.body,
+      icon: shown.icon,
+      badge: shown.badge,
+      image,
+      actions: shown.actions,
+      data: { ...shown.data, picture: true },
     });
     return;
   }
