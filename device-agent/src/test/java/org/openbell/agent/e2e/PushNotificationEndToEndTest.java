@@ -121,6 +121,20 @@ class PushNotificationEndToEndTest {
         assertEquals("openbell-front-door", shown.get("tag"));
         assertEquals(true, shown.get("requireInteraction"));
         assertEquals(List.of("answer", "decline"), shown.get("actions"));
+        // Issue 14: the ring's picture follows in its own push (no Topic: it must not replace the ring
+        // at the push service) and goes quietly into the ring's notification.
+        PushServiceStandIn.Received picture = pushService.await("\"type\":\"snapshot\"", 1, 10_000).getFirst();
+        assertEquals(null, picture.topic(), "a picture push never replaces the ring a push service holds");
+        assertTrue(picture.plaintext().contains("\"width\":160"), "the thumbnail");
+        page.navigate("about:blank");
+        deliver(devtools, registrationId.get(), picture.plaintext());
+        for (int i = 0; i < 100 && !String.valueOf(awaitNotification(page, "someone is at the door").get("image")).startsWith("data:"); i++) {
+            Thread.sleep(50);
+        }
+        Map<String, Object> withPicture = awaitNotification(page, "someone is at the door");
+        assertTrue(String.valueOf(withPicture.get("image")).startsWith("data:image/jpeg;base64,/9j/"), "the picture in the notification");
+        assertEquals(List.of("answer", "decline"), withPicture.get("actions"), "still the ring's notification");
+        assertEquals(true, ((Map<?, ?>) withPicture.get("data")).get("picture"));
         // The same push again (a retry after a lost answer): the phone does not ring a second time.
         page.navigate("about:blank");
         deliver(devtools, registrationId.get(), ringPayload);
@@ -215,6 +229,6 @@ class PushNotificationEndToEndTest {
     private static Object notification(Page page, String titlePart) {
         return page.evaluate("t => navigator.serviceWorker.getRegistration().then(r => r.getNotifications())"
                 + ".then(n => n.filter(x => x.title.includes(t)).map(x => ({title: x.title, tag: x.tag, body: x.body,"
-                + " requireInteraction: x.requireInteraction, actions: (x.actions || []).map(a => a.action), data: x.data}))[0])", titlePart);
+                + " requireInteraction: x.requireInteraction, image: x.image, actions: (x.actions || []).map(a => a.action), data: x.data}))[0])", titlePart);
     }
 }
