@@ -158,7 +158,7 @@ public final class Agent implements AutoCloseable {
         calls = own(new CallController(config.device().id(), media, clock, ringsAndCalls, Timers.on(ringsAndCalls),
                 signaling::toOwner, Ids::newSessionId));
         // The status LED shows that the camera is being watched, for as long as a call or live view is on.
-        calls.addListener((session, from, to, snapshot) -> ring.watched(to != org.openbell.agent.call.CallPhase.ENDED));
+        calls.addListener((session, from, to, snapshot) -> ring.watched(snapshot.viewers() > 0));
         calls.onPicture(pictures::taken);
         // The camera starts on the press (the ring message is already on its way): the ring's picture,
         // and a running camera for the call that may follow.
@@ -369,7 +369,7 @@ public final class Agent implements AutoCloseable {
                 new AgentStatus.InboundMessages(inbound.received(), inbound.accepted(), inbound.rejected()),
                 new AgentStatus.Call(call.phase(), call.sessionId().orElse(null), call.ownerId().orElse(null),
                         call.workerPid().orElse(null), call.lastEnd().orElse(null), call.callsStarted(), call.workersStarted(),
-                        calls.workerReady()),
+                        calls.workerReady(), call.viewers(), call.viewerOwners()),
                 push != null ? push.status() : AgentStatus.Push.OFF,
                 pictures.last().map(p -> new AgentStatus.RingPicture(p.ringId(), p.ringToPictureMs(), p.cameraMs(), p.encodeMs(),
                         p.width(), p.height(), p.bytes(), p.thumbnailBytes())).orElse(null));

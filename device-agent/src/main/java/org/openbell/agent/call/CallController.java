@@ -29,11 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the call that follows an answered ring: takes the pre-warmed media worker, relays WebRTC
- * signaling between it and the owner who answered, and ends the call cleanly whatever happens to
- * the worker (a crash becomes a {@code hangup media-failed} to the owner, and a fresh worker is
- * already warming). One call at a time; all state on the rings-and-calls thread. A call's life is
- * {@link CallPhase}; every change goes through {@code transition}.
+ * Runs the call that follows an answered ring and owners' live views: takes the pre-warmed media
+ * worker, relays WebRTC signaling between it and each owner, and ends calls cleanly whatever
+ * happens to the worker (a crash becomes a {@code hangup media-failed} to every owner, and a fresh
+ * worker is already warming). One call at a time, seen by several owners: each owner's peer
+ * connection is a {@code Session} on the one worker (its camera, its microphone, the owners' voices
+ * mixed at its speaker); live-requests join it up to {@code media.maxViewers}, the answerer of a
+ * ring always does. All state on the rings-and-calls thread. Each session's life is
+ * {@link CallPhase}; every change goes through its {@code transition}.
  */
 public final class CallController implements AutoCloseable {
 
@@ -55,14 +58,17 @@ public final class CallController implements AutoCloseable {
     private Duration heartbeatSilence = Duration.ofSeconds(20);
 
     // Rings-and-calls thread state.
-    private Session session;
+    /** The sessions of the call in progress, oldest first, all on {@link #busy}; empty when no call is on. */
+    private final List<Session> sessions = new java.util.ArrayList<>();
+    /** The worker serving the call in progress (null when none). */
+    private WorkerProcess busy;
     private ObjectNode lastStats;
     private String lastEnd;
     private long callsStarted;
     private volatile CallSnapshot snapshot;
     private volatile java.util.function.Consumer<WorkerEvent.SnapshotTaken> pictures = p -> { };
 
-    private final class Session implements WorkerEvents {
+    private final class Session {
         final String id;
         final String ownerId;
         /** The ring this call answers; empty for a live view (until its owner answers a ring in place). */
@@ -93,7 +99,7 @@ public final class CallController implements AutoCloseable {
         void liveFor(Duration max) {
             cancelLiveEnd.run();
             cancelLiveEnd = timers.schedule(max, () -> {
-                if (session == this && liveView()) {
+                if (sessions.contains(this) && liveView()) {
                     log.info("Call {}: the live view's {} s are up", id, max.toSeconds());
                     end(Hangup.Reason.TIMEOUT, EndReason.NORMAL, "the live view's time is up");
                 }
@@ -109,7 +115,7 @@ public final class CallController implements AutoCloseable {
             phase = to;
             log.info("Call {}: {} -> {} ({})", id, from, to, why);
             if (to == CallPhase.ENDED) {
-                session = null;
+                sessions.remove(this);
             }
             update(); // the snapshot is current before anyone hears of it
             for (CallListener listener : listeners) {
@@ -134,7 +140,7 @@ public final class CallController implements AutoCloseable {
          */
         void heartbeat() {
             timers.schedule(heartbeatEvery, () -> {
-                if (session != this) {
+                if (!sessions.contains(this)) {
                     return;
                 }
                 long silentMs = (System.nanoTime() - lastHeardNanos) / 1_000_000;
@@ -149,9 +155,8 @@ public final class CallController implements AutoCloseable {
             });
         }
 
-        @Override
-        public void onEvent(WorkerProcess from, WorkerEvent event) {
-            if (session != this) {
+        void onEvent(WorkerEvent event) {
+            if (!sessions.contains(this)) {
                 return;
             }
             switch (event) {
@@ -188,7 +193,7 @@ public final class CallController implements AutoCloseable {
                     }
                     update();
                 }
-                case WorkerEvent.SnapshotTaken taken -> pictures.accept(taken);
+                case WorkerEvent.SnapshotTaken taken -> pictures.accept(taken); // routed before: not for a session
                 case WorkerEvent.CallEnded ended -> finish(hangupReason(ended.reason()), true, "the media worker ended it");
                 case WorkerEvent.Problem problem -> log.warn("Call {}: media worker error: {}", id, problem.message());
                 case WorkerEvent.Ready ready -> log.debug("Call {}: a second ready from worker {}", id, ready.pid());
@@ -211,9 +216,8 @@ public final class CallController implements AutoCloseable {
             early.clear();
         }
 
-        @Override
-        public void onExit(WorkerProcess from, int exitCode) {
-            if (session == this) {
+        void onExit(WorkerProcess from, int exitCode) {
+            if (sessions.contains(this)) {
                 log.error("Call {}: the media worker (pid {}) died with exit code {}; ending the call", id, from.pid(), exitCode);
                 finish(Hangup.Reason.MEDIA_FAILED, true, "the media worker died");
             }
@@ -245,9 +249,9 @@ public final class CallController implements AutoCloseable {
             signals.toOwner(ownerId, message);
         }
 
-        /** The call is over: tell the owner (a hangup if the device ended it), release the worker. */
+        /** This owner's part of the call is over: tell them (a hangup if the device ended it); the last one releases the worker. */
         void finish(Hangup.Reason reason, boolean deviceEnded, String why) {
-            if (session != this) {
+            if (!sessions.contains(this)) {
                 return;
             }
             cancelTimeout.run();
@@ -261,13 +265,16 @@ public final class CallController implements AutoCloseable {
             if (pendingStats != null) {
                 pendingStats.completeExceptionally(new IllegalStateException("the call ended"));
             }
-            log.info("Call {} with owner {} ended ({}) after {} s", id, ownerId, reason.wireName(),
-                    (System.nanoTime() - startedNanos) / 1_000_000_000);
-            worker.stop();
-            try {
-                workers.warm();
-            } catch (RuntimeException e) {
-                log.error("No media worker ready for the next call: {}", e.getMessage());
+            log.info("Call {} with owner {} ended ({}) after {} s; {} other viewer(s) on", id, ownerId, reason.wireName(),
+                    (System.nanoTime() - startedNanos) / 1_000_000_000, sessions.size());
+            if (sessions.isEmpty() && busy == worker) {
+                busy = null;
+                worker.stop();
+                try {
+                    workers.warm();
+                } catch (RuntimeException e) {
+                    log.error("No media worker ready for the next call: {}", e.getMessage());
+                }
             }
             update();
         }
@@ -328,7 +335,7 @@ public final class CallController implements AutoCloseable {
         loop.execute(() -> {
             WorkerProcess worker;
             try {
-                worker = session != null ? session.worker : workers.spare();
+                worker = busy != null ? busy : workers.spare();
             } catch (RuntimeException e) {
                 log.warn("Ring {}: no picture, no media worker: {}", ringId, e.getMessage());
                 return;
@@ -348,19 +355,16 @@ public final class CallController implements AutoCloseable {
      */
     public void start(String ownerId, String ringId) {
         loop.execute(() -> {
-            Session s = session;
-            if (s != null && s.liveView()) {
-                if (s.ownerId.equals(ownerId)) {
+            for (Session s : sessions) {
+                if (s.ownerId.equals(ownerId) && s.liveView()) {
                     s.ringId = Optional.of(ringId);
                     s.cancelLiveEnd.run();
                     log.info("Call {}: owner {} answered ring {} in place of their live view", s.id, ownerId, ringId);
                     update();
                     return;
                 }
-                log.info("Call {}: owner {} answered ring {}; owner {}'s live view ends for it", s.id, ownerId, ringId, s.ownerId);
-                s.end(Hangup.Reason.NORMAL, EndReason.NORMAL, "a ring was answered by another owner");
             }
-            begin(ownerId, sessionIds.get(), Optional.of(ringId));
+            begin(ownerId, sessionIds.get(), Optional.of(ringId)); // joins the call on if one is (never refused)
         });
     }
 
@@ -371,13 +375,16 @@ public final class CallController implements AutoCloseable {
      */
     public void startLive(String ownerId, String sessionId) {
         loop.execute(() -> {
-            Session s = session;
-            if (s != null && s.id.equals(sessionId) && s.ownerId.equals(ownerId)) {
-                if (s.liveView()) {
-                    log.info("Call {}: owner {} renewed the live view", s.id, ownerId);
-                    s.liveFor(config.liveViewMax());
+            for (Session s : sessions) {
+                if (s.id.equals(sessionId)) {
+                    if (s.ownerId.equals(ownerId) && s.liveView()) {
+                        log.info("Call {}: owner {} renewed the live view", s.id, ownerId);
+                        s.liveFor(config.liveViewMax());
+                    } else if (!s.ownerId.equals(ownerId)) {
+                        log.warn("Owner {} asked for a live view on session {}, which is owner {}'s: ignored", ownerId, sessionId, s.ownerId);
+                    }
+                    return;
                 }
-                return;
             }
             begin(ownerId, sessionId, Optional.empty());
         });
@@ -385,9 +392,16 @@ public final class CallController implements AutoCloseable {
 
     private void begin(String ownerId, String id, Optional<String> ringId) {
         String what = ringId.map(r -> "ring " + r).orElse("a live view");
-        if (session != null) {
-            log.info("Owner {} asked for {} during call {}: busy", ownerId, what, session.id);
-            signals.toOwner(ownerId, new Hangup(deviceId, id, Hangup.Reason.BUSY, clock.instant()));
+        if (!sessions.isEmpty()) {
+            if (ringId.isEmpty() && sessions.size() >= config.maxViewers()) {
+                log.info("Owner {} asked for {} during call {}: busy, {} of {} viewers", ownerId, what, sessions.getFirst().id,
+                        sessions.size(), config.maxViewers());
+                signals.toOwner(ownerId, new Hangup(deviceId, id, Hangup.Reason.BUSY, clock.instant()));
+                return;
+            }
+            log.info("Owner {} joins call {} for {}: viewer {} (at most {} by live-request)", ownerId, sessions.getFirst().id, what,
+                    sessions.size() + 1, config.maxViewers());
+            open(new Session(id, ownerId, ringId, busy));
             return;
         }
         WorkerProcess worker;
@@ -402,14 +416,21 @@ public final class CallController implements AutoCloseable {
             update();
             return;
         }
-        Session s = new Session(id, ownerId, ringId, worker);
-        session = s;
-        callsStarted++;
-        worker.listen(s);
+        busy = worker;
+        worker.listen(new Router(worker));
         log.info("Call {} to owner {} for {} (media worker {})", id, ownerId, what, worker.pid());
-        signals.toOwner(ownerId, new CallState(deviceId, id, CallState.State.CONNECTING, clock.instant()));
+        open(new Session(id, ownerId, ringId, worker));
+    }
+
+    /** Starts {@code s} on its worker: one more owner's peer connection in the call. */
+    private void open(Session s) {
+        String id = s.id;
+        WorkerProcess worker = s.worker;
+        sessions.add(s);
+        callsStarted++;
+        signals.toOwner(s.ownerId, new CallState(deviceId, id, CallState.State.CONNECTING, clock.instant()));
         s.cancelTimeout = timers.schedule(setupTimeout, () -> {
-            if (session == s && !s.phase.hasConnected()) {
+            if (sessions.contains(s) && !s.phase.hasConnected()) {
                 log.warn("Call {}: no media after {} ms", id, setupTimeout.toMillis());
                 s.end(Hangup.Reason.TIMEOUT, EndReason.TIMEOUT, "no media within the set-up time");
             }
@@ -418,7 +439,7 @@ public final class CallController implements AutoCloseable {
             s.liveFor(config.liveViewMax());
         }
         worker.ready().whenComplete((ms, failure) -> loop.execute(() -> {
-            if (session != s) {
+            if (!sessions.contains(s)) {
                 return;
             }
             if (failure != null) {
@@ -429,6 +450,60 @@ public final class CallController implements AutoCloseable {
             worker.send(new WorkerRequest.StartCall(id, forWorker(IceServers.issue(config.iceServers(), deviceId, clock.instant()))));
         }));
         update();
+    }
+
+    /** The busy worker's events, to the session each names (a ring's picture to {@link #onPicture}). */
+    private final class Router implements WorkerEvents {
+        private final WorkerProcess worker;
+
+        Router(WorkerProcess worker) {
+            this.worker = worker;
+        }
+
+        @Override
+        public void onEvent(WorkerProcess from, WorkerEvent event) {
+            Optional<String> id = switch (event) {
+                case WorkerEvent.OfferMade e -> Optional.of(e.session());
+                case WorkerEvent.CandidateFound e -> Optional.of(e.session());
+                case WorkerEvent.MediaStateChanged e -> Optional.of(e.session());
+                case WorkerEvent.Stats e -> Optional.of(e.session());
+                case WorkerEvent.CallEnded e -> Optional.of(e.session());
+                case WorkerEvent.Problem e -> e.session();
+                case WorkerEvent.SnapshotTaken taken -> {
+                    pictures.accept(taken);
+                    yield Optional.empty();
+                }
+                case WorkerEvent.Ready ready -> {
+                    log.debug("A second ready from worker {}", ready.pid());
+                    yield Optional.empty();
+                }
+            };
+            if (id.isEmpty()) {
+                if (event instanceof WorkerEvent.Problem problem) {
+                    log.warn("Media worker {}: {}", worker.pid(), problem.message());
+                }
+                return;
+            }
+            for (Session s : List.copyOf(sessions)) {
+                if (s.worker == worker && s.id.equals(id.get())) {
+                    s.onEvent(event);
+                    return;
+                }
+            }
+            log.debug("Media worker {}: {} for no current session", worker.pid(), event);
+        }
+
+        @Override
+        public void onExit(WorkerProcess from, int exitCode) {
+            for (Session s : List.copyOf(sessions)) {
+                if (s.worker == worker) {
+                    s.onExit(from, exitCode);
+                }
+            }
+            if (busy == worker) { // every session gone with it
+                busy = null;
+            }
+        }
     }
 
     private static List<WorkerIceServer> forWorker(List<IceServer> servers) {
@@ -452,21 +527,21 @@ public final class CallController implements AutoCloseable {
             return;
         }
         loop.execute(() -> {
-            Session s = session;
-            if (s == null || !s.id.equals(message.sessionId()) || !s.ownerId.equals(ownerId)) {
-                log.info("Ignored {} from owner {} for session {}: not the current call{}", message.type().wireName(), ownerId,
-                        message.sessionId(), s == null ? "" : " (" + s.id + " with " + s.ownerId + ")");
-                return;
+            for (Session s : sessions) {
+                if (s.id.equals(message.sessionId()) && s.ownerId.equals(ownerId)) {
+                    s.ownerMessage(ownerId, message);
+                    return;
+                }
             }
-            s.ownerMessage(ownerId, message);
+            log.info("Ignored {} from owner {} for session {}: not a session of the current call ({})", message.type().wireName(), ownerId,
+                    message.sessionId(), sessions.isEmpty() ? "none" : sessions.stream().map(x -> x.id + " with " + x.ownerId).toList());
         });
     }
 
     /** Hangs up from the doorbell's side. */
     public void hangup() {
         loop.execute(() -> {
-            Session s = session;
-            if (s != null) {
+            for (Session s : List.copyOf(sessions)) {
                 s.end(Hangup.Reason.NORMAL, EndReason.NORMAL, "the doorbell hung up");
             }
         });
@@ -476,7 +551,7 @@ public final class CallController implements AutoCloseable {
     public CompletableFuture<ObjectNode> stats() {
         CompletableFuture<ObjectNode> result = new CompletableFuture<>();
         loop.execute(() -> {
-            Session s = session;
+            Session s = sessions.isEmpty() ? null : sessions.getFirst();
             if (s == null) {
                 result.completeExceptionally(new IllegalStateException("no call"));
                 return;
@@ -500,8 +575,8 @@ public final class CallController implements AutoCloseable {
     /** Kills the current call's media worker (tests of crash handling). */
     public void killWorkerForTest() {
         loop.execute(() -> {
-            if (session != null) {
-                session.worker.kill();
+            if (busy != null) {
+                busy.kill();
             }
         });
     }
@@ -516,10 +591,11 @@ public final class CallController implements AutoCloseable {
     }
 
     private void update() {
-        Session s = session;
+        Session s = sessions.isEmpty() ? null : sessions.getFirst();
         snapshot = new CallSnapshot(Optional.ofNullable(s).map(x -> x.phase), s != null && s.liveView(), Optional.ofNullable(s).map(x -> x.id),
                 Optional.ofNullable(s).map(x -> x.ownerId), Optional.ofNullable(s).map(x -> x.worker.pid()),
-                Optional.ofNullable(lastStats), Optional.ofNullable(lastEnd), workers.started(), callsStarted);
+                Optional.ofNullable(lastStats), Optional.ofNullable(lastEnd), workers.started(), callsStarted, sessions.size(),
+                sessions.stream().map(x -> x.ownerId).toList());
     }
 
     private static Hangup.Reason hangupReason(EndReason reason) {
@@ -536,8 +612,8 @@ public final class CallController implements AutoCloseable {
         try {
             loop.execute(() -> {
                 workers.close();
-                if (session != null) {
-                    session.end(Hangup.Reason.NORMAL, EndReason.NORMAL, "the doorbell is stopping");
+                for (Session s : List.copyOf(sessions)) {
+                    s.end(Hangup.Reason.NORMAL, EndReason.NORMAL, "the doorbell is stopping");
                 }
                 done.complete(null);
             });

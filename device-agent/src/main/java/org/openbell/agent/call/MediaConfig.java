@@ -17,16 +17,28 @@ import org.openbell.media.MediaOptions;
  *                             Java, e.g. an arm64 one under emulation: scripts/arm64-call)
  * @param workerClasspath      the worker's class path, if not the agent's own (with workerJava)
  * @param liveViewMax          how long a live view lasts unless its owner renews it (the app renews while it is open)
+ * @param maxViewers           owners seeing one call at most by live-request (the answerer of a ring always gets in)
  */
 public record MediaConfig(MediaOptions options, List<ConfiguredIceServer> iceServers, List<String> workerCommandPrefix,
         java.util.Optional<String> pulseServer, boolean simulatedSound, int toneHz,
-        java.util.Optional<String> workerJava, java.util.Optional<String> workerClasspath, java.time.Duration liveViewMax) {
+        java.util.Optional<String> workerJava, java.util.Optional<String> workerClasspath, java.time.Duration liveViewMax,
+        int maxViewers) {
 
     /** The default {@code liveViewMax}. */
     public static final java.time.Duration DEFAULT_LIVE_VIEW_MAX = java.time.Duration.ofMinutes(5);
 
+    /**
+     * The default {@code maxViewers}: owners in one call by live-request (the answerer of a ring always
+     * gets in). Each viewer costs the worker one more encode: from the figures in docs/performance.md
+     * ("Several viewers"), what a Pi 4 carries at its default 640x480.
+     */
+    public static final int DEFAULT_MAX_VIEWERS = 3;
+
     public MediaConfig {
         java.util.Objects.requireNonNull(liveViewMax, "liveViewMax");
+        if (maxViewers < 1) {
+            throw new IllegalArgumentException("maxViewers must be at least 1");
+        }
         iceServers = List.copyOf(iceServers);
         workerCommandPrefix = List.copyOf(workerCommandPrefix);
     }
@@ -34,7 +46,7 @@ public record MediaConfig(MediaOptions options, List<ConfiguredIceServer> iceSer
     /** The same, with the worker pointed at {@code server}. */
     public MediaConfig withPulseServer(String server) {
         return new MediaConfig(options, iceServers, workerCommandPrefix, java.util.Optional.of(server), simulatedSound, toneHz,
-                workerJava, workerClasspath, liveViewMax);
+                workerJava, workerClasspath, liveViewMax, maxViewers);
     }
 
     @Override
@@ -45,6 +57,6 @@ public record MediaConfig(MediaOptions options, List<ConfiguredIceServer> iceSer
 
     public static MediaConfig defaults() {
         return new MediaConfig(MediaOptions.defaults(), List.of(), List.of(), java.util.Optional.empty(), false, 1000,
-                java.util.Optional.empty(), java.util.Optional.empty(), DEFAULT_LIVE_VIEW_MAX);
+                java.util.Optional.empty(), java.util.Optional.empty(), DEFAULT_LIVE_VIEW_MAX, DEFAULT_MAX_VIEWERS);
     }
 }

@@ -313,14 +313,16 @@ public final class ConfigLoader {
         if (workerClasspath.isPresent() && workerJava.isEmpty()) {
             throw media.error("media.workerClasspath", "only with media.workerJava (the agent's own Java runs its own class path)");
         }
+        // Read before the unknown-key check, which would refuse them otherwise.
+        java.time.Duration liveViewMax = media.duration("liveViewMax", MediaConfig.DEFAULT_LIVE_VIEW_MAX,
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(1));
+        int maxViewers = media.integer("maxViewers", MediaConfig.DEFAULT_MAX_VIEWERS, 1, 8);
         media.rejectUnknownKeys();
         if (audio == AudioMode.SIMULATED && pulseServer.isPresent()) {
             throw media.error("media.pulseServer", "not used with media.audio: simulated (the agent runs its own sound server)");
         }
-        java.time.Duration liveViewMax = media.duration("liveViewMax", MediaConfig.DEFAULT_LIVE_VIEW_MAX,
-                java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(1));
         return new MediaConfig(options, iceServers, prefix, pulseServer, audio == AudioMode.SIMULATED, toneHz, workerJava, workerClasspath,
-                liveViewMax);
+                liveViewMax, maxViewers);
     }
 
     /** How the media worker reaches sound devices. */

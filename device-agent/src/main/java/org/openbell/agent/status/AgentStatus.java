@@ -40,7 +40,7 @@ public record AgentStatus(String deviceId, String state, String ringId, long pre
 
     /** The call side: {@code phase} is {@code idle}, {@code starting} or {@code connected}. */
     public record Call(String phase, String sessionId, String ownerId, Long workerPid, String lastEnd, long callsStarted,
-            int workersStarted, boolean workerReady) {
+            int workersStarted, boolean workerReady, int viewers, java.util.List<String> viewerOwners) {
     }
 
     /** Web Push: only {@code enabled} when it is off; the counters and the latest message when on. */

@@ -27,7 +27,8 @@ import org.openbell.signaling.testing.MosquittoBroker;
  * debounce, to the ring shown in the page; one machine clock), answer-to-first-frame (click to
  * the first decoded frame), glass-to-glass (capture time drawn into each synthetic frame, read back
  * from decoded frames), agent and worker CPU seconds per call-minute, RSS idle and in call, agent
- * RSS growth over the rounds, agent start-to-ready.
+ * RSS growth over the rounds, agent start-to-ready, press-to-picture-on-page (the ring's picture on the
+ * ringing screen) and the doorbell's share of it.
  */
 public final class Bench {
 
@@ -368,7 +369,31 @@ public final class Bench {
             figures.add("press-to-ring: first edge to ring message (" + broker + ")", "ms", delivery.path("pressToMessageMs").asDouble());
             figures.add("press-to-ring: first edge to broker ack (" + broker + ")", "ms", delivery.path("pressToBrokerMs").asDouble());
         }
+        picture(agent, page, figures, ringId, status.path("ringAt").asLong(), broker);
         return shown - status.path("ringAt").asLong();
+    }
+
+    /** Issue 14: the ring's picture on the ringing screen, from the press; and the doorbell's share of it. */
+    private static void picture(AgentProcess agent, Page page, Figures figures, String ringId, long ringAt, String broker) throws Exception {
+        try {
+            page.waitForFunction("id => openbell.pictureShown && openbell.pictureShown.ringId === id", ringId,
+                    new Page.WaitForFunctionOptions().setTimeout(5000));
+        } catch (RuntimeException e) {
+            System.err.println("bench: ring " + ringId + "'s picture was not shown within 5 s: " + agent.status().path("lastRingPicture"));
+            return;
+        }
+        // With Mosquitto the rounds decline, so the camera the last ring opened is still on; with the
+        // embedded broker each round ends in a call and the next ring finds a fresh worker's camera off.
+        String camera = broker.equals("Mosquitto") ? "camera on from the last ring" : "camera off at the press";
+        figures.add("press-to-picture-on-page (" + broker + ", " + camera + ")", "ms",
+                ((Number) page.evaluate("() => openbell.pictureShown.at")).doubleValue() - ringAt);
+        JsonNode picture = agent.status().path("lastRingPicture");
+        if (picture.path("ringId").asText().equals(ringId)) {
+            figures.add("ring-to-picture at the doorbell (" + camera + ")", "ms", picture.path("ringToPictureMs").asDouble());
+            figures.add("ring picture: worker frame wait (" + camera + ")", "ms", picture.path("cameraMs").asDouble());
+            figures.add("ring picture: JPEG encode, picture and thumbnail", "ms", picture.path("encodeMs").asDouble());
+            figures.add("ring picture size (640x480)", "KB", picture.path("bytes").asDouble() / 1000);
+        }
     }
 
     /** Pairs each sound start with the first onset heard within a second after it (the probes repeat every second). */

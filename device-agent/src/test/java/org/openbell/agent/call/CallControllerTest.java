@@ -48,12 +48,16 @@ class CallControllerTest {
     }
 
     private CallController controller(Duration liveViewMax, Duration setupTimeout, String... env) {
+        return controller(liveViewMax, MediaConfig.DEFAULT_MAX_VIEWERS, setupTimeout, env);
+    }
+
+    private CallController controller(Duration liveViewMax, int maxViewers, Duration setupTimeout, String... env) {
         List<String> command = env.length == 0 ? List.of(FAKE_WORKER.toAbsolutePath().toString())
                 : java.util.stream.Stream.concat(java.util.stream.Stream.concat(java.util.stream.Stream.of("env"), java.util.stream.Stream.of(env)),
                         java.util.stream.Stream.of(FAKE_WORKER.toAbsolutePath().toString())).toList();
         MediaConfig d = MediaConfig.defaults();
         MediaConfig media = new MediaConfig(d.options(), d.iceServers(), d.workerCommandPrefix(), d.pulseServer(), d.simulatedSound(),
-                d.toneHz(), d.workerJava(), d.workerClasspath(), liveViewMax);
+                d.toneHz(), d.workerJava(), d.workerClasspath(), liveViewMax, maxViewers);
         calls = new CallController("front-door", media, Clock.systemUTC(), loop, Timers.on(loop),
                 (owner, message) -> sent.add(Map.entry(owner, message)), () -> "s" + ids.incrementAndGet(),
                 new MediaWorkers(command, Optional.empty(), loop, Timers.on(loop)), setupTimeout);
@@ -204,12 +208,20 @@ class CallControllerTest {
     }
 
     @Test
-    void aSecondAnswerDuringACallIsBusy() throws Exception {
+    void anAnswerDuringACallJoinsItOnTheSameWorker() throws Exception {
         controller(Duration.ofSeconds(30));
         connect("alice");
+        long pid = calls.snapshot().workerPid().orElseThrow();
         calls.start("bob", "r2");
-        assertEquals(Hangup.Reason.BUSY, next("bob", Hangup.class).reason());
-        assertEquals(Optional.of("alice"), calls.snapshot().ownerId());
+        assertEquals(CallState.State.CONNECTING, next("bob", CallState.class).state());
+        Offer offer = next("bob", Offer.class);
+        assertEquals(Optional.of("r2"), offer.ringId());
+        next("bob", Candidate.class);
+        calls.ownerMessage("bob", new Answer("front-door", offer.sessionId(), "v=0\r\n", Instant.now()));
+        assertEquals(CallState.State.CONNECTED, next("bob", CallState.class).state());
+        assertEquals(2, calls.snapshot().viewers());
+        assertEquals(List.of("alice", "bob"), calls.snapshot().viewerOwners());
+        assertEquals(pid, calls.snapshot().workerPid().orElseThrow(), "one worker, one camera, two peer connections");
     }
 
     @Test
@@ -294,8 +306,8 @@ class CallControllerTest {
     }
 
     @Test
-    void aLiveRequestWhileTheRepeatedOneRunsRenewsItAndAnotherIsBusy() throws Exception {
-        controller(Duration.ofSeconds(30));
+    void aLiveRequestWhileTheRepeatedOneRunsRenewsItAndAnotherIsBusyPastTheCap() throws Exception {
+        controller(MediaConfig.DEFAULT_LIVE_VIEW_MAX, 1, Duration.ofSeconds(30));
         watch("alice", "lv1");
         calls.startLive("alice", "lv1"); // the same session again: a renewal, nothing sent
         assertNull(sent.poll(500, TimeUnit.MILLISECONDS));
@@ -318,14 +330,54 @@ class CallControllerTest {
     }
 
     @Test
-    void anotherOwnerAnsweringARingEndsTheLiveViewAndGetsTheCall() throws Exception {
-        controller(Duration.ofSeconds(30));
+    void anotherOwnerAnsweringARingJoinsTheLiveViewWhichGoesOn() throws Exception {
+        controller(MediaConfig.DEFAULT_LIVE_VIEW_MAX, 1, Duration.ofSeconds(30));
         watch("alice", "lv1");
-        calls.start("bob", "r9");
-        assertEquals(Hangup.Reason.NORMAL, next("alice", Hangup.class).reason());
-        assertEquals(CallState.State.ENDED, next("alice", CallState.class).state());
+        calls.start("bob", "r9"); // the answerer of a ring always gets in, even past the cap
         assertEquals(CallState.State.CONNECTING, next("bob", CallState.class).state());
         Offer offer = next("bob", Offer.class);
         assertEquals(Optional.of("r9"), offer.ringId());
+        assertEquals(Optional.of("lv1"), calls.snapshot().sessionId(), "alice's live view goes on");
+        assertEquals(2, calls.snapshot().viewers());
+    }
+
+    /**
+     * Several viewers: owners join by live-request up to the cap (then busy); each leaves on their
+     * own and the call goes on for the others; the last one out releases the worker.
+     */
+    @Test
+    void viewersJoinUpToTheCapAndLeaveOnTheirOwn() throws Exception {
+        controller(Duration.ofSeconds(30));
+        List<Integer> viewers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        calls.addListener((session, from, to, snapshot) -> viewers.add(snapshot.viewers()));
+        watch("alice", "lv1");
+        long pid = calls.snapshot().workerPid().orElseThrow();
+        watch("bob", "lv2");
+        watch("carol", "lv3");
+        calls.startLive("dave", "lv4");
+        Hangup busy = next("dave", Hangup.class);
+        assertEquals(Hangup.Reason.BUSY, busy.reason(), "past media.maxViewers (" + MediaConfig.DEFAULT_MAX_VIEWERS + ")");
+        assertEquals("lv4", busy.sessionId());
+        assertEquals(3, calls.snapshot().viewers());
+
+        calls.ownerMessage("alice", new Hangup("front-door", "lv1", Hangup.Reason.NORMAL, Instant.now()));
+        assertEquals(CallState.State.ENDED, next("alice", CallState.class).state());
+        assertEquals(2, calls.snapshot().viewers());
+        assertEquals(Optional.of("lv2"), calls.snapshot().sessionId(), "bob's is the oldest now");
+        assertEquals(pid, calls.snapshot().workerPid().orElseThrow(), "the same worker goes on for bob and carol");
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        assertEquals("connected", calls.snapshot().phase());
+
+        calls.hangup(); // the doorbell's side ends it for everyone
+        java.util.Set<String> ended = new java.util.HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            var entry = sent.poll(10, TimeUnit.SECONDS);
+            ended.add(entry.getKey() + ":" + entry.getValue().type().wireName());
+        }
+        assertEquals(java.util.Set.of("bob:hangup", "bob:call-state", "carol:hangup", "carol:call-state"), ended);
+        assertEquals("idle", calls.snapshot().phase());
+        assertEquals(0, calls.snapshot().viewers());
+        assertEquals(0, viewers.getLast(), "listeners see no viewers at the end (the LED stops showing the camera watched)");
+        await(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), "the worker to exit after its last viewer");
     }
 }

@@ -37,6 +37,15 @@ class ConfigLoaderTest {
         assertEquals(ConfigLoader.defaults().web(), demo.web());
     }
 
+    /** Issue 14: these two were read after the unknown-key check, so setting liveViewMax was refused as unknown. */
+    @Test
+    void theLiveViewLimitAndTheViewerCapCanBeSet() {
+        var media = ConfigLoader.parse("media: {liveViewMax: 2m, maxViewers: 2}", "media.yml").media();
+        assertEquals(Duration.ofMinutes(2), media.liveViewMax());
+        assertEquals(2, media.maxViewers());
+        assertEquals(org.openbell.agent.call.MediaConfig.DEFAULT_MAX_VIEWERS, ConfigLoader.defaults().media().maxViewers());
+    }
+
     @Test
     void anEmptyFileIsTheDemo() {
         assertEquals(ConfigLoader.defaults(), ConfigLoader.parse("", "empty.yml"));
@@ -109,6 +118,9 @@ class ConfigLoaderTest {
         "media: {workerCommandPrefix: [/no/such/nice, -n, '5']} | at media.workerCommandPrefix: no such program",
         "media: {workerCommandPrefix: no-such-program-here} | at media.workerCommandPrefix: no such program",
         "media: {workerClasspath: /opt/x.jar} | at media.workerClasspath: only with media.workerJava",
+        "media: {maxViewers: 0}                       | at media.maxViewers",
+        "media: {maxViewers: 9}                       | at media.maxViewers",
+        "media: {liveViewMax: 10s}                    | at media.liveViewMax",
         "'stateDir: \"/tmp/a\\0b\"'                     | at stateDir: contains a control character",
         "'device: {name: \"two\\nlines\"}'                | at device.name: contains a control character",
     })

@@ -113,7 +113,7 @@ class WebServerTest {
         public org.openbell.agent.status.AgentStatus status() {
             return new org.openbell.agent.status.AgentStatus("front-door", "IDLE", null, 0, null, false, null, "simulated",
                     null, null, Map.of(), new org.openbell.agent.status.AgentStatus.InboundMessages(0, 0, 0),
-                    new org.openbell.agent.status.AgentStatus.Call("idle", null, null, null, null, 0, 0, false),
+                    new org.openbell.agent.status.AgentStatus.Call("idle", null, null, null, null, 0, 0, false, 0, java.util.List.of()),
                     org.openbell.agent.status.AgentStatus.Push.OFF, null);
         }
 

@@ -84,9 +84,10 @@ final class DoorCamera implements FrameSink, AutoCloseable {
 
     /** Opens the camera (if not open), takes ring {@code ringId}'s picture, and keeps the camera open {@code holdMs} at least. */
     void snapshot(String ringId, long holdMs) {
+        long requested = System.nanoTime(); // the camera's opening counts too
         open(ringId);
         synchronized (grabs) {
-            grabs.add(new Grab(ringId, System.nanoTime()));
+            grabs.add(new Grab(ringId, requested));
         }
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(holdMs);
         if (!forCall && until - holdUntilNanos > 0) {

@@ -70,7 +70,7 @@ public final class WorkerMain {
         ExecutorService loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("worker-loop").factory());
         DoorCamera camera = new DoorCamera(options, factory, out, loop);
         CountDownLatch done = new CountDownLatch(1);
-        CallSession[] session = new CallSession[1];
+        Sessions sessions = new Sessions();
         out.send(new WorkerEvent.Ready(ProcessHandle.current().pid(), (System.nanoTime() - t0) / 1_000_000, speakerMs));
         Thread reader = Thread.ofPlatform().daemon().name("worker-stdin").start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -83,15 +83,13 @@ public final class WorkerMain {
                         out.send(WorkerEvent.Problem.about(Optional.empty(), "refused a request: " + e.getMessage()));
                         continue;
                     }
-                    loop.execute(() -> handle(request, factory, options, camera, out, loop, session, done));
+                    loop.execute(() -> handle(request, factory, options, camera, out, loop, sessions, done));
                 }
             } catch (IOException e) {
                 log.warn("stdin: {}", e.toString());
             }
             loop.execute(() -> {
-                if (session[0] != null) {
-                    session[0].close();
-                }
+                sessions.closeAll();
                 done.countDown();
             });
         });
@@ -137,25 +135,35 @@ public final class WorkerMain {
 
     private static void handle(WorkerRequest request, PeerConnectionFactory factory,
             MediaOptions options, DoorCamera camera, Out out,
-            ExecutorService loop, CallSession[] session, CountDownLatch done) {
+            ExecutorService loop, Sessions sessions, CountDownLatch done) {
         try {
             switch (request) {
                 case WorkerRequest.StartCall call -> {
-                    if (session[0] != null) {
+                    if (sessions.served && sessions.byId.isEmpty()) {
                         out.send(WorkerEvent.Problem.about(Optional.of(call.session()), "this worker already served a call"));
                         return;
                     }
-                    session[0] = new CallSession(call, factory, options, camera, out, loop, reason -> done.countDown());
+                    if (sessions.byId.containsKey(call.session())) {
+                        out.send(WorkerEvent.Problem.about(Optional.of(call.session()), "this session is already on"));
+                        return;
+                    }
+                    sessions.served = true;
+                    String id = call.session();
+                    // Another owner joining the call: one more peer connection on the same camera and microphone.
+                    sessions.byId.put(id, new CallSession(call, factory, options, camera, out, loop, reason -> {
+                        sessions.byId.remove(id);
+                        if (sessions.byId.isEmpty()) {
+                            done.countDown(); // the call's last session ended: this worker's work is done
+                        }
+                    }));
                 }
-                case WorkerRequest.ApplyAnswer answer -> current(session, answer.session()).answer(answer.sdp());
-                case WorkerRequest.AddCandidate candidate -> current(session, candidate.session()).candidate(candidate.candidate());
-                case WorkerRequest.GetStats stats -> current(session, stats.session()).stats(out::send);
-                case WorkerRequest.EndCall end -> current(session, end.session()).hangup(end.reason());
+                case WorkerRequest.ApplyAnswer answer -> sessions.current(answer.session()).answer(answer.sdp());
+                case WorkerRequest.AddCandidate candidate -> sessions.current(candidate.session()).candidate(candidate.candidate());
+                case WorkerRequest.GetStats stats -> sessions.current(stats.session()).stats(out::send);
+                case WorkerRequest.EndCall end -> sessions.current(end.session()).hangup(end.reason());
                 case WorkerRequest.TakeSnapshot snapshot -> camera.snapshot(snapshot.ringId(), snapshot.holdMs());
                 case WorkerRequest.Exit exit -> {
-                    if (session[0] != null) {
-                        session[0].close();
-                    }
+                    sessions.closeAll();
                     done.countDown();
                 }
             }
@@ -164,13 +172,29 @@ public final class WorkerMain {
         }
     }
 
-    private static CallSession current(CallSession[] session, String id) {
-        if (session[0] == null) {
-            throw new IllegalStateException("no call in this worker (asked about session " + id + ")");
+    /**
+     * The sessions of the worker's one call: one peer connection per owner seeing it (several
+     * viewers), all sending the same camera and microphone; used on the worker loop only.
+     */
+    private static final class Sessions {
+        final java.util.Map<String, CallSession> byId = new java.util.LinkedHashMap<>();
+        /** Whether a call was started here (a worker serves one call, however many join it). */
+        boolean served;
+
+        CallSession current(String id) {
+            CallSession session = byId.get(id);
+            if (session == null) {
+                throw new IllegalStateException(byId.isEmpty() ? "no call in this worker (asked about session " + id + ")"
+                        : "this worker serves sessions " + byId.keySet() + ", not " + id);
+            }
+            return session;
         }
-        if (!session[0].id().equals(id)) {
-            throw new IllegalStateException("this worker serves session " + session[0].id() + ", not " + id);
+
+        void closeAll() {
+            for (CallSession session : java.util.List.copyOf(byId.values())) {
+                session.close();
+            }
+            byId.clear();
         }
-        return session[0];
     }
 }
