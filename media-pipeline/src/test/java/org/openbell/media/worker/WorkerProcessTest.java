@@ -115,6 +115,39 @@ class WorkerProcessTest {
     }
 
     /**
+     * Several viewers: a second owner joins the call with its own session (its own offer, on the
+     * same camera); the first leaves and the worker goes on for the second; it exits after the last.
+     */
+    @Test
+    void aSecondSessionJoinsTheCallAndTheWorkerOutlivesTheFirst() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                WorkerMain.class.getName(), "--video", "synthetic", "--size", "320x240", "--fps", "15");
+        Process worker = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream requests = worker.getOutputStream()) {
+            next(events, WorkerEvent.Ready.class);
+            send(requests, new WorkerRequest.StartCall("s1", List.of()));
+            assertEquals("s1", next(events, WorkerEvent.OfferMade.class).session());
+            send(requests, new WorkerRequest.StartCall("s2", List.of()));
+            assertEquals("s2", next(events, WorkerEvent.OfferMade.class).session(), "the second viewer's own offer");
+            send(requests, new WorkerRequest.StartCall("s2", List.of()));
+            assertTrue(next(events, WorkerEvent.Problem.class).message().contains("already on"));
+            send(requests, new WorkerRequest.EndCall("s1", EndReason.NORMAL));
+            assertEquals("s1", next(events, WorkerEvent.CallEnded.class).session());
+            send(requests, new WorkerRequest.GetStats("s2"));
+            WorkerEvent.Stats stats = next(events, WorkerEvent.Stats.class);
+            assertEquals("s2", stats.session());
+            assertTrue(stats.figures().path("camera").asText().startsWith("synthetic"), "the camera goes on: " + stats.figures());
+            assertTrue(worker.isAlive(), "the worker goes on for the second viewer");
+            send(requests, new WorkerRequest.EndCall("s2", EndReason.NORMAL));
+            assertEquals("s2", next(events, WorkerEvent.CallEnded.class).session());
+        }
+        assertTrue(worker.waitFor(20, TimeUnit.SECONDS), "the worker exits after its last session");
+        assertEquals(0, worker.exitValue());
+    }
+
+    /**
      * Issue 11, defect 6b: an answer whose SDP is garbage was neither applied nor refused (the worker
      * threw an uncaught java.lang.Error) and the call hung until its timeout. Now each ends the call
      * at once with media-failed.
