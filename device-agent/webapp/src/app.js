@@ -778,7 +778,9 @@ function onCallMessage(message) {
   }
   if (message.type === 'hangup' && message.reason === 'busy' && state.live?.sessionId === message.sessionId
     && state.call?.sessionId !== message.sessionId) {
-    endLiveView('The doorbell is in a call: try again when it ends.');
+    // A 1.3 doorbell lets owners join a call in progress: busy means as many phones watch as it can
+    // send to (media.maxViewers); an older one is busy during any call.
+    endLiveView('The doorbell is already showing the door to as many phones as it can: try again in a moment.');
     return;
   }
   const call = state.call;

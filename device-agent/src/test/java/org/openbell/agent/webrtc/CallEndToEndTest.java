@@ -66,7 +66,7 @@ class CallEndToEndTest {
                 ring: {timeout: 30s}
                 embeddedBroker: {bind: 127.0.0.1, port: %d, webSocketBind: %s, webSocketPort: %d, anonymous: true}
                 web: {bind: %s, port: 0}
-                media: {audio: simulated, toneHz: %d, workerCommandPrefix: [ip, netns, exec, %s]}
+                media: {audio: simulated, toneHz: %d, workerCommandPrefix: [ip, netns, exec, %s], maxViewers: 2}
                 stateDir: "%s"
                 """.formatted(TestPorts.free(), ns.rootAddress, TestPorts.free(), ns.rootAddress, TONE_HZ, ns.door, state), "call test config");
         agent = Agent.start(config);
@@ -276,8 +276,71 @@ class CallEndToEndTest {
         visible("#live:not([disabled])");
     }
 
+    /**
+     * Issue 14, several viewers: a second owner opens "Look at the door" during the call and joins
+     * it (one more peer connection on the worker's camera and microphone): both decode the video and
+     * hear the doorbell's tone; a third owner past {@code media.maxViewers} (2 here) is told so; the
+     * first hangs up and the second goes on watching.
+     */
     @Test
     @Order(6)
+    void aSecondOwnerJoinsTheCallBothSeeAndHearTheDoorAndAThirdIsToldItIsFull() throws Exception {
+        String origin = "https://" + ns.rootAddress + ":" + agent.webPort();
+        Page pete = chromium.phone("pete");
+        Page quinn = chromium.phone("quinn");
+        try {
+            for (var other : List.of(Map.entry(pete, "pete"), Map.entry(quinn, "quinn"))) {
+                other.getKey().navigate(origin + "/?owner=" + other.getValue());
+                other.getKey().waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
+            }
+            ringAndAnswer();
+            long workerPid = agent.calls().snapshot().workerPid().orElseThrow();
+            pete.locator("#ring-result").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
+            pete.locator("#live").click();
+            pete.locator("#call-screen[data-state=connected][data-kind=live]")
+                    .waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
+            await(() -> agent.calls().snapshot().viewers() == 2, "two viewers at the doorbell");
+            assertEquals(workerPid, agent.calls().snapshot().workerPid().orElseThrow(), "the one worker serves both");
+            assertEquals(List.of("olivia", "pete"), agent.calls().snapshot().viewerOwners());
+
+            long olivia0 = framesDecoded(page);
+            long pete0 = framesDecoded(pete);
+            Thread.sleep(3000);
+            assertTrue(framesDecoded(page) - olivia0 >= 30, "the answerer still decodes the door's video");
+            assertTrue(framesDecoded(pete) - pete0 >= 30, "the second owner decodes it too");
+            for (Page viewer : List.of(page, pete)) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> tone = (Map<String, Object>) viewer.evaluate("() => openbell.call.dominantHz()");
+                double hz = ((Number) tone.get("hz")).doubleValue();
+                assertTrue(Math.abs(hz - TONE_HZ) < 60, "each owner hears the doorbell's microphone, got " + hz + " Hz");
+            }
+            java.nio.file.Files.createDirectories(Path.of("target/screenshots"));
+            pete.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/second-viewer.png")));
+
+            quinn.locator("#live").click();
+            Locator note = quinn.locator("#live-note");
+            note.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
+            assertTrue(note.textContent().contains("as many phones as it can"), note.textContent());
+            assertTrue(quinn.locator("#call-screen").isHidden(), "no call screen for the third");
+            quinn.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/viewers-full.png")));
+            assertEquals(2, agent.calls().snapshot().viewers());
+
+            page.locator("#hangup").click();
+            await(() -> agent.calls().snapshot().viewers() == 1, "the answerer to leave");
+            long pete1 = framesDecoded(pete);
+            Thread.sleep(2000);
+            assertTrue(framesDecoded(pete) - pete1 >= 20, "the second owner goes on watching");
+            pete.locator("#hangup").click();
+            await(() -> agent.calls().snapshot().phase().equals("idle"), "the last viewer to leave");
+            await(() -> ProcessHandle.of(workerPid).map(p -> !p.isAlive()).orElse(true), "the worker to exit after its last viewer");
+        } finally {
+            pete.context().close();
+            quinn.context().close();
+        }
+    }
+
+    @Test
+    @Order(7)
     void twentyCallsInARowDoNotGrowTheAgent() {
         long heapBefore = usedHeapAfterGc();
         int threadsBefore = Thread.activeCount();
