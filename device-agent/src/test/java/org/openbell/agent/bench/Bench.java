@@ -237,6 +237,7 @@ public final class Bench {
                 page.locator("#hangup").click();
                 waitIdle(agent);
             }
+            viewers(agent, chromium, base, page, figures);
             double warmRss = AgentProcess.rssMiB(agent.pid()); // after the measured rounds: call paths loaded and compiled
             for (int call = rounds; call < calls; call++) {
                 ring(agent, page, new Figures(), "unmeasured");
@@ -419,6 +420,57 @@ public final class Bench {
             Thread.sleep(50);
         }
         throw new IllegalStateException("the agent did not return to idle");
+    }
+
+    /**
+     * Several viewers (issue 14): one, two, then three owners watching the door together (each a
+     * live view from its own page; one peer connection each on the one worker), and the worker's
+     * CPU (ms per second, over 5 s after 2 s of settling) and RSS with each. The phones decode in
+     * the same two cores, so the worker's figures are what it used while sharing them.
+     */
+    private static void viewers(AgentProcess agent, Chromium chromium, String base, Page first, Figures figures) throws Exception {
+        waitIdle(agent);
+        List<Page> pages = new java.util.ArrayList<>(List.of(first));
+        for (int i = 1; i < 3; i++) {
+            Page more = chromium.phone("viewer" + i);
+            more.navigate(base + "/?owner=viewer" + i);
+            more.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
+            pages.add(more);
+        }
+        try {
+            for (int n = 1; n <= pages.size(); n++) {
+                Page viewer = pages.get(n - 1);
+                viewer.locator("#live").click();
+                viewer.waitForFunction("() => openbell.live && openbell.call && openbell.call.sessionId === openbell.live.sessionId"
+                        + " && openbell.call.firstFrameAt > 0", null, new Page.WaitForFunctionOptions().setTimeout(WAIT_MS));
+                int want = n;
+                for (int i = 0; i < 100 && agent.status().path("call").path("viewers").asInt() != want; i++) {
+                    Thread.sleep(50);
+                }
+                long worker = agent.status().path("call").path("workerPid").asLong();
+                if (n > 1) {
+                    figures.add("live-view tap-to-first-frame, joining " + (n - 1) + " viewer(s)", "ms",
+                            ((Number) viewer.evaluate("() => openbell.call.firstFrameAt - openbell.live.requestedAt")).doubleValue());
+                }
+                Thread.sleep(2000);
+                double cpu0 = AgentProcess.cpuSeconds(worker);
+                long t0 = System.nanoTime();
+                Thread.sleep(5000);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                figures.add("worker CPU with " + n + " viewer(s)", "ms/s", (AgentProcess.cpuSeconds(worker) - cpu0) * 1000 / seconds);
+                figures.add("worker RSS with " + n + " viewer(s)", "MiB", AgentProcess.rssMiB(worker));
+            }
+        } finally {
+            for (Page viewer : pages) {
+                if (viewer.locator("#hangup").isVisible()) {
+                    viewer.locator("#hangup").click();
+                }
+            }
+            waitIdle(agent);
+            for (Page viewer : pages.subList(1, pages.size())) {
+                viewer.context().close();
+            }
+        }
     }
 
     private static Page phone(Chromium chromium, String base) {
