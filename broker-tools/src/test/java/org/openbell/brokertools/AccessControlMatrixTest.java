@@ -98,10 +98,13 @@ class AccessControlMatrixTest {
         back.publishExpecting(T.rings("back"), "back-ring", 0);
         back.publishExpecting(T.deviceToOwner("back", "alice"), "back-to-alice", 0); // back may write its own subtree
         back.publishExpecting(T.pushKey("back"), "back-push-key", 0);
+        back.publishExpecting(T.snapshots("back"), "back-picture", 0);
         front.publishExpecting(T.rings("front"), "front-ring", 0);
         assertEquals("front-ring", alice.next()); // the first and only one alice may read
         front.publishExpecting(T.pushKey("front"), "front-push-key", 0);
         assertEquals("front-push-key", alice.next());
+        front.publishExpecting(T.snapshots("front"), "front-picture", 0); // issue 14: who rang, for the doorbell's owners only
+        assertEquals("front-picture", alice.next());
         front.publishExpecting(T.deviceToOwner("front", "bob"), "front-to-bob", 0);
         front.publishExpecting(T.deviceToOwner("front", "alice"), "front-to-alice", 0);
         assertEquals("front-to-alice", alice.next());
@@ -120,6 +123,7 @@ class AccessControlMatrixTest {
         alice.publishExpecting(T.rings("front"), "fake-ring", NOT_AUTHORIZED);
         alice.publishExpecting(T.presence("front"), "fake-presence", NOT_AUTHORIZED);
         alice.publishExpecting(T.pushKey("front"), "fake-push-key", NOT_AUTHORIZED);
+        alice.publishExpecting(T.snapshots("front"), "fake-picture", NOT_AUTHORIZED);
         alice.publishExpecting(T.ownerToDevice("alice", "front"), "alice-to-front", 0);
         assertEquals("alice-to-front", front.next());
         front.assertNothingMore();
