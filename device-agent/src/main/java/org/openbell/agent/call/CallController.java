@@ -392,16 +392,18 @@ public final class CallController implements AutoCloseable {
 
     private void begin(String ownerId, String id, Optional<String> ringId) {
         String what = ringId.map(r -> "ring " + r).orElse("a live view");
+        // One live view per owner: a new one (the app reloaded, a second tab) replaces their older one.
+        Optional<Session> older = ringId.isPresent() ? Optional.empty()
+                : sessions.stream().filter(s -> s.ownerId.equals(ownerId) && s.liveView()).findFirst();
         if (!sessions.isEmpty()) {
-            if (ringId.isEmpty() && sessions.size() >= config.maxViewers()) {
-                log.info("Owner {} asked for {} during call {}: busy, {} of {} viewers", ownerId, what, sessions.getFirst().id,
-                        sessions.size(), config.maxViewers());
-                signals.toOwner(ownerId, new Hangup(deviceId, id, Hangup.Reason.BUSY, clock.instant()));
+            if (ringId.isEmpty() && older.isEmpty() && sessions.size() >= config.maxViewers()) {
+                refuseBusy(ownerId, id, what);
                 return;
             }
             log.info("Owner {} joins call {} for {}: viewer {} (at most {} by live-request)", ownerId, sessions.getFirst().id, what,
                     sessions.size() + 1, config.maxViewers());
             open(new Session(id, ownerId, ringId, busy));
+            older.ifPresent(o -> o.end(Hangup.Reason.NORMAL, EndReason.NORMAL, "the owner opened a new live view"));
             return;
         }
         WorkerProcess worker;
@@ -422,6 +424,28 @@ public final class CallController implements AutoCloseable {
         open(new Session(id, ownerId, ringId, worker));
     }
 
+    /** Busy replies to one owner at most this often: a flood of live-requests must not flood the outbox rings go through. */
+    static final long BUSY_SPACING_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private final java.util.Map<String, Long> lastBusyNanos = new java.util.HashMap<>();
+    private long busyUnanswered;
+
+    private void refuseBusy(String ownerId, String id, String what) {
+        long now = System.nanoTime();
+        Long last = lastBusyNanos.get(ownerId);
+        if (last != null && now - last < BUSY_SPACING_NANOS) {
+            busyUnanswered++;
+            log.debug("Owner {} asked for {} again within a second of a busy: not answered ({} so far)", ownerId, what, busyUnanswered);
+            return;
+        }
+        if (lastBusyNanos.size() > 1000) {
+            lastBusyNanos.clear(); // an open broker: any name; the spacing is a courtesy, not a ledger
+        }
+        lastBusyNanos.put(ownerId, now);
+        log.info("Owner {} asked for {} during call {}: busy, {} of {} viewers", ownerId, what, sessions.getFirst().id,
+                sessions.size(), config.maxViewers());
+        signals.toOwner(ownerId, new Hangup(deviceId, id, Hangup.Reason.BUSY, clock.instant()));
+    }
+
     /** Starts {@code s} on its worker: one more owner's peer connection in the call. */
     private void open(Session s) {
         String id = s.id;
@@ -438,17 +462,26 @@ public final class CallController implements AutoCloseable {
         if (s.liveView()) {
             s.liveFor(config.liveViewMax());
         }
-        worker.ready().whenComplete((ms, failure) -> loop.execute(() -> {
+        Runnable startCall = () -> {
             if (!sessions.contains(s)) {
                 return;
             }
-            if (failure != null) {
-                log.error("Call {}: {}", id, failure.getMessage());
-                s.finish(Hangup.Reason.MEDIA_FAILED, true, "the media worker did not start");
-                return;
-            }
             worker.send(new WorkerRequest.StartCall(id, forWorker(IceServers.issue(config.iceServers(), deviceId, clock.instant()))));
-        }));
+        };
+        if (worker.ready().isDone() && !worker.ready().isCompletedExceptionally()) {
+            // Now, in order: a viewer replacing another must reach the worker before the other's end
+            // does, or the worker would see its last session end and exit.
+            startCall.run();
+        } else {
+            worker.ready().whenComplete((ms, failure) -> loop.execute(() -> {
+                if (failure != null && sessions.contains(s)) {
+                    log.error("Call {}: {}", id, failure.getMessage());
+                    s.finish(Hangup.Reason.MEDIA_FAILED, true, "the media worker did not start");
+                    return;
+                }
+                startCall.run();
+            }));
+        }
         update();
     }
 

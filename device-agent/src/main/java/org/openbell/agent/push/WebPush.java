@@ -221,8 +221,11 @@ public final class WebPush implements RingSignals, AutoCloseable {
                     payload.length);
             return;
         }
-        long left = Duration.between(clock.instant(), ringExpiresAt).toNanos();
         String ringId = thumbnail.ringId();
+        if (!ringId.equals(liveRing.get())) {
+            return; // the ring ended first: its phones are told that, not shown who rang
+        }
+        long left = Duration.between(clock.instant(), ringExpiresAt).toNanos();
         pushAll(payload, Optional.empty(), System.nanoTime() + left, () -> ringId.equals(liveRing.get()), "picture of ring " + ringId,
                 System.nanoTime());
     }

@@ -304,7 +304,9 @@ public final class Bench {
                 // The locked phone's push is handed on as soon as it arrives, not after the other nine.
                 figures.add("press-to-notification-shown (locked phone, Chromium)", "ms",
                         locked.notificationShownAt(pushService, ringId) - status.path("ringAt").asLong());
-                List<org.openbell.agent.push.PushServiceStandIn.Received> pushes = pushService.await("\"ringId\":\"" + ringId + "\"", PHONES, WAIT_MS_LONG);
+                // The ring's own pushes (its picture's push names the ring too).
+                List<org.openbell.agent.push.PushServiceStandIn.Received> pushes = pushService.await(
+                        "\"type\":\"ring\",\"deviceId\":\"front-door\",\"ringId\":\"" + ringId + "\"", PHONES, WAIT_MS_LONG);
                 if (pushes.size() < PHONES) {
                     throw new IllegalStateException("only " + pushes.size() + " of " + PHONES + " pushes of ring " + ringId + " arrived: "
                             + pushService.refusals() + " " + status.path("push"));
@@ -314,8 +316,8 @@ public final class Bench {
 
                 page.locator("#decline").click();
                 waitIdle(agent);
-                // Its end's pushes too (they carry the same ringId), before the next round.
-                pushService.await("\"ringId\":\"" + ringId + "\"", 2 * PHONES, WAIT_MS_LONG);
+                // Its end's pushes too, before the next round.
+                pushService.await("\"type\":\"ring-ended\",\"deviceId\":\"front-door\",\"ringId\":\"" + ringId + "\"", PHONES, WAIT_MS_LONG);
             }
             page.context().close();
         }

@@ -77,7 +77,8 @@ final class LockedPhone implements AutoCloseable {
 
     /** Hands ring {@code ringId}'s push to the service worker once it reaches the push service; when the notification was shown (epoch ms). */
     long notificationShownAt(PushServiceStandIn pushService, String ringId) throws Exception {
-        String payload = pushService.awaitPlaintext(subscription, "\"ringId\":\"" + ringId + "\"", 20_000);
+        // The ring itself, not its picture (that push names the ring too).
+        String payload = pushService.awaitPlaintext(subscription, "\"type\":\"ring\",\"deviceId\":\"front-door\",\"ringId\":\"" + ringId + "\"", 20_000);
         if (payload == null) {
             throw new IllegalStateException("no push of ring " + ringId + " for the locked phone");
         }

@@ -341,6 +341,32 @@ class CallControllerTest {
         assertEquals(2, calls.snapshot().viewers());
     }
 
+    /** A flood of live-requests past the cap gets one busy a second, not one each; an owner's new live view replaces their old one. */
+    @Test
+    void busyIsAnsweredOnceASecondAndAnOwnersNewLiveViewReplacesTheirOld() throws Exception {
+        controller(MediaConfig.DEFAULT_LIVE_VIEW_MAX, 1, Duration.ofSeconds(30));
+        watch("alice", "lv1");
+        for (int i = 0; i < 20; i++) {
+            calls.startLive("bob", "flood" + i);
+        }
+        assertEquals(Hangup.Reason.BUSY, next("bob", Hangup.class).reason());
+        assertNull(sent.poll(500, TimeUnit.MILLISECONDS), "one busy for the flood");
+        Thread.sleep(600);
+        calls.startLive("bob", "later");
+        assertEquals("later", next("bob", Hangup.class).sessionId(), "a second later, busy again");
+
+        calls.startLive("alice", "lv2"); // alice reloads her app: her new view replaces the old, at the cap
+        assertEquals(CallState.State.CONNECTING, next("alice", CallState.class).state());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            var entry = sent.poll(10, TimeUnit.SECONDS);
+            seen.add(entry.getValue().type().wireName() + ":" + entry.getValue().sessionId());
+        }
+        assertTrue(seen.containsAll(java.util.Set.of("offer:lv2", "hangup:lv1", "call-state:lv1")), seen.toString());
+        assertEquals(1, calls.snapshot().viewers());
+        assertEquals(Optional.of("lv2"), calls.snapshot().sessionId());
+    }
+
     /**
      * Several viewers: owners join by live-request up to the cap (then busy); each leaves on their
      * own and the call goes on for the others; the last one out releases the worker.
