@@ -49,6 +49,13 @@ class RingPictureEndToEndTest {
             String ringId = visible(alice, "#ring-screen").getAttribute("data-ring-id");
             Locator picture = visible(alice, "#ring-picture");
             assertEquals(640, ((Number) picture.evaluate("img => img.naturalWidth")).intValue(), "the camera's picture, decoded");
+            // It comes ~0.2 s after the ring: it must not move the buttons under the owner's finger.
+            var withPicture = alice.locator("#answer").boundingBox();
+            alice.evaluate("() => { document.getElementById('ring-picture').hidden = true; }");
+            var withoutPicture = alice.locator("#answer").boundingBox();
+            alice.evaluate("() => { document.getElementById('ring-picture').hidden = false; }");
+            assertEquals(withoutPicture.y, withPicture.y, 0.5, "Answer stays where it was when the picture arrives");
+            assertEquals(withoutPicture.x, withPicture.x, 0.5);
             alice.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/ringing-with-picture.png")));
             JsonNode status = JSON.readTree((String) alice.evaluate("async () => (await fetch('/api/status')).text()"));
             assertEquals(ringId, status.at("/lastRingPicture/ringId").asText(), status.toString());
