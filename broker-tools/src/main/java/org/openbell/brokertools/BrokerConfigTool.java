@@ -20,6 +20,7 @@ import org.openbell.signaling.Topics;
  *
  * <pre>
  * broker-config --out DIR --doorbell front-door [--doorbell ID ...] --owner alice=front-door[,ID...] ...
+ *               [--home-assistant NAME=front-door[,ID...]] [--discovery-prefix homeassistant]
  *               (--tls-cert FILE --tls-key FILE | --plain) [--prefix openbell] [--port 8883] [--websocket-port 8884]
  * </pre>
  */
@@ -50,6 +51,8 @@ public final class BrokerConfigTool {
         int webSocketPort = 8884;
         List<String> doorbells = new ArrayList<>();
         Map<String, List<String>> owners = new LinkedHashMap<>();
+        Map<String, List<String>> homeAssistants = new LinkedHashMap<>();
+        String discoveryPrefix = BrokerAccess.DEFAULT_DISCOVERY_PREFIX;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -64,6 +67,16 @@ public final class BrokerConfigTool {
                     }
                     owners.computeIfAbsent(spec.substring(0, eq), o -> new ArrayList<>()).addAll(List.of(spec.substring(eq + 1).split(",")));
                 }
+                case "--home-assistant" -> {
+                    String spec = required(args[i], value);
+                    int eq = spec.indexOf('=');
+                    if (eq <= 0 || eq == spec.length() - 1) {
+                        throw new IllegalArgumentException("--home-assistant wants NAME=DOORBELL[,DOORBELL...], got \"" + spec + "\"");
+                    }
+                    homeAssistants.computeIfAbsent(spec.substring(0, eq), h -> new ArrayList<>())
+                            .addAll(List.of(spec.substring(eq + 1).split(",")));
+                }
+                case "--discovery-prefix" -> discoveryPrefix = required(args[i], value);
                 case "--tls-cert" -> cert = required(args[i], value);
                 case "--tls-key" -> key = required(args[i], value);
                 case "--plain" -> {
@@ -88,6 +101,10 @@ public final class BrokerConfigTool {
         }
         for (Map.Entry<String, List<String>> o : owners.entrySet()) {
             access = access.withOwner(o.getKey(), o.getValue());
+        }
+        access = access.withDiscoveryPrefix(discoveryPrefix);
+        for (Map.Entry<String, List<String>> h : homeAssistants.entrySet()) {
+            access = access.withHomeAssistant(h.getKey(), h.getValue());
         }
         write(out, access, plain ? null : Path.of(cert).toAbsolutePath(), plain ? null : Path.of(key).toAbsolutePath(), port, webSocketPort);
         System.out.println("openbell: wrote " + out.resolve("openbell.conf") + " for " + access.accounts().size()

@@ -54,6 +54,9 @@ public final class BrokerFolder {
         access.doorbells().stream().sorted().forEach(root.putArray("doorbells")::add);
         ObjectNode owners = root.putObject("owners");
         new TreeMap<>(access.pairings()).forEach((owner, doorbells) -> doorbells.stream().sorted().forEach(owners.withArray(owner)::add));
+        ObjectNode homeAssistants = root.putObject("homeAssistants");
+        new TreeMap<>(access.homeAssistants()).forEach((ha, doorbells) -> doorbells.stream().sorted().forEach(homeAssistants.withArray(ha)::add));
+        root.put("discoveryPrefix", access.discoveryPrefix());
         Files.createDirectories(dir);
         AtomicFiles.write(dir.resolve("access.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n", false);
     }
@@ -73,6 +76,12 @@ public final class BrokerFolder {
             List<String> doorbells = new ArrayList<>();
             owner.getValue().forEach(d -> doorbells.add(d.asText()));
             access = access.withOwner(owner.getKey(), doorbells);
+        }
+        access = access.withDiscoveryPrefix(root.path("discoveryPrefix").asText(BrokerAccess.DEFAULT_DISCOVERY_PREFIX));
+        for (Map.Entry<String, JsonNode> ha : root.path("homeAssistants").properties()) {
+            List<String> doorbells = new ArrayList<>();
+            ha.getValue().forEach(d -> doorbells.add(d.asText()));
+            access = access.withHomeAssistant(ha.getKey(), doorbells);
         }
         return access;
     }

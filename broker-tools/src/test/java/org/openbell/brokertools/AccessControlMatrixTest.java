@@ -44,7 +44,8 @@ class AccessControlMatrixTest {
 
     private static BrokerAccess access() {
         return BrokerAccess.of(T).withDoorbell("front").withDoorbell("back")
-                .withOwner("alice", List.of("front")).withOwner("bob", List.of("back"));
+                .withOwner("alice", List.of("front")).withOwner("bob", List.of("back"))
+                .withHomeAssistant("house", List.of("front"));
     }
 
     @AfterEach
@@ -109,6 +110,48 @@ class AccessControlMatrixTest {
         front.publishExpecting(T.deviceToOwner("front", "alice"), "front-to-alice", 0);
         assertEquals("front-to-alice", alice.next());
         alice.assertNothingMore();
+    }
+
+    /**
+     * Issue 15: a Home Assistant account reads its doorbells' discovery, presence and ha/ state,
+     * writes its birth message and only the documented commands; nothing of owners, rings or other
+     * doorbells. The doorbell writes its own discovery and reads Home Assistant's birth and commands.
+     */
+    @Test
+    void homeAssistantReadsItsDoorbellsEntitiesAndSendsOnlyTheDocumentedCommands() throws Exception {
+        AccountClient house = connect("homeassistant.house");
+        house.subscribe("homeassistant/#"); // as Home Assistant does; only permitted messages arrive
+        house.subscribe("openbell/#");
+        AccountClient front = connect("doorbell.front");
+        front.subscribe("homeassistant/status");
+        front.subscribe(T.homeAssistantCommandFilter("front"));
+        AccountClient back = connect("doorbell.back");
+        back.publishExpecting(BrokerAccess.discoveryTopic("homeassistant", "back"), "back-discovery", 0);
+        back.publishExpecting(T.homeAssistantState("back"), "back-state", 0);
+        front.publishExpecting(T.rings("front"), "front-ring", 0);
+        front.publishExpecting(T.deviceToOwner("front", "alice"), "front-to-alice", 0);
+        front.publishExpecting(BrokerAccess.discoveryTopic("homeassistant", "front"), "front-discovery", 0);
+        assertEquals("front-discovery", house.next(), "its doorbell's discovery, nothing of owners or rings before it");
+        front.publishExpecting(T.homeAssistantState("front"), "front-state", 0);
+        assertEquals("front-state", house.next());
+        front.publishExpecting(T.homeAssistantRing("front"), "front-event", 0);
+        assertEquals("front-event", house.next());
+        front.publishExpecting(BrokerAccess.discoveryTopic("homeassistant", "back"), "front-as-back", NOT_AUTHORIZED);
+        front.publishExpecting("homeassistant/status", "front-as-ha", NOT_AUTHORIZED);
+        house.assertNothingMore();
+
+        house.publishExpecting("homeassistant/status", "online", 0);
+        assertEquals("online", front.next(), "the doorbell hears Home Assistant come online");
+        assertEquals("online", house.next(), "its own birth message (read and write)");
+        house.assertNothingMore(); // not back's discovery: another doorbell's device is not its to see
+        house.publishExpecting(T.homeAssistantCommand("front", "chime-silent"), "ON", 0);
+        assertEquals("ON", front.next());
+        house.publishExpecting(T.homeAssistantCommand("front", "open-everything"), "ON", NOT_AUTHORIZED);
+        house.publishExpecting(T.homeAssistantCommand("back", "chime-silent"), "ON", NOT_AUTHORIZED);
+        house.publishExpecting(T.rings("front"), "fake-ring", NOT_AUTHORIZED);
+        house.publishExpecting(T.ownerToDevice("alice", "front"), "as-alice", NOT_AUTHORIZED);
+        house.publishExpecting(T.homeAssistantState("front"), "fake-state", NOT_AUTHORIZED);
+        front.assertNothingMore();
     }
 
     @Test

@@ -69,6 +69,7 @@ public final class Agent implements AutoCloseable {
     private WebPush push;
     private VisitHistory history;
     private org.openbell.agent.pictures.RingPictures pictures;
+    private org.openbell.agent.homeassistant.HomeAssistant homeAssistant;
     /**
      * The one thread rings and calls run on (RingController, CallController and its media workers'
      * events, their timers): their state needs no locks, and the watchdog checks this thread.
@@ -131,13 +132,31 @@ public final class Agent implements AutoCloseable {
             signaling.announcePushKey(push.publicKey());
         }
 
+        org.openbell.agent.chime.ChimeControl chime = new org.openbell.agent.chime.ChimeControl(board.chime(),
+                config.stateDir().resolve("chime-silent"), config.ring().quietHours(), clock);
+        Topics topics = new Topics(config.mqtt().topicPrefix());
+        if (config.homeAssistant().enabled()) {
+            homeAssistant = own(org.openbell.agent.homeassistant.HomeAssistant.start(config.device().id(), config.device().name(),
+                    version(), config.homeAssistant().discoveryPrefix(), topics, signaling, chime,
+                    org.openbell.agent.homeassistant.PiSensors.system(), config.stateDir()));
+        } else {
+            org.openbell.agent.homeassistant.HomeAssistant.removeIfAnnounced(config.device().id(), topics, signaling, config.stateDir());
+        }
+
         ringsAndCalls = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("openbell-rings-and-calls").factory());
         own(ringsAndCalls::shutdownNow);
         // The MQTT ring first, then the pushes: in the same moment, the pushes off this thread.
-        RingSignals announce = RingSignals.all(push == null ? List.of(signaling) : List.of(signaling, push));
+        List<RingSignals> targets = new java.util.ArrayList<>(List.of(signaling));
+        if (push != null) {
+            targets.add(push);
+        }
+        if (homeAssistant != null) {
+            targets.add(homeAssistant); // its event after the owners' ring, through the same outbox
+        }
+        RingSignals announce = RingSignals.all(targets);
         ring = new RingController(config.device().id(), config.ring().timeout(), clock, ringsAndCalls, Timers.on(ringsAndCalls),
-                board.chime(), board.statusLed(), announce, Ids::newRingId);
+                chime, board.statusLed(), announce, Ids::newRingId);
         ring.brokerConnection(false);
         RingJournal journal = own(new RingJournal(config.stateDir().resolve("ring-in-progress")));
         Optional<String> interrupted = journal.takeInterrupted();
@@ -159,6 +178,11 @@ public final class Agent implements AutoCloseable {
                 signaling::toOwner, Ids::newSessionId));
         // The status LED shows that the camera is being watched, for as long as a call or live view is on.
         calls.addListener((session, from, to, snapshot) -> ring.watched(snapshot.viewers() > 0));
+        if (homeAssistant != null) {
+            org.openbell.agent.homeassistant.HomeAssistant ha = homeAssistant;
+            calls.addListener((session, from, to, snapshot) -> ha.callOn(snapshot.viewers() > 0));
+            pictures.onSent(ha::picture);
+        }
         calls.onPicture(pictures::taken);
         // The camera starts on the press (the ring message is already on its way): the ring's picture,
         // and a running camera for the call that may follow.

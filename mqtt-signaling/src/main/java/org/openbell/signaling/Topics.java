@@ -47,6 +47,37 @@ public record Topics(String prefix) {
         return doorbell(deviceId) + "/snapshots";
     }
 
+    /** What the doorbell tells Home Assistant (issue 15): its state, ring events and last picture, under {@code P/v1/doorbells/{id}/ha/}. */
+    public String homeAssistantSubtree(String deviceId) {
+        return doorbell(deviceId) + "/ha/#";
+    }
+
+    /** The doorbell's state for Home Assistant (retained JSON). */
+    public String homeAssistantState(String deviceId) {
+        return doorbell(deviceId) + "/ha/state";
+    }
+
+    /** Home Assistant's doorbell event ({@code event_type ring}), one per accepted press. */
+    public String homeAssistantRing(String deviceId) {
+        return doorbell(deviceId) + "/ha/ring";
+    }
+
+    /** The last visitor's picture for Home Assistant's image entity (retained raw JPEG). */
+    public String homeAssistantPicture(String deviceId) {
+        return doorbell(deviceId) + "/ha/picture";
+    }
+
+    /** Where Home Assistant sends doorbell {@code deviceId} the command {@code name} (e.g. {@code chime-silent}). */
+    public String homeAssistantCommand(String deviceId, String name) {
+        return prefix + "/" + VERSION_LEVEL + "/homeassistant/doorbells/" + Ids.requireValid("deviceId", deviceId) + "/"
+                + Ids.requireValid("command", name);
+    }
+
+    /** What a doorbell subscribes to for Home Assistant's commands. */
+    public String homeAssistantCommandFilter(String deviceId) {
+        return prefix + "/" + VERSION_LEVEL + "/homeassistant/doorbells/" + Ids.requireValid("deviceId", deviceId) + "/+";
+    }
+
     /** Where doorbell {@code deviceId} sends call signaling to owner {@code ownerId} alone. */
     public String deviceToOwner(String deviceId, String ownerId) {
         return doorbell(deviceId) + "/owners/" + Ids.requireValid("ownerId", ownerId);

@@ -24,6 +24,7 @@ public record AgentConfig(
         PairingConfig pairing,
         PushConfig push,
         HistoryConfig history,
+        HomeAssistantConfig homeAssistant,
         Path stateDir) {
 
     public AgentConfig {
@@ -66,7 +67,33 @@ public record AgentConfig(
     }
 
     /** How a ring behaves. */
-    public record RingConfig(Duration timeout) {
+    /** {@code quietHours}: when the chime stays silent (a ring still reaches the phones), on the doorbell's local clock. */
+    public record RingConfig(Duration timeout, Optional<QuietHours> quietHours) {
+    }
+
+    /** A daily window, {@code from} (inclusive) to {@code to} (exclusive); past midnight when {@code to} is earlier. */
+    public record QuietHours(java.time.LocalTime from, java.time.LocalTime to) {
+        public QuietHours {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            if (from.equals(to)) {
+                throw new IllegalArgumentException("quiet hours from and to must differ");
+            }
+        }
+
+        public boolean contains(java.time.LocalTime time) {
+            return from.isBefore(to) ? !time.isBefore(from) && time.isBefore(to) : !time.isBefore(from) || time.isBefore(to);
+        }
+
+        @Override
+        public String toString() {
+            return from + "-" + to;
+        }
+    }
+
+    /** Home Assistant MQTT discovery (docs/home-assistant.md): off unless {@code enabled}. */
+    public record HomeAssistantConfig(boolean enabled, String discoveryPrefix) {
+        public static final HomeAssistantConfig OFF = new HomeAssistantConfig(false, "homeassistant");
     }
 
     /** The visit history: at most {@code maxVisits} rings (1-200), none older than {@code maxAge}. */

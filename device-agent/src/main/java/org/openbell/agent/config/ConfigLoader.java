@@ -140,6 +140,14 @@ public final class ConfigLoader {
         if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
             throw ring.error("ring.timeout", "expected between 1s and 10m, got " + Durations.format(timeout));
         }
+        Optional<AgentConfig.QuietHours> quietHours = ring.optionalString("quietHours").map(text -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([01]\\d|2[0-3]):([0-5]\\d)-([01]\\d|2[0-3]):([0-5]\\d)").matcher(text);
+            if (!m.matches() || m.group(1).equals(m.group(3)) && m.group(2).equals(m.group(4))) {
+                throw ring.error("ring.quietHours", "expected HH:MM-HH:MM (24 h, local time, two different times), got \"" + text + "\"");
+            }
+            return new AgentConfig.QuietHours(java.time.LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))),
+                    java.time.LocalTime.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))));
+        });
         ring.rejectUnknownKeys();
 
         AgentConfig.MqttConfig mqtt = mqtt(root.section("mqtt"));
@@ -186,10 +194,20 @@ public final class ConfigLoader {
                 historyNode.integer("maxVisits", historyDefaults.maxVisits(), 1, org.openbell.signaling.History.MAX_VISITS),
                 historyNode.duration("maxAge", historyDefaults.maxAge(), Duration.ofDays(1), Duration.ofDays(365)));
         historyNode.rejectUnknownKeys();
+        ConfigNode ha = root.section("homeAssistant");
+        AgentConfig.HomeAssistantConfig homeAssistant = new AgentConfig.HomeAssistantConfig(ha.bool("enabled", false),
+                ha.string("discoveryPrefix", AgentConfig.HomeAssistantConfig.OFF.discoveryPrefix()));
+        try {
+            new org.openbell.signaling.Topics(homeAssistant.discoveryPrefix());
+        } catch (IllegalArgumentException e) {
+            throw ha.error("homeAssistant.discoveryPrefix", "expected one or more topic levels without wildcards, got \""
+                    + homeAssistant.discoveryPrefix() + "\"");
+        }
+        ha.rejectUnknownKeys();
         Path stateDir = root.path("stateDir", ".openbell");
         root.rejectUnknownKeys();
-        return new AgentConfig(deviceConfig, hardware, new AgentConfig.RingConfig(timeout), mqtt, brokerConfig, webConfig,
-                media, pairingConfig, push, history, stateDir);
+        return new AgentConfig(deviceConfig, hardware, new AgentConfig.RingConfig(timeout, quietHours), mqtt, brokerConfig, webConfig,
+                media, pairingConfig, push, history, homeAssistant, stateDir);
     }
 
     private static org.openbell.agent.push.PushConfig push(ConfigNode push) {

@@ -79,6 +79,7 @@ public final class RingPictures implements RingListener, AutoCloseable {
     private final Map<String, Deque<SnapshotRequest>> waiting = new LinkedHashMap<>();
     private long refused;
     private volatile Last last;
+    private final java.util.List<java.util.function.Consumer<Snapshot>> onSent = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RingPictures(Path dir, String deviceId, Clock clock, Duration ringTimeout, BiConsumer<Snapshot, Instant> toOwners,
             BiConsumer<String, Message> toOwner, BiConsumer<Snapshot, Instant> push) {
@@ -138,6 +139,7 @@ public final class RingPictures implements RingListener, AutoCloseable {
         Instant takenAt = now.minusMillis(taken.encodeMs());
         Snapshot snapshot = snapshot(ringId, takenAt, taken.picture(), now);
         toOwners.accept(snapshot, expiresAt);
+        onSent.forEach(listener -> listener.accept(snapshot));
         if (live && push != null) {
             taken.thumbnail().ifPresent(t -> push.accept(snapshot(ringId, takenAt, t, now), expiresAt));
         }
@@ -148,6 +150,11 @@ public final class RingPictures implements RingListener, AutoCloseable {
 
     private Snapshot snapshot(String ringId, Instant takenAt, JpegImage image, Instant now) {
         return new Snapshot(deviceId, ringId, Optional.empty(), takenAt, image.width(), image.height(), image.bytes(), now);
+    }
+
+    /** Told of each ring picture sent to the owners (Home Assistant's last visitor). */
+    public void onSent(java.util.function.Consumer<Snapshot> listener) {
+        onSent.add(listener);
     }
 
     /** The picture kept of ring {@code ringId}, if any. */

@@ -195,6 +195,25 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                 "ring-ended " + ended.ringId());
     }
 
+    /**
+     * Another part's own subscription on the doorbell's connection (Home Assistant's birth and
+     * commands): not protocol messages, handled (and refused) by that part; messages replayed from
+     * the broker's retained store are dropped (commands are live events).
+     */
+    public void subscribeOther(String filter, org.openbell.signaling.mqtt.MessageHandler handler) {
+        link.subscribe(filter, 1, handler, (topic, payload) -> log.debug("Ignored a retained message on {}", LogSafe.text(topic)));
+    }
+
+    /** Another part's own message (Home Assistant's discovery, state, picture), through the same outbox as rings. */
+    public CompletableFuture<Void> publishOther(Outgoing message) {
+        return link.publish(message);
+    }
+
+    /** Told when the doorbell's connection comes up or goes. */
+    public void onConnection(org.openbell.signaling.mqtt.ConnectionListener listener) {
+        link.addConnectionListener(listener);
+    }
+
     /** A picture of who rang to every owner, on the snapshots topic, until {@code expiresAt}. */
     public void toOwners(org.openbell.signaling.Snapshot snapshot, java.time.Instant expiresAt) {
         publish(Outgoing.qos1(topics.snapshots(deviceId), codec.encode(snapshot)).expiringAt(expiresAt),

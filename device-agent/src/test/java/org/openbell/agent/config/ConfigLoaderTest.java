@@ -37,6 +37,16 @@ class ConfigLoaderTest {
         assertEquals(ConfigLoader.defaults().web(), demo.web());
     }
 
+    @Test
+    void quietHoursAndHomeAssistantCanBeSet() {
+        AgentConfig c = ConfigLoader.parse("ring: {quietHours: \"22:30-06:45\"}\nhomeAssistant: {enabled: true, discoveryPrefix: ha}",
+                "ha.yml");
+        assertEquals("22:30-06:45", c.ring().quietHours().orElseThrow().toString());
+        assertTrue(c.homeAssistant().enabled());
+        assertEquals("ha", c.homeAssistant().discoveryPrefix());
+        assertEquals(AgentConfig.HomeAssistantConfig.OFF, ConfigLoader.defaults().homeAssistant(), "off by default");
+    }
+
     /** Issue 14: these two were read after the unknown-key check, so setting liveViewMax was refused as unknown. */
     @Test
     void theLiveViewLimitAndTheViewerCapCanBeSet() {
@@ -119,6 +129,11 @@ class ConfigLoaderTest {
         "media: {workerCommandPrefix: no-such-program-here} | at media.workerCommandPrefix: no such program",
         "media: {workerClasspath: /opt/x.jar} | at media.workerClasspath: only with media.workerJava",
         "media: {maxViewers: 0}                       | at media.maxViewers",
+        "'ring: {quietHours: \"22:00\"}'              | at ring.quietHours: expected HH:MM-HH:MM",
+        "'ring: {quietHours: \"07:00-07:00\"}'        | at ring.quietHours",
+        "'ring: {quietHours: \"25:00-07:00\"}'        | at ring.quietHours",
+        "'homeAssistant: {discoveryPrefix: \"ha/#\"}' | at homeAssistant.discoveryPrefix",
+        "homeAssistant: {enable: true}                | at homeAssistant.enable: unknown setting",
         "media: {maxViewers: 9}                       | at media.maxViewers",
         "media: {liveViewMax: 10s}                    | at media.liveViewMax",
         "'stateDir: \"/tmp/a\\0b\"'                     | at stateDir: contains a control character",

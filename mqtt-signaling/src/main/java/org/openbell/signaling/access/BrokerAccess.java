@@ -30,25 +30,66 @@ public final class BrokerAccess {
     public static final String OWNER_PREFIX = "owner.";
     /** The registrar's account: it applies the owner pairings doorbells ask for (see the registrar (broker-tools, {@code org.openbell.brokertools.Registrar})). */
     public static final String REGISTRAR = "openbell-registrar";
+    /** Home Assistant accounts: {@code homeassistant.<name>}. */
+    public static final String HOME_ASSISTANT_PREFIX = "homeassistant.";
+    /** Home Assistant's default discovery prefix. */
+    public static final String DEFAULT_DISCOVERY_PREFIX = "homeassistant";
+    /** The commands Home Assistant may send a doorbell (each its own topic; docs/home-assistant.md). */
+    public static final List<String> HOME_ASSISTANT_COMMANDS = List.of("chime-silent");
 
     private final Topics topics;
     private final Set<String> doorbells;
     private final Map<String, Set<String>> pairings;
+    private final Map<String, Set<String>> homeAssistants;
+    private final String discoveryPrefix;
 
-    private BrokerAccess(Topics topics, Set<String> doorbells, Map<String, Set<String>> pairings) {
+    private BrokerAccess(Topics topics, Set<String> doorbells, Map<String, Set<String>> pairings, Map<String, Set<String>> homeAssistants,
+            String discoveryPrefix) {
         this.topics = topics;
         this.doorbells = doorbells;
         this.pairings = pairings;
+        this.homeAssistants = homeAssistants;
+        this.discoveryPrefix = discoveryPrefix;
     }
 
     public static BrokerAccess of(Topics topics) {
-        return new BrokerAccess(Objects.requireNonNull(topics), Set.of(), Map.of());
+        return new BrokerAccess(Objects.requireNonNull(topics), Set.of(), Map.of(), Map.of(), DEFAULT_DISCOVERY_PREFIX);
+    }
+
+    /** The same with Home Assistant's discovery prefix {@code prefix} (one or more topic levels, no wildcards). */
+    public BrokerAccess withDiscoveryPrefix(String prefix) {
+        new Topics(prefix); // the same rules as a topic prefix
+        return new BrokerAccess(topics, doorbells, pairings, homeAssistants, prefix);
+    }
+
+    /** Gives Home Assistant account {@code homeassistant.<name>} the doorbells {@code deviceIds} (each must be known). */
+    public BrokerAccess withHomeAssistant(String name, List<String> deviceIds) {
+        Ids.requireValid("Home Assistant name", name);
+        Set<String> given = new TreeSet<>(homeAssistants.getOrDefault(name, Set.of()));
+        for (String deviceId : deviceIds) {
+            if (!doorbells.contains(deviceId)) {
+                throw new IllegalArgumentException("Home Assistant " + name + " cannot have unknown doorbell \"" + deviceId + "\"");
+            }
+            given.add(deviceId);
+        }
+        Map<String, Set<String>> next = new TreeMap<>(homeAssistants);
+        next.put(name, Set.copyOf(given));
+        return new BrokerAccess(topics, doorbells, pairings, Map.copyOf(next), discoveryPrefix);
+    }
+
+    /** Home Assistant name to the doorbells it sees. */
+    public Map<String, Set<String>> homeAssistants() {
+        return homeAssistants;
+    }
+
+    public String discoveryPrefix() {
+        return discoveryPrefix;
     }
 
     public BrokerAccess withDoorbell(String deviceId) {
         Set<String> next = new TreeSet<>(doorbells);
         next.add(Ids.requireValid("deviceId", deviceId));
-        return new BrokerAccess(topics, Set.copyOf(next), pairings);
+        return new BrokerAccess(topics, Set.copyOf(next), pairings, homeAssistants, discoveryPrefix);
     }
 
     /** Pairs {@code ownerId} with {@code deviceIds} (added to any earlier pairings); each doorbell must be known. */
@@ -63,14 +104,14 @@ public final class BrokerAccess {
         }
         Map<String, Set<String>> next = new TreeMap<>(pairings);
         next.put(ownerId, Set.copyOf(paired));
-        return new BrokerAccess(topics, doorbells, Map.copyOf(next));
+        return new BrokerAccess(topics, doorbells, Map.copyOf(next), homeAssistants, discoveryPrefix);
     }
 
     /** Removes an owner and every pairing of theirs. */
     public BrokerAccess withoutOwner(String ownerId) {
         Map<String, Set<String>> next = new TreeMap<>(pairings);
         next.remove(ownerId);
-        return new BrokerAccess(topics, doorbells, Map.copyOf(next));
+        return new BrokerAccess(topics, doorbells, Map.copyOf(next), homeAssistants, discoveryPrefix);
     }
 
     public Topics topics() {
@@ -92,6 +133,7 @@ public final class BrokerAccess {
         accounts.add(REGISTRAR);
         doorbells.stream().sorted().forEach(d -> accounts.add(DOORBELL_PREFIX + d));
         pairings.keySet().stream().sorted().forEach(o -> accounts.add(OWNER_PREFIX + o));
+        homeAssistants.keySet().stream().sorted().forEach(h -> accounts.add(HOME_ASSISTANT_PREFIX + h));
         return accounts;
     }
 
@@ -108,9 +150,35 @@ public final class BrokerAccess {
 
     /** What doorbell {@code deviceId} may do: write its own subtree, read commands to it and the registrar's replies. */
     public static List<Grant> doorbellGrants(Topics topics, String deviceId) {
+        return doorbellGrants(topics, deviceId, DEFAULT_DISCOVERY_PREFIX);
+    }
+
+    /** As {@link #doorbellGrants(Topics, String)}, and its Home Assistant discovery under {@code discoveryPrefix}. */
+    public static List<Grant> doorbellGrants(Topics topics, String deviceId, String discoveryPrefix) {
         return List.of(Grant.write(topics.doorbellSubtree(deviceId)),
                 Grant.read(topics.ownerToDeviceFilter(deviceId)),
-                Grant.read(topics.registryReplies(deviceId)));
+                Grant.read(topics.registryReplies(deviceId)),
+                Grant.read(topics.homeAssistantCommandFilter(deviceId)),
+                Grant.write(discoveryTopic(discoveryPrefix, deviceId)),
+                Grant.read(discoveryPrefix + "/status"));
+    }
+
+    /** Where doorbell {@code deviceId} announces itself to Home Assistant (device-based discovery, retained). */
+    public static String discoveryTopic(String discoveryPrefix, String deviceId) {
+        return discoveryPrefix + "/device/openbell_" + Ids.requireValid("deviceId", deviceId) + "/config";
+    }
+
+    /**
+     * What a Home Assistant account may do with doorbell {@code deviceId}: read that doorbell's
+     * discovery (no other device's) and read and write its own birth message; read the doorbell's presence (availability) and its
+     * {@code ha/} subtree; write only the documented commands. Nothing of the owners' topics.
+     */
+    public static List<Grant> homeAssistantGrants(Topics topics, String deviceId, String discoveryPrefix) {
+        List<Grant> grants = new ArrayList<>(List.of(Grant.read(discoveryTopic(discoveryPrefix, deviceId)),
+                Grant.read(discoveryPrefix + "/status"), Grant.write(discoveryPrefix + "/status"),
+                Grant.read(topics.presence(deviceId)), Grant.read(topics.homeAssistantSubtree(deviceId))));
+        HOME_ASSISTANT_COMMANDS.forEach(c -> grants.add(Grant.write(topics.homeAssistantCommand(deviceId, c))));
+        return grants;
     }
 
     /**
@@ -136,7 +204,7 @@ public final class BrokerAccess {
         for (String deviceId : new TreeSet<>(doorbells)) {
             acl.append("\n# doorbell ").append(deviceId).append('\n')
                     .append("user ").append(DOORBELL_PREFIX).append(deviceId).append('\n');
-            appendGrants(acl, doorbellGrants(topics, deviceId));
+            appendGrants(acl, doorbellGrants(topics, deviceId, discoveryPrefix));
         }
         for (Map.Entry<String, Set<String>> owner : new TreeMap<>(pairings).entrySet()) {
             String ownerId = owner.getKey();
@@ -145,6 +213,15 @@ public final class BrokerAccess {
             for (String deviceId : new TreeSet<>(owner.getValue())) {
                 appendGrants(acl, ownerGrants(topics, ownerId, deviceId));
             }
+        }
+        for (Map.Entry<String, Set<String>> ha : new TreeMap<>(homeAssistants).entrySet()) {
+            acl.append("\n# Home Assistant ").append(ha.getKey()).append(", for ").append(String.join(", ", new TreeSet<>(ha.getValue())))
+                    .append('\n').append("user ").append(HOME_ASSISTANT_PREFIX).append(ha.getKey()).append('\n');
+            java.util.LinkedHashSet<Grant> grants = new java.util.LinkedHashSet<>();
+            for (String deviceId : new TreeSet<>(ha.getValue())) {
+                grants.addAll(homeAssistantGrants(topics, deviceId, discoveryPrefix));
+            }
+            appendGrants(acl, List.copyOf(grants));
         }
         return acl.toString();
     }
