@@ -79,6 +79,9 @@ export const SCHEMAS = Object.freeze({
   snapshot: [id('deviceId'), id('ringId'), optionalId('requestId'), time('takenAt'), dimension('width'), dimension('height'),
     jpeg('jpeg'), time('at')],
   'snapshot-request': [id('deviceId'), id('requestId'), id('ringId'), time('at')],
+  'door-open': [id('deviceId'), id('requestId'), time('at')],
+  'door-status': [id('deviceId'), id('requestId'), choice('state', ['opened', 'refused']),
+    optionalChoice('reason', ['no-strike', 'too-soon', 'not-paired']), time('at')],
   'push-key': [id('deviceId'), p256Key('key'), time('at')],
   'push-subscribe': [id('deviceId'), endpoint('endpoint'), p256Key('p256dh'), authSecret('auth'), time('at')],
   'push-unsubscribe': [id('deviceId'), endpoint('endpoint'), time('at')],
@@ -111,6 +114,8 @@ export const VOCABULARY = Object.freeze({
   history: Object.freeze({ concern: 'history', senders: Object.freeze(['device']) }),
   snapshot: Object.freeze({ concern: 'snapshot', senders: Object.freeze(['device']) }),
   'snapshot-request': Object.freeze({ concern: 'snapshot', senders: Object.freeze(['owner']) }),
+  'door-open': Object.freeze({ concern: 'door', senders: Object.freeze(['owner']) }),
+  'door-status': Object.freeze({ concern: 'door', senders: Object.freeze(['device']) }),
 });
 
 /** Whether a message of `type` may come from `sender` ('device' or 'owner'). */
@@ -275,6 +280,9 @@ export function decode(payload) {
       throw new ProtocolError(ErrorCode.MISSING_FIELD, `${json.type} needs '${field.name}'`);
     }
   }
+  if (json.type === 'door-status' && json.state === 'refused' && !has(json, 'reason')) {
+    throw new ProtocolError(ErrorCode.MISSING_FIELD, "door-status refused needs 'reason'");
+  }
   if (json.type === 'push-status' && json.state === 'refused' && !has(json, 'reason')) {
     throw new ProtocolError(ErrorCode.MISSING_FIELD, "push-status refused needs 'reason'");
   }
@@ -296,6 +304,9 @@ export function decode(payload) {
     throw new ProtocolError(ErrorCode.INVALID_FIELD, 'by must be absent when the outcome is timed-out');
   }
   if (json.type === 'push-status' && json.state !== 'refused' && has(json, 'reason')) {
+    throw new ProtocolError(ErrorCode.INVALID_FIELD, 'reason only when refused');
+  }
+  if (json.type === 'door-status' && json.state !== 'refused' && has(json, 'reason')) {
     throw new ProtocolError(ErrorCode.INVALID_FIELD, 'reason only when refused');
   }
   const message = { v: PROTOCOL_VERSION, type: json.type };
@@ -350,6 +361,10 @@ export const liveRequest = (deviceId, sessionId, at = Date.now()) =>
 /** Asks the doorbell for its visit history; it answers with a `history` naming `requestId`. */
 export const historyRequest = (deviceId, requestId, at = Date.now()) =>
   Object.freeze({ v: PROTOCOL_VERSION, type: 'history-request', deviceId, requestId, at });
+
+/** Asks the doorbell to open the door (one pulse of its strike); it answers with a `door-status` naming `requestId`. */
+export const doorOpen = (deviceId, requestId, at = Date.now()) =>
+  Object.freeze({ v: PROTOCOL_VERSION, type: 'door-open', deviceId, requestId, at });
 
 /** Asks the doorbell for ring `ringId`'s picture; it answers with a `snapshot` naming `requestId`, or nothing if it has none. */
 export const snapshotRequest = (deviceId, requestId, ringId, at = Date.now()) =>

@@ -9,6 +9,11 @@ public interface Board extends AutoCloseable {
 
     StatusLed statusLed();
 
+    /** The door strike's relay, if one is wired ({@code hardware.strike}). */
+    default java.util.Optional<DoorStrike> doorStrike() {
+        return java.util.Optional.empty();
+    }
+
     /** What this board is, in words, for the startup log and the status page. */
     String description();
 

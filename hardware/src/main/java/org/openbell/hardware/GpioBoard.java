@@ -32,6 +32,9 @@ class GpioBoard implements Board {
     protected final DigitalInput buttonInput;
     private final DigitalOutput chimeOutput;
     private final DigitalOutput ledOutput;
+    /** The door strike's relay (null when none is wired). */
+    private final DigitalOutput strikeOutput;
+    private volatile boolean strikeOn;
     private final PressDetector detector;
     private volatile PressListener listener = press -> log.info("Press #{} with no listener yet", press.sequence());
     private ScheduledFuture<?> chimeOff;
@@ -64,6 +67,12 @@ class GpioBoard implements Board {
                 .initial(level(false, config.ledActiveHigh()))
                 .shutdown(level(false, config.ledActiveHigh()))
                 .provider(outputProvider));
+        // The strike starts off, and Pi4J drives it off on shutdown; after a crash, the next start drives it off at once.
+        this.strikeOutput = config.strike().map(strike -> pi4j.create(DigitalOutput.newConfigBuilder(pi4j)
+                .id("strike").name("Door strike").address(strike.pin())
+                .initial(level(false, strike.activeHigh()))
+                .shutdown(level(false, strike.activeHigh()))
+                .provider(outputProvider))).orElse(null);
         buttonInput.addListener(event -> {
             long nanos = System.nanoTime();
             var at = clock.instant();
@@ -111,6 +120,35 @@ class GpioBoard implements Board {
     }
 
     @Override
+    public java.util.Optional<DoorStrike> doorStrike() {
+        if (strikeOutput == null) {
+            return java.util.Optional.empty();
+        }
+        HardwareConfig.Strike strike = config.strike().orElseThrow();
+        return java.util.Optional.of(new DoorStrike() {
+            @Override
+            public void open() {
+                thread.execute(() -> {
+                    if (strikeOn) {
+                        return; // one pulse at a time: a second open does not hold the door longer
+                    }
+                    strikeOn = true;
+                    strikeOutput.state(level(true, strike.activeHigh()));
+                    thread.schedule(() -> {
+                        strikeOutput.state(level(false, strike.activeHigh()));
+                        strikeOn = false;
+                    }, strike.pulse().toNanos(), TimeUnit.NANOSECONDS);
+                });
+            }
+
+            @Override
+            public boolean energised() {
+                return strikeOn;
+            }
+        });
+    }
+
+    @Override
     public StatusLed statusLed() {
         return newPattern -> thread.execute(() -> showLed(newPattern));
     }
@@ -141,6 +179,7 @@ class GpioBoard implements Board {
         return switch (id) {
             case "chime" -> chimeOutput;
             case "led" -> ledOutput;
+            case "strike" -> java.util.Objects.requireNonNull(strikeOutput, "no strike wired");
             default -> throw new IllegalArgumentException(id);
         };
     }
@@ -157,6 +196,13 @@ class GpioBoard implements Board {
 
     @Override
     public void close() {
+        if (strikeOutput != null) {
+            try {
+                strikeOutput.state(level(false, config.strike().orElseThrow().activeHigh())); // off before anything else stops
+            } catch (RuntimeException e) {
+                log.error("Could not drive the door strike off: {}", e.toString());
+            }
+        }
         thread.shutdownNow();
         try {
             thread.awaitTermination(2, TimeUnit.SECONDS);

@@ -17,10 +17,32 @@ import java.util.Objects;
  * @param chimeDuration   how long one press sounds the chime
  * @param ledPin          status LED output
  * @param ledActiveHigh   true when the LED lights while the output is HIGH
+ * @param strike          the door strike's relay, if one is wired (none by default)
  */
 public record HardwareConfig(Mode mode, int buttonPin, Pull buttonPull, boolean buttonActiveLow,
         Duration debounce, Duration lockout, int chimePin, boolean chimeActiveHigh, Duration chimeDuration,
-        int ledPin, boolean ledActiveHigh) {
+        int ledPin, boolean ledActiveHigh, java.util.Optional<Strike> strike) {
+
+    /**
+     * A door strike (or gate) relay on {@code pin}, energised ({@code activeHigh}: HIGH) for
+     * {@code pulse} per opening, 0.5 s to 15 s: never left on.
+     */
+    public record Strike(int pin, boolean activeHigh, Duration pulse) {
+        public Strike {
+            requirePin("hardware.strike.pin", pin);
+            Objects.requireNonNull(pulse, "hardware.strike.pulse");
+            if (pulse.compareTo(Duration.ofMillis(500)) < 0 || pulse.compareTo(Duration.ofSeconds(15)) > 0) {
+                throw new IllegalArgumentException("hardware.strike.pulse must be 0.5s to 15s, was " + pulse);
+            }
+        }
+    }
+
+    /** Without a door strike. */
+    public HardwareConfig(Mode mode, int buttonPin, Pull buttonPull, boolean buttonActiveLow, Duration debounce, Duration lockout,
+            int chimePin, boolean chimeActiveHigh, Duration chimeDuration, int ledPin, boolean ledActiveHigh) {
+        this(mode, buttonPin, buttonPull, buttonActiveLow, debounce, lockout, chimePin, chimeActiveHigh, chimeDuration, ledPin,
+                ledActiveHigh, java.util.Optional.empty());
+    }
 
     public enum Mode { AUTO, GPIO, SIMULATED }
 
@@ -34,6 +56,10 @@ public record HardwareConfig(Mode mode, int buttonPin, Pull buttonPull, boolean 
         requirePin("hardware.led.pin", ledPin);
         if (buttonPin == chimePin || buttonPin == ledPin || chimePin == ledPin) {
             throw new IllegalArgumentException("hardware pins must differ: button " + buttonPin + ", chime " + chimePin + ", led " + ledPin);
+        }
+        Objects.requireNonNull(strike, "hardware.strike");
+        if (strike.isPresent() && java.util.Set.of(buttonPin, chimePin, ledPin).contains(strike.get().pin())) {
+            throw new IllegalArgumentException("hardware.strike.pin " + strike.get().pin() + " is already the button's, chime's or LED's");
         }
         requirePositive("hardware.button.debounce", debounce);
         Objects.requireNonNull(lockout, "hardware.button.lockout");

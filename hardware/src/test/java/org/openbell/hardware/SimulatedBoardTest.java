@@ -1,5 +1,7 @@
 package org.openbell.hardware;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -159,6 +161,46 @@ class SimulatedBoardTest {
         List<Thread> nonDaemon = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> !t.isDaemon() && t.isAlive() && t.getName().toLowerCase().contains("pi4j")).toList();
         assertEquals(List.of(), nonDaemon, "no Pi4J thread keeps the JVM alive");
+    }
+
+    /**
+     * Issue 15, the door strike: the relay's pin is energised for the configured pulse only (a
+     * second open during it does not lengthen it), starts off, and is off after the board closes;
+     * a board started again (the agent restarted after a crash mid-pulse) drives it off at once.
+     */
+    @Test
+    void theDoorStrikeIsEnergisedForItsPulseOnlyAndStartsOff() throws Exception {
+        HardwareConfig c = config(true, Duration.ZERO);
+        HardwareConfig withStrike = new HardwareConfig(c.mode(), c.buttonPin(), c.buttonPull(), c.buttonActiveLow(), c.debounce(),
+                c.lockout(), c.chimePin(), c.chimeActiveHigh(), c.chimeDuration(), c.ledPin(), c.ledActiveHigh(),
+                java.util.Optional.of(new HardwareConfig.Strike(23, true, Duration.ofMillis(600))));
+        try (Board board = Boards.open(withStrike)) {
+            MockGpioBoard mock = assertInstanceOf(MockGpioBoard.class, board);
+            assertEquals(DigitalState.LOW, output(mock, "strike").state(), "off at start");
+            DoorStrike strike = board.doorStrike().orElseThrow();
+            long t0 = System.nanoTime();
+            strike.open();
+            await(() -> output(mock, "strike").state() == DigitalState.HIGH, "the strike to be energised");
+            Thread.sleep(300);
+            strike.open(); // during the pulse: ignored, the pulse is not lengthened
+            await(() -> output(mock, "strike").state() == DigitalState.LOW, "the strike to be released");
+            long pulseMs = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(pulseMs >= 600 && pulseMs < 1100, "one 600 ms pulse, not two: " + pulseMs + " ms");
+            assertFalse(strike.energised());
+            strike.open();
+            await(() -> output(mock, "strike").state() == DigitalState.HIGH, "energised again");
+        } // closed mid-pulse
+        try (Board again = Boards.open(withStrike)) {
+            assertEquals(DigitalState.LOW, output((MockGpioBoard) again, "strike").state(), "a restart starts with the strike off");
+        }
+        try (Board none = Boards.open(c)) {
+            assertTrue(none.doorStrike().isEmpty(), "no strike unless one is wired");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new HardwareConfig.Strike(23, true, Duration.ofSeconds(60)),
+                "never a long pulse");
+        assertThrows(IllegalArgumentException.class, () -> new HardwareConfig(c.mode(), c.buttonPin(), c.buttonPull(), c.buttonActiveLow(),
+                c.debounce(), c.lockout(), c.chimePin(), c.chimeActiveHigh(), c.chimeDuration(), c.ledPin(), c.ledActiveHigh(),
+                java.util.Optional.of(new HardwareConfig.Strike(27, true, Duration.ofSeconds(3)))), "not the chime's pin");
     }
 
     private static DigitalOutput output(MockGpioBoard board, String id) {

@@ -61,6 +61,10 @@ public final class MessageCodec {
                     Field.time("takenAt"), Field.dimension("width"), Field.dimension("height"), Field.jpeg("jpeg"), Field.time("at"))),
             Map.entry(MessageType.SNAPSHOT_REQUEST, List.of(Field.id("deviceId"), Field.id("requestId"), Field.id("ringId"),
                     Field.time("at"))),
+            Map.entry(MessageType.DOOR_OPEN, List.of(Field.id("deviceId"), Field.id("requestId"), Field.time("at"))),
+            Map.entry(MessageType.DOOR_STATUS, List.of(Field.id("deviceId"), Field.id("requestId"),
+                    Field.choice("state", List.of("opened", "refused")),
+                    Field.optionalChoice("reason", List.of("no-strike", "too-soon", "not-paired")), Field.time("at"))),
             Map.entry(MessageType.PUSH_KEY, List.of(Field.id("deviceId"), Field.p256Key("key"), Field.time("at"))),
             Map.entry(MessageType.PUSH_SUBSCRIBE, List.of(Field.id("deviceId"), Field.endpoint("endpoint"),
                     Field.p256Key("p256dh"), Field.authSecret("auth"), Field.time("at"))),
@@ -179,6 +183,16 @@ public final class MessageCodec {
                 node.put("jpeg", p.jpegBase64());
                 node.put("at", p.at().toEpochMilli());
             }
+            case DoorOpen d -> {
+                node.put("requestId", d.requestId());
+                node.put("at", d.at().toEpochMilli());
+            }
+            case DoorStatus d -> {
+                node.put("requestId", d.requestId());
+                node.put("state", d.state().wireName());
+                d.reason().ifPresent(r -> node.put("reason", r.wireName()));
+                node.put("at", d.at().toEpochMilli());
+            }
             case SnapshotRequest r -> {
                 node.put("requestId", r.requestId());
                 node.put("ringId", r.ringId());
@@ -257,6 +271,10 @@ public final class MessageCodec {
         if (type.get() == MessageType.PUSH_STATUS && json.get("state").isTextual()
                 && json.get("state").textValue().equals("refused") && !json.has("reason")) {
             throw new ProtocolException(ErrorCode.MISSING_FIELD, "push-status refused needs 'reason'", payload);
+        }
+        if (type.get() == MessageType.DOOR_STATUS && json.get("state").isTextual()
+                && json.get("state").textValue().equals("refused") && !json.has("reason")) {
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, "door-status refused needs 'reason'", payload);
         }
         if (type.get() == MessageType.RING_ENDED && !json.has("by")) {
             JsonNode outcome = json.get("outcome");
@@ -337,6 +355,10 @@ public final class MessageCodec {
                     Field.instant(json.get("takenAt")), json.get("width").intValue(), json.get("height").intValue(),
                     Field.jpeg(json.get("jpeg")), Field.instant(json.get("at")));
             case SNAPSHOT_REQUEST -> new SnapshotRequest(deviceId, text(json, "requestId"), text(json, "ringId"),
+                    Field.instant(json.get("at")));
+            case DOOR_OPEN -> new DoorOpen(deviceId, text(json, "requestId"), Field.instant(json.get("at")));
+            case DOOR_STATUS -> new DoorStatus(deviceId, text(json, "requestId"), Field.enumOf(DoorStatus.State.class, text(json, "state")),
+                    Optional.ofNullable(json.get("reason")).map(r -> Field.enumOf(DoorStatus.Reason.class, r.textValue())),
                     Field.instant(json.get("at")));
             case PUSH_KEY -> new PushKey(deviceId, text(json, "key"), Field.instant(json.get("at")));
             case PUSH_SUBSCRIBE -> new PushSubscribe(deviceId, text(json, "endpoint"), text(json, "p256dh"), text(json, "auth"),

@@ -30,7 +30,9 @@ public enum MessageType implements WireEnum {
     HISTORY_DELETE(Concern.HISTORY, Sender.OWNER),
     HISTORY(Concern.HISTORY, Sender.DEVICE),
     SNAPSHOT(Concern.SNAPSHOT, Sender.DEVICE),
-    SNAPSHOT_REQUEST(Concern.SNAPSHOT, Sender.OWNER);
+    SNAPSHOT_REQUEST(Concern.SNAPSHOT, Sender.OWNER),
+    DOOR_OPEN(Concern.DOOR, Sender.OWNER),
+    DOOR_STATUS(Concern.DOOR, Sender.DEVICE);
 
     /** Which part of a client a message is for. */
     public enum Concern implements WireEnum {
@@ -45,7 +47,9 @@ public enum MessageType implements WireEnum {
         /** The doorbell's visit history. */
         HISTORY,
         /** Pictures of who rang. */
-        SNAPSHOT
+        SNAPSHOT,
+        /** The door strike. */
+        DOOR
     }
 
     /** Who may send a message. */
