@@ -1,7 +1,7 @@
 // The owner page: rings when someone presses the doorbell, answers or declines over MQTT 5.
 import mqtt from './vendor/mqtt.esm.js';
 import {
-  decode, encode, historyDelete, historyRequest, snapshotRequest, topics, isValidId, liveRequest, ringAnswer, ringDecline, sentBy, VOCABULARY,
+  decode, doorOpen, encode, historyDelete, historyRequest, snapshotRequest, topics, isValidId, liveRequest, ringAnswer, ringDecline, sentBy, VOCABULARY,
 } from './protocol.js';
 import { dingDong, unlock, unlocked } from './ring-sound.js';
 import { Call } from './call.js';
@@ -472,6 +472,14 @@ function onMessage(topic, payload, expirySeconds) {
         showDeviceHistory(message, Date.now());
       }
       break;
+    case 'door':
+      if (topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId) && message.requestId === state.doorRequestId) {
+        $('open-door').disabled = false;
+        $('door-note').textContent = message.state === 'opened' ? 'Door opened.'
+          : message.reason === 'too-soon' ? 'The door was just opened: try again in a few seconds.'
+            : message.reason === 'not-paired' ? 'This phone may not open the door.' : 'This doorbell has no door strike.';
+      }
+      break;
     case 'snapshot':
       if (topic === state.topics.snapshots(state.config.deviceId)
           || topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
@@ -773,6 +781,8 @@ function onCallMessage(message) {
       microphone: !live, // a live view: the door hears nothing until the owner talks
     });
     $('call-screen').dataset.kind = live ? 'live' : 'call';
+    $('open-door').hidden = state.config.door !== true;
+    $('door-note').textContent = '';
     state.call.onOffer(message.sdp);
     return;
   }
@@ -860,6 +870,17 @@ $('answer').addEventListener('click', () => {
   respond('answer');
 });
 $('hangup').addEventListener('click', () => state.call?.hangup('normal'));
+// The door strike, from a call or live view (the doorbell says whether it has one): never without a yes.
+$('open-door').addEventListener('click', () => {
+  if (!state.client?.connected || !window.confirm(`Open the door at ${state.config.deviceName}?`)) {
+    return;
+  }
+  state.doorRequestId = newId('dq');
+  $('open-door').disabled = true;
+  $('door-note').textContent = 'Opening…';
+  sendToDevice(doorOpen(state.config.deviceId, state.doorRequestId));
+  setTimeout(() => { $('open-door').disabled = false; }, 5000);
+});
 $('live').addEventListener('click', () => startLiveView());
 $('mute').addEventListener('click', () => {
   const muted = $('mute').getAttribute('aria-pressed') !== 'true';

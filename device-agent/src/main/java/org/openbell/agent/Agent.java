@@ -70,6 +70,7 @@ public final class Agent implements AutoCloseable {
     private VisitHistory history;
     private org.openbell.agent.pictures.RingPictures pictures;
     private org.openbell.agent.homeassistant.HomeAssistant homeAssistant;
+    private org.openbell.agent.door.DoorController door;
     /**
      * The one thread rings and calls run on (RingController, CallController and its media workers'
      * events, their timers): their state needs no locks, and the watchdog checks this thread.
@@ -135,9 +136,14 @@ public final class Agent implements AutoCloseable {
         org.openbell.agent.chime.ChimeControl chime = new org.openbell.agent.chime.ChimeControl(board.chime(),
                 config.stateDir().resolve("chime-silent"), config.ring().quietHours(), clock);
         Topics topics = new Topics(config.mqtt().topicPrefix());
+        // A paired owner opens the door (the pairing is made below; an open broker has no pairing: anyone connected).
+        door = own(new org.openbell.agent.door.DoorController(board.doorStrike(),
+                config.hardware().strike().map(org.openbell.hardware.HardwareConfig.Strike::pulse).orElse(java.time.Duration.ofSeconds(3)),
+                owner -> pairing == null || pairing.owners().stream().anyMatch(o -> o.id().equals(owner)),
+                config.stateDir().resolve("door-openings.json"), clock));
         if (config.homeAssistant().enabled()) {
             homeAssistant = own(org.openbell.agent.homeassistant.HomeAssistant.start(config.device().id(), config.device().name(),
-                    version(), config.homeAssistant().discoveryPrefix(), topics, signaling, chime,
+                    version(), config.homeAssistant().discoveryPrefix(), topics, signaling, chime, door,
                     org.openbell.agent.homeassistant.PiSensors.system(), config.stateDir()));
         } else {
             org.openbell.agent.homeassistant.HomeAssistant.removeIfAnnounced(config.device().id(), topics, signaling, config.stateDir());
@@ -269,11 +275,23 @@ public final class Agent implements AutoCloseable {
             case PUSH -> pushMessage(owner, message);
             case HISTORY -> history.ownerMessage(owner, message, signaling::toOwner);
             case SNAPSHOT -> pictures.ownerMessage(owner, message);
+            case DOOR -> doorMessage(owner, message);
             case PRESENCE -> log.warn("Ignored {} from owner {}: owners do not send presence", message.type().wireName(), owner);
         }
     }
 
     /** push-subscribe / push-unsubscribe: to the push side, or refused when push is off. */
+    private void doorMessage(String owner, org.openbell.signaling.Message message) {
+        if (!(message instanceof org.openbell.signaling.DoorOpen open)) {
+            log.warn("Ignored {} from owner {}: owners send door-open", message.type().wireName(), owner);
+            return;
+        }
+        Optional<org.openbell.signaling.DoorStatus.Reason> refused = door.open(owner, "app");
+        signaling.toOwner(owner, new org.openbell.signaling.DoorStatus(config.device().id(), open.requestId(),
+                refused.isEmpty() ? org.openbell.signaling.DoorStatus.State.OPENED : org.openbell.signaling.DoorStatus.State.REFUSED,
+                refused, clock.instant()));
+    }
+
     private void pushMessage(String owner, org.openbell.signaling.Message message) {
         if (push != null) {
             push.ownerMessage(owner, message);
@@ -367,12 +385,12 @@ public final class Agent implements AutoCloseable {
         boolean simulated = board instanceof SimulatedBoard;
         if (!owner) {
             return new PageConfig(config.device().id(), config.device().name(), config.mqtt().topicPrefix(), null, simulated,
-                    1, pairingState, pairing.buttonPairingOpen(), null, null, null);
+                    1, pairingState, pairing.buttonPairingOpen(), null, null, null, null);
         }
         // Fresh TURN credentials with each page load; the shared secret never leaves the device.
         return new PageConfig(config.device().id(), config.device().name(), config.mqtt().topicPrefix(), webSocketUrl, simulated,
                 1, pairingState, null, config.web().ownerAppUrl().orElse(null), push != null ? push.publicKey() : null,
-                IceServers.forPage(config.media().iceServers(), config.device().id(), java.time.Instant.now()));
+                IceServers.forPage(config.media().iceServers(), config.device().id(), java.time.Instant.now()), door.configured());
     }
 
     /** The doorbell's state (GET /api/status). */
@@ -396,7 +414,15 @@ public final class Agent implements AutoCloseable {
                         calls.workerReady(), call.viewers(), call.viewerOwners()),
                 push != null ? push.status() : AgentStatus.Push.OFF,
                 pictures.last().map(p -> new AgentStatus.RingPicture(p.ringId(), p.ringToPictureMs(), p.cameraMs(), p.encodeMs(),
-                        p.width(), p.height(), p.bytes(), p.thumbnailBytes())).orElse(null));
+                        p.width(), p.height(), p.bytes(), p.thumbnailBytes())).orElse(null),
+                doorStatus());
+    }
+
+    private AgentStatus.Door doorStatus() {
+        var openings = door.openings();
+        var last = openings.isEmpty() ? null : openings.getLast();
+        return new AgentStatus.Door(door.configured(), openings.size(),
+                last == null ? null : new AgentStatus.DoorOpening(last.at().toEpochMilli(), last.by(), last.via()));
     }
 
     @Override

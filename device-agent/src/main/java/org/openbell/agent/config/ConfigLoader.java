@@ -256,10 +256,22 @@ public final class ConfigLoader {
         int ledPin = led.integer("pin", d.ledPin(), 0, 27);
         boolean ledActiveHigh = led.bool("activeHigh", d.ledActiveHigh());
         led.rejectUnknownKeys();
+        Optional<HardwareConfig.Strike> strike = Optional.empty();
+        if (hw.has("strike")) {
+            ConfigNode s = hw.section("strike");
+            if (!s.has("pin")) {
+                throw s.error("hardware.strike.pin", "the door strike's relay pin is required (BCM 0-27)");
+            }
+            int strikePin = s.integer("pin", 0, 0, 27);
+            boolean strikeActiveHigh = s.bool("activeHigh", true);
+            Duration pulse = s.duration("pulse", Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofSeconds(15));
+            s.rejectUnknownKeys();
+            strike = Optional.of(new HardwareConfig.Strike(strikePin, strikeActiveHigh, pulse));
+        }
         hw.rejectUnknownKeys();
         try {
             return new HardwareConfig(mode, buttonPin, pull, activeLow, debounce, lockout,
-                    chimePin, chimeActiveHigh, chimeDuration, ledPin, ledActiveHigh);
+                    chimePin, chimeActiveHigh, chimeDuration, ledPin, ledActiveHigh, strike);
         } catch (IllegalArgumentException e) {
             throw hw.error("hardware", e.getMessage());
         }

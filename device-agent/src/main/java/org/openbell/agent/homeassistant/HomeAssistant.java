@@ -47,6 +47,7 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
     private final Topics topics;
     private final DeviceSignaling signaling;
     private final ChimeControl chime;
+    private final org.openbell.agent.door.DoorController door;
     private final PiSensors sensors;
     private final Path marker;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -60,7 +61,7 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
     private String lastRingId;
 
     private HomeAssistant(String deviceId, String deviceName, String version, String discoveryPrefix, Topics topics,
-            DeviceSignaling signaling, ChimeControl chime, PiSensors sensors, Path marker) {
+            DeviceSignaling signaling, ChimeControl chime, org.openbell.agent.door.DoorController door, PiSensors sensors, Path marker) {
         this.deviceId = deviceId;
         this.deviceName = deviceName;
         this.version = version;
@@ -68,14 +69,15 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
         this.topics = topics;
         this.signaling = signaling;
         this.chime = chime;
+        this.door = door;
         this.sensors = sensors;
         this.marker = marker;
     }
 
     /** Announces the doorbell to Home Assistant on {@code signaling} (before it opens) and keeps its state there. */
     public static HomeAssistant start(String deviceId, String deviceName, String version, String discoveryPrefix, Topics topics,
-            DeviceSignaling signaling, ChimeControl chime, PiSensors sensors, Path stateDir) {
-        HomeAssistant ha = new HomeAssistant(deviceId, deviceName, version, discoveryPrefix, topics, signaling, chime, sensors,
+            DeviceSignaling signaling, ChimeControl chime, org.openbell.agent.door.DoorController door, PiSensors sensors, Path stateDir) {
+        HomeAssistant ha = new HomeAssistant(deviceId, deviceName, version, discoveryPrefix, topics, signaling, chime, door, sensors,
                 stateDir.resolve("homeassistant-discovery"));
         signaling.subscribeOther(discoveryPrefix + "/status", (topic, payload) -> ha.onHomeAssistantStatus(payload));
         signaling.subscribeOther(topics.homeAssistantCommandFilter(deviceId), ha::onCommand);
@@ -155,6 +157,10 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
                 .put("command_topic", topics.homeAssistantCommand(deviceId, "chime-silent")).put("state_topic", state)
                 .put("value_template", "{{ value_json.chime_silent }}").put("payload_on", "ON").put("payload_off", "OFF")
                 .put("state_on", "ON").put("state_off", "OFF");
+        if (door.configured()) {
+            component(cmps, "open_door", "button", "Open door").put("icon", "mdi:door-open")
+                    .put("command_topic", topics.homeAssistantCommand(deviceId, "open-door")).put("payload_press", "PRESS");
+        }
         if (sensors.cpuTemperature().isPresent()) {
             component(cmps, "cpu_temperature", "sensor", "CPU temperature").put("device_class", "temperature")
                     .put("unit_of_measurement", "°C").put("state_class", "measurement").put("entity_category", "diagnostic")
@@ -223,7 +229,12 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
             publishState(); // also when nothing changed: Home Assistant's switch waits for the state
             return;
         }
-        log.warn("Home Assistant: refused the command {} = '{}' (known: chime-silent ON or OFF)", LogSafe.text(command),
+        if (command.equals("open-door") && value.equals("PRESS")) {
+            door.open("home-assistant", "home-assistant").ifPresent(why ->
+                    log.info("Home Assistant: the door was not opened ({})", why.wireName()));
+            return;
+        }
+        log.warn("Home Assistant: refused the command {} = '{}' (known: chime-silent ON or OFF, open-door PRESS)", LogSafe.text(command),
                 LogSafe.text(value.length() > 40 ? value.substring(0, 40) + "..." : value));
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record AgentStatus(String deviceId, String state, String ringId, long presses, Long ringAt, boolean mqttConnected,
         String mqttError, String board, LastRing lastRing, RingDelivery lastRingDelivery, Map<String, Long> rejectedMessages,
-        InboundMessages inboundMessages, Call call, Push push, RingPicture lastRingPicture) {
+        InboundMessages inboundMessages, Call call, Push push, RingPicture lastRingPicture, Door door) {
 
     public AgentStatus {
         rejectedMessages = Map.copyOf(rejectedMessages);
@@ -32,6 +32,14 @@ public record AgentStatus(String deviceId, String state, String ringId, long pre
      */
     public record RingPicture(String ringId, long ringToPictureMs, long cameraMs, long encodeMs, int width, int height, int bytes,
             Integer thumbnailBytes) {
+    }
+
+    /** The door strike: whether one is wired, the openings kept, the latest. */
+    public record Door(boolean configured, int openings, DoorOpening last) {
+    }
+
+    /** One opening: when (epoch ms), by whom, how ({@code app}, {@code home-assistant}). */
+    public record DoorOpening(long at, String by, String via) {
     }
 
     /** Every inbound message on the doorbell's subscriptions: {@code received = accepted + rejected}. */

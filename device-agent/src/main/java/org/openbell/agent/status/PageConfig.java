@@ -16,5 +16,5 @@ import org.openbell.agent.call.IceServers;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PageConfig(String deviceId, String deviceName, String topicPrefix, String brokerUrl, boolean simulated,
         int protocolVersion, String pairing, Boolean buttonPairing, String ownerAppUrl, String pushKey,
-        List<IceServers.ForPage> iceServers) {
+        List<IceServers.ForPage> iceServers, Boolean door) {
 }

@@ -114,6 +114,12 @@ class ScreensTest {
                 Thread.sleep(50);
             }
 
+            // The call screen with the door strike's button (issue 15), shown by hand: no call here.
+            page.evaluate("() => { document.getElementById('call-screen').hidden = false; document.getElementById('open-door').hidden = false;"
+                    + " document.getElementById('door-note').textContent = 'Door opened.'; }");
+            check(page, "call-with-door " + label);
+            page.evaluate("() => { document.getElementById('call-screen').hidden = true; }");
+
             // The pairing screen, as a phone that must pair sees it (shown by hand: this doorbell's broker is open).
             page.evaluate("() => { document.getElementById('pair-screen').hidden = false; document.getElementById('pair-button-box').hidden = false; }");
             check(page, "pairing " + label);

@@ -58,14 +58,16 @@ class HomeAssistantTest {
             "binary_sensor", Set.of("payload_on", "payload_off", "off_delay", "expire_after", "force_update"),
             "sensor", Set.of("unit_of_measurement", "state_class", "options", "suggested_display_precision", "expire_after",
                     "force_update", "last_reset_value_template"),
-            "switch", Set.of("command_topic", "payload_on", "payload_off", "state_on", "state_off", "optimistic", "retain"));
+            "switch", Set.of("command_topic", "payload_on", "payload_off", "state_on", "state_off", "optimistic", "retain"),
+            "button", Set.of("command_topic", "payload_press", "retain"));
     /** What each platform must have. */
     private static final Map<String, Set<String>> REQUIRED = Map.of(
             "event", Set.of("state_topic", "event_types"),
             "image", Set.of("image_topic", "content_type"),
             "binary_sensor", Set.of("state_topic"),
             "sensor", Set.of("state_topic"),
-            "switch", Set.of("command_topic"));
+            "switch", Set.of("command_topic"),
+            "button", Set.of("command_topic"));
 
     @TempDir
     Path state;

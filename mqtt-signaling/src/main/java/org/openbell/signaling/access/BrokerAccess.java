@@ -35,7 +35,7 @@ public final class BrokerAccess {
     /** Home Assistant's default discovery prefix. */
     public static final String DEFAULT_DISCOVERY_PREFIX = "homeassistant";
     /** The commands Home Assistant may send a doorbell (each its own topic; docs/home-assistant.md). */
-    public static final List<String> HOME_ASSISTANT_COMMANDS = List.of("chime-silent");
+    public static final List<String> HOME_ASSISTANT_COMMANDS = List.of("chime-silent", "open-door");
 
     private final Topics topics;
     private final Set<String> doorbells;
