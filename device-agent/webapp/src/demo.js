@@ -16,6 +16,18 @@ async function press() {
   }
 }
 
+async function motion() {
+  $('press-result').textContent = '';
+  try {
+    const response = await fetch('/api/simulate/motion', { method: 'POST' });
+    const body = await response.json().catch(() => ({}));
+    $('press-result').textContent = response.status === 202 ? 'Someone walks up: the camera starts.'
+      : body.error ?? `The doorbell refused (HTTP ${response.status}).`;
+  } catch (e) {
+    $('press-result').textContent = `Cannot reach the doorbell: ${e.message}`;
+  }
+}
+
 async function poll() {
   try {
     const response = await fetch('/api/status', { cache: 'no-store' });
@@ -33,5 +45,6 @@ async function poll() {
 }
 
 $('press').addEventListener('click', press);
+$('motion').addEventListener('click', motion);
 poll();
 setInterval(poll, 500);

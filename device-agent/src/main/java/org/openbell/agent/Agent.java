@@ -71,6 +71,8 @@ public final class Agent implements AutoCloseable {
     private org.openbell.agent.pictures.RingPictures pictures;
     private org.openbell.agent.homeassistant.HomeAssistant homeAssistant;
     private org.openbell.agent.door.DoorController door;
+    /** The ids of pictures motion asks for (to warm the camera), never a ring's ({@code Ids.newRingId} starts otherwise). */
+    private static final String MOTION_PREFIX = "motion-";
     /**
      * The one thread rings and calls run on (RingController, CallController and its media workers'
      * events, their timers): their state needs no locks, and the watchdog checks this thread.
@@ -144,7 +146,7 @@ public final class Agent implements AutoCloseable {
         if (config.homeAssistant().enabled()) {
             homeAssistant = own(org.openbell.agent.homeassistant.HomeAssistant.start(config.device().id(), config.device().name(),
                     version(), config.homeAssistant().discoveryPrefix(), topics, signaling, chime, door,
-                    org.openbell.agent.homeassistant.PiSensors.system(), config.stateDir()));
+                    org.openbell.agent.homeassistant.PiSensors.system(), board.motionSensor().isPresent(), config.stateDir()));
         } else {
             org.openbell.agent.homeassistant.HomeAssistant.removeIfAnnounced(config.device().id(), topics, signaling, config.stateDir());
         }
@@ -189,7 +191,21 @@ public final class Agent implements AutoCloseable {
             calls.addListener((session, from, to, snapshot) -> ha.callOn(snapshot.viewers() > 0));
             pictures.onSent(ha::picture);
         }
-        calls.onPicture(pictures::taken);
+        calls.onPicture(taken -> {
+            if (!taken.ringId().startsWith(MOTION_PREFIX)) {
+                pictures.taken(taken); // a motion's is only the camera warming up for the press that may follow
+            }
+        });
+        // Motion (a PIR sensor): the camera starts before the press, so a visitor who presses gets a faster picture.
+        board.motionSensor().ifPresent(sensor -> sensor.setListener(moving -> {
+            log.info("Motion {}", moving ? "at the door" : "ended");
+            if (moving) {
+                calls.takePicture(MOTION_PREFIX + Ids.newRingId().substring(0, 8), java.time.Duration.ofSeconds(60));
+            }
+            if (homeAssistant != null) {
+                homeAssistant.motion(moving);
+            }
+        }));
         // The camera starts on the press (the ring message is already on its way): the ring's picture,
         // and a running camera for the call that may follow.
         java.time.Duration cameraHold = config.ring().timeout().plusSeconds(10);
@@ -352,6 +368,15 @@ public final class Agent implements AutoCloseable {
                 + (signaling.isConnected() ? "connected" : "not connected");
     }
 
+    /** The simulated PIR sensor sees someone for 3 s; false on real hardware or without a PIR. */
+    public boolean simulateMotion() {
+        if (board instanceof SimulatedBoard simulated && board.motionSensor().isPresent()) {
+            simulated.motion(java.time.Duration.ofSeconds(3));
+            return true;
+        }
+        return false;
+    }
+
     /** Presses the simulated button; false on real hardware. */
     public boolean simulatePress() {
         if (board instanceof SimulatedBoard simulated) {
@@ -461,6 +486,11 @@ public final class Agent implements AutoCloseable {
         @Override
         public boolean simulatePress() {
             return agent.simulatePress();
+        }
+
+        @Override
+        public boolean simulateMotion() {
+            return agent.simulateMotion();
         }
 
         @Override

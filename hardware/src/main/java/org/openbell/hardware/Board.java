@@ -9,6 +9,11 @@ public interface Board extends AutoCloseable {
 
     StatusLed statusLed();
 
+    /** The PIR motion sensor, if one is wired ({@code hardware.pir}). */
+    default java.util.Optional<MotionSensor> motionSensor() {
+        return java.util.Optional.empty();
+    }
+
     /** The door strike's relay, if one is wired ({@code hardware.strike}). */
     default java.util.Optional<DoorStrike> doorStrike() {
         return java.util.Optional.empty();

@@ -35,6 +35,9 @@ class GpioBoard implements Board {
     /** The door strike's relay (null when none is wired). */
     private final DigitalOutput strikeOutput;
     private volatile boolean strikeOn;
+    /** The PIR sensor's input (null when none is wired). */
+    protected final DigitalInput pirInput;
+    private volatile java.util.function.Consumer<Boolean> motionListener = moving -> { };
     private final PressDetector detector;
     private volatile PressListener listener = press -> log.info("Press #{} with no listener yet", press.sequence());
     private ScheduledFuture<?> chimeOff;
@@ -73,6 +76,29 @@ class GpioBoard implements Board {
                 .initial(level(false, strike.activeHigh()))
                 .shutdown(level(false, strike.activeHigh()))
                 .provider(outputProvider))).orElse(null);
+        this.pirInput = config.pir().map(pir -> pi4j.create(DigitalInput.newConfigBuilder(pi4j)
+                .id("pir").name("Motion sensor").address(pir.pin())
+                .pull(switch (pir.pull()) {
+                    case UP -> PullResistance.PULL_UP;
+                    case DOWN -> PullResistance.PULL_DOWN;
+                    case OFF -> PullResistance.OFF;
+                })
+                .debounce(0L)
+                .provider(inputProvider))).orElse(null);
+        if (pirInput != null) {
+            HardwareConfig.Pir pir = config.pir().orElseThrow();
+            MotionDetector motion = new MotionDetector(pir.debounce(), pir.hold(), this::schedule, moving -> {
+                try {
+                    motionListener.accept(moving);
+                } catch (RuntimeException e) {
+                    log.error("Motion listener failed: {}", e.toString(), e);
+                }
+            });
+            pirInput.addListener(event -> {
+                boolean active = (event.state() == DigitalState.HIGH) == pir.activeHigh();
+                thread.execute(() -> motion.edge(active));
+            });
+        }
         buttonInput.addListener(event -> {
             long nanos = System.nanoTime();
             var at = clock.instant();
@@ -117,6 +143,11 @@ class GpioBoard implements Board {
             chimeOff = thread.schedule(() -> chimeOutput.state(level(false, config.chimeActiveHigh())),
                     config.chimeDuration().toNanos(), TimeUnit.NANOSECONDS);
         });
+    }
+
+    @Override
+    public java.util.Optional<MotionSensor> motionSensor() {
+        return pirInput == null ? java.util.Optional.empty() : java.util.Optional.of(listener -> motionListener = listener);
     }
 
     @Override

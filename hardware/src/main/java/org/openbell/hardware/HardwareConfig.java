@@ -18,10 +18,36 @@ import java.util.Objects;
  * @param ledPin          status LED output
  * @param ledActiveHigh   true when the LED lights while the output is HIGH
  * @param strike          the door strike's relay, if one is wired (none by default)
+ * @param pir             the PIR motion sensor, if one is wired (none by default)
  */
 public record HardwareConfig(Mode mode, int buttonPin, Pull buttonPull, boolean buttonActiveLow,
         Duration debounce, Duration lockout, int chimePin, boolean chimeActiveHigh, Duration chimeDuration,
-        int ledPin, boolean ledActiveHigh, java.util.Optional<Strike> strike) {
+        int ledPin, boolean ledActiveHigh, java.util.Optional<Strike> strike, java.util.Optional<Pir> pir) {
+
+    /**
+     * A PIR sensor's output on {@code pin} ({@code activeHigh}: HIGH while it sees motion, as the
+     * common HC-SR501 does): motion starts after {@code debounce} of activity and ends after
+     * {@code hold} without (1 s to 10 min).
+     */
+    public record Pir(int pin, Pull pull, boolean activeHigh, Duration debounce, Duration hold) {
+        public Pir {
+            requirePin("hardware.pir.pin", pin);
+            Objects.requireNonNull(pull, "hardware.pir.pull");
+            requirePositive("hardware.pir.debounce", debounce);
+            Objects.requireNonNull(hold, "hardware.pir.hold");
+            if (hold.compareTo(Duration.ofSeconds(1)) < 0 || hold.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("hardware.pir.hold must be 1s to 10m, was " + hold);
+            }
+        }
+    }
+
+    /** With a door strike, without a PIR sensor. */
+    public HardwareConfig(Mode mode, int buttonPin, Pull buttonPull, boolean buttonActiveLow, Duration debounce, Duration lockout,
+            int chimePin, boolean chimeActiveHigh, Duration chimeDuration, int ledPin, boolean ledActiveHigh,
+            java.util.Optional<Strike> strike) {
+        this(mode, buttonPin, buttonPull, buttonActiveLow, debounce, lockout, chimePin, chimeActiveHigh, chimeDuration, ledPin,
+                ledActiveHigh, strike, java.util.Optional.empty());
+    }
 
     /**
      * A door strike (or gate) relay on {@code pin}, energised ({@code activeHigh}: HIGH) for
@@ -41,7 +67,7 @@ public record HardwareConfig(Mode mode, int buttonPin, Pull buttonPull, boolean 
     public HardwareConfig(Mode mode, int buttonPin, Pull buttonPull, boolean buttonActiveLow, Duration debounce, Duration lockout,
             int chimePin, boolean chimeActiveHigh, Duration chimeDuration, int ledPin, boolean ledActiveHigh) {
         this(mode, buttonPin, buttonPull, buttonActiveLow, debounce, lockout, chimePin, chimeActiveHigh, chimeDuration, ledPin,
-                ledActiveHigh, java.util.Optional.empty());
+                ledActiveHigh, java.util.Optional.empty(), java.util.Optional.empty());
     }
 
     public enum Mode { AUTO, GPIO, SIMULATED }
@@ -58,6 +84,11 @@ public record HardwareConfig(Mode mode, int buttonPin, Pull buttonPull, boolean 
             throw new IllegalArgumentException("hardware pins must differ: button " + buttonPin + ", chime " + chimePin + ", led " + ledPin);
         }
         Objects.requireNonNull(strike, "hardware.strike");
+        Objects.requireNonNull(pir, "hardware.pir");
+        if (pir.isPresent() && (java.util.Set.of(buttonPin, chimePin, ledPin).contains(pir.get().pin())
+                || strike.isPresent() && strike.get().pin() == pir.get().pin())) {
+            throw new IllegalArgumentException("hardware.pir.pin " + pir.get().pin() + " is already in use");
+        }
         if (strike.isPresent() && java.util.Set.of(buttonPin, chimePin, ledPin).contains(strike.get().pin())) {
             throw new IllegalArgumentException("hardware.strike.pin " + strike.get().pin() + " is already the button's, chime's or LED's");
         }

@@ -25,6 +25,7 @@ final class MockGpioBoard extends GpioBoard implements SimulatedBoard {
                         + ", LED BCM" + config.ledPin() + ")");
         this.config = config;
         mockInput().mockState(level(false));
+        config.pir().ifPresent(pir -> mockPir().mockState(pir.activeHigh() ? DigitalState.LOW : DigitalState.HIGH)); // nobody there
     }
 
     /** The mock input: tests drive edges through it exactly as GPIO would. */
@@ -53,6 +54,22 @@ final class MockGpioBoard extends GpioBoard implements SimulatedBoard {
             mockInput().mockState(level(false));
             held = false;
         }, PRESS_HOLD);
+    }
+
+    @Override
+    public void motion(Duration seen) {
+        if (pirInput == null) {
+            throw new UnsupportedOperationException("no PIR sensor wired (hardware.pir)");
+        }
+        HardwareConfig.Pir pir = config.pir().orElseThrow();
+        MockDigitalInput input = (MockDigitalInput) pirInput;
+        onBoardThread(() -> input.mockState(pir.activeHigh() ? DigitalState.HIGH : DigitalState.LOW), Duration.ZERO);
+        onBoardThread(() -> input.mockState(pir.activeHigh() ? DigitalState.LOW : DigitalState.HIGH), seen);
+    }
+
+    /** The PIR's mock input (tests drive chatter through it). */
+    MockDigitalInput mockPir() {
+        return (MockDigitalInput) pirInput;
     }
 
     private DigitalState level(boolean pressed) {

@@ -8,4 +8,9 @@ public interface SimulatedBoard extends Board {
      * releases it. The edges travel the same debounce and lockout path as real GPIO edges.
      */
     void press();
+
+    /** Simulates a PIR sensor seeing someone for {@code seconds} (if one is wired), through the real debounce and hold. */
+    default void motion(java.time.Duration seen) {
+        throw new UnsupportedOperationException("no PIR sensor on this board");
+    }
 }

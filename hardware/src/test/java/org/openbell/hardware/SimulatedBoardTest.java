@@ -203,6 +203,39 @@ class SimulatedBoardTest {
                 java.util.Optional.of(new HardwareConfig.Strike(27, true, Duration.ofSeconds(3)))), "not the chime's pin");
     }
 
+    /** Issue 15, PIR: chatter shorter than the debounce is no motion; steady activity is one motion, ended after the hold. */
+    @Test
+    void thePirsChatterIsDroppedAndMotionEndsAfterItsHold() throws Exception {
+        HardwareConfig c = config(true, Duration.ZERO);
+        HardwareConfig withPir = new HardwareConfig(c.mode(), c.buttonPin(), c.buttonPull(), c.buttonActiveLow(), c.debounce(),
+                c.lockout(), c.chimePin(), c.chimeActiveHigh(), c.chimeDuration(), c.ledPin(), c.ledActiveHigh(), java.util.Optional.empty(),
+                java.util.Optional.of(new HardwareConfig.Pir(24, HardwareConfig.Pull.DOWN, true, Duration.ofMillis(100), Duration.ofSeconds(1))));
+        try (Board board = Boards.open(withPir)) {
+            MockGpioBoard mock = (MockGpioBoard) board;
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            board.motionSensor().orElseThrow().setListener(moving -> seen.add(moving ? "start" : "end"));
+            for (int i = 0; i < 10; i++) { // chatter: 20 ms on, 20 ms off
+                mock.mockPir().mockState(DigitalState.HIGH);
+                Thread.sleep(20);
+                mock.mockPir().mockState(DigitalState.LOW);
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
+            assertEquals(List.of(), seen, "chatter is not motion");
+            long t0 = System.nanoTime();
+            ((SimulatedBoard) board).motion(Duration.ofMillis(400));
+            await(() -> seen.equals(List.of("start")), "motion to start");
+            ((SimulatedBoard) board).motion(Duration.ofMillis(300)); // seen again within the hold: the same motion
+            await(() -> seen.size() == 2, "motion to end");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(List.of("start", "end"), seen);
+            assertTrue(ms >= 1300, "ended a hold after the last activity: " + ms + " ms");
+        }
+        try (Board none = Boards.open(c)) {
+            assertTrue(none.motionSensor().isEmpty());
+        }
+    }
+
     private static DigitalOutput output(MockGpioBoard board, String id) {
         return board.outputForTest(id);
     }

@@ -268,10 +268,24 @@ public final class ConfigLoader {
             s.rejectUnknownKeys();
             strike = Optional.of(new HardwareConfig.Strike(strikePin, strikeActiveHigh, pulse));
         }
+        Optional<HardwareConfig.Pir> pir = Optional.empty();
+        if (hw.has("pir")) {
+            ConfigNode p = hw.section("pir");
+            if (!p.has("pin")) {
+                throw p.error("hardware.pir.pin", "the motion sensor's input pin is required (BCM 0-27)");
+            }
+            int pirPin = p.integer("pin", 0, 0, 27);
+            HardwareConfig.Pull pirPull = p.choice("pull", HardwareConfig.Pull.class, HardwareConfig.Pull.DOWN);
+            boolean pirActiveHigh = p.bool("activeHigh", true);
+            Duration pirDebounce = p.duration("debounce", Duration.ofMillis(100), Duration.ofMillis(1), Duration.ofSeconds(5));
+            Duration hold = p.duration("hold", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(10));
+            p.rejectUnknownKeys();
+            pir = Optional.of(new HardwareConfig.Pir(pirPin, pirPull, pirActiveHigh, pirDebounce, hold));
+        }
         hw.rejectUnknownKeys();
         try {
             return new HardwareConfig(mode, buttonPin, pull, activeLow, debounce, lockout,
-                    chimePin, chimeActiveHigh, chimeDuration, ledPin, ledActiveHigh, strike);
+                    chimePin, chimeActiveHigh, chimeDuration, ledPin, ledActiveHigh, strike, pir);
         } catch (IllegalArgumentException e) {
             throw hw.error("hardware", e.getMessage());
         }

@@ -49,6 +49,7 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
     private final ChimeControl chime;
     private final org.openbell.agent.door.DoorController door;
     private final PiSensors sensors;
+    private final boolean motionSensor;
     private final Path marker;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("openbell-home-assistant").factory());
@@ -56,12 +57,14 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
     // Guarded by this.
     private boolean call;
     private boolean ringing;
+    private boolean motion;
     private String lastOutcome = "none";
     private String lastBy;
     private String lastRingId;
 
     private HomeAssistant(String deviceId, String deviceName, String version, String discoveryPrefix, Topics topics,
-            DeviceSignaling signaling, ChimeControl chime, org.openbell.agent.door.DoorController door, PiSensors sensors, Path marker) {
+            DeviceSignaling signaling, ChimeControl chime, org.openbell.agent.door.DoorController door, PiSensors sensors, boolean motionSensor,
+            Path marker) {
         this.deviceId = deviceId;
         this.deviceName = deviceName;
         this.version = version;
@@ -71,13 +74,16 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
         this.chime = chime;
         this.door = door;
         this.sensors = sensors;
+        this.motionSensor = motionSensor;
         this.marker = marker;
     }
 
     /** Announces the doorbell to Home Assistant on {@code signaling} (before it opens) and keeps its state there. */
     public static HomeAssistant start(String deviceId, String deviceName, String version, String discoveryPrefix, Topics topics,
-            DeviceSignaling signaling, ChimeControl chime, org.openbell.agent.door.DoorController door, PiSensors sensors, Path stateDir) {
+            DeviceSignaling signaling, ChimeControl chime, org.openbell.agent.door.DoorController door, PiSensors sensors, boolean motionSensor,
+            Path stateDir) {
         HomeAssistant ha = new HomeAssistant(deviceId, deviceName, version, discoveryPrefix, topics, signaling, chime, door, sensors,
+                motionSensor,
                 stateDir.resolve("homeassistant-discovery"));
         signaling.subscribeOther(discoveryPrefix + "/status", (topic, payload) -> ha.onHomeAssistantStatus(payload));
         signaling.subscribeOther(topics.homeAssistantCommandFilter(deviceId), ha::onCommand);
@@ -157,6 +163,10 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
                 .put("command_topic", topics.homeAssistantCommand(deviceId, "chime-silent")).put("state_topic", state)
                 .put("value_template", "{{ value_json.chime_silent }}").put("payload_on", "ON").put("payload_off", "OFF")
                 .put("state_on", "ON").put("state_off", "OFF");
+        if (motionSensor) {
+            component(cmps, "motion", "binary_sensor", "Motion").put("device_class", "motion").put("state_topic", state)
+                    .put("value_template", "{{ value_json.motion }}").put("payload_on", "ON").put("payload_off", "OFF");
+        }
         if (door.configured()) {
             component(cmps, "open_door", "button", "Open door").put("icon", "mdi:door-open")
                     .put("command_topic", topics.homeAssistantCommand(deviceId, "open-door")).put("payload_press", "PRESS");
@@ -185,6 +195,9 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
     /** The state topic's JSON now. */
     synchronized ObjectNode state() {
         ObjectNode s = JSON.createObjectNode();
+        if (motionSensor) {
+            s.put("motion", motion ? "ON" : "OFF");
+        }
         s.put("call", call ? "ON" : "OFF").put("ringing", ringing ? "ON" : "OFF").put("chime_silent", chime.silent() ? "ON" : "OFF")
                 .put("last_ring", lastOutcome).put("last_by", lastBy).put("last_ring_id", lastRingId);
         sensors.cpuTemperature().ifPresent(t -> s.put("cpu_temperature", Math.round(t * 10) / 10.0));
@@ -260,6 +273,14 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
             };
             lastBy = ended.by().orElse(null);
             lastRingId = ended.ringId();
+        }
+        publishState();
+    }
+
+    /** The PIR sensor's motion started or ended. */
+    public void motion(boolean on) {
+        synchronized (this) {
+            motion = on;
         }
         publishState();
     }

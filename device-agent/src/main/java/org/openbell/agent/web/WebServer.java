@@ -73,6 +73,11 @@ public final class WebServer implements AutoCloseable {
         /** Presses the simulated button; false when the board is real hardware. */
         boolean simulatePress();
 
+        /** Simulates the PIR sensor seeing someone; false without a simulated PIR. */
+        default boolean simulateMotion() {
+            return false;
+        }
+
         /** Fresh media stats of the call in progress, or empty when there is none. */
         java.util.Optional<Object> callStats();
 
@@ -121,6 +126,15 @@ public final class WebServer implements AutoCloseable {
                 send(exchange, pressed ? 202 : 404, "application/json",
                         JSON.writeValueAsBytes(pressed ? Map.of("pressed", true)
                                 : Map.of("error", "not a simulated board: press the real button")));
+            });
+            route.add("/api/simulate/motion", exchange -> {
+                if (!method(exchange, "POST")) {
+                    return;
+                }
+                boolean seen = api.simulateMotion();
+                send(exchange, seen ? 202 : 404, "application/json",
+                        JSON.writeValueAsBytes(seen ? Map.of("motion", true)
+                                : Map.of("error", "no simulated motion sensor (hardware.pir on a simulated board)")));
             });
             route.add("/api/call/stats", exchange -> optionalJson(exchange, api::callStats, "no call in progress"));
             route.add("/api/simulate/microphone", exchange -> optionalJson(exchange, api::simulatedMicrophone,
