@@ -97,15 +97,10 @@ class RingPictureEndToEndTest {
     }
 
     private static Page ownerPage(Chromium chromium, Agent agent, String owner) {
-        Page page = chromium.phone(owner);
-        page.navigate("https://127.0.0.1:" + agent.webPort() + "/?owner=" + owner);
-        page.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
-        return page;
+        return OwnerPages.open(chromium, agent, owner);
     }
 
     private static Locator visible(Page page, String selector) {
-        Locator locator = page.locator(selector);
-        locator.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(WAIT_MS));
-        return locator;
+        return OwnerPages.visible(page, selector);
     }
 }
