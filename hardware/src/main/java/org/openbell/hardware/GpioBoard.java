@@ -53,11 +53,7 @@ class GpioBoard implements Board {
         this.detector = new PressDetector(config.debounce(), config.lockout(), this::schedule, this::deliver);
         this.buttonInput = pi4j.create(DigitalInput.newConfigBuilder(pi4j)
                 .id("button").name("Doorbell button").address(config.buttonPin())
-                .pull(switch (config.buttonPull()) {
-                    case UP -> PullResistance.PULL_UP;
-                    case DOWN -> PullResistance.PULL_DOWN;
-                    case OFF -> PullResistance.OFF;
-                })
+                .pull(resistance(config.buttonPull()))
                 .debounce(0L)
                 .provider(inputProvider));
         this.chimeOutput = pi4j.create(DigitalOutput.newConfigBuilder(pi4j)
@@ -78,11 +74,7 @@ class GpioBoard implements Board {
                 .provider(outputProvider))).orElse(null);
         this.pirInput = config.pir().map(pir -> pi4j.create(DigitalInput.newConfigBuilder(pi4j)
                 .id("pir").name("Motion sensor").address(pir.pin())
-                .pull(switch (pir.pull()) {
-                    case UP -> PullResistance.PULL_UP;
-                    case DOWN -> PullResistance.PULL_DOWN;
-                    case OFF -> PullResistance.OFF;
-                })
+                .pull(resistance(pir.pull()))
                 .debounce(0L)
                 .provider(inputProvider))).orElse(null);
         if (pirInput != null) {
@@ -105,6 +97,14 @@ class GpioBoard implements Board {
             boolean active = isActive(event.state());
             thread.execute(() -> detector.edge(active, nanos, at));
         });
+    }
+
+    private static PullResistance resistance(HardwareConfig.Pull pull) {
+        return switch (pull) {
+            case UP -> PullResistance.PULL_UP;
+            case DOWN -> PullResistance.PULL_DOWN;
+            case OFF -> PullResistance.OFF;
+        };
     }
 
     private boolean isActive(DigitalState state) {

@@ -298,13 +298,24 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
 
     /** The last visitor's picture, for the image entity (retained: Home Assistant shows it after its own restart). */
     public void picture(Snapshot snapshot) {
-        signaling.publishOther(Outgoing.qos1(topics.homeAssistantPicture(deviceId), snapshot.jpeg()).asRetained());
+        publishWhileConnected(Outgoing.qos1(topics.homeAssistantPicture(deviceId), snapshot.jpeg()).asRetained());
+    }
+
+    /**
+     * Retained messages carry no expiry (they would vanish from the broker), so during an outage
+     * they would pile up in the outbox, whose oldest message, when full, is dropped: it could be a
+     * waiting ring. They go out only while connected; each connect announces the state again.
+     */
+    private void publishWhileConnected(Outgoing message) {
+        if (signaling.isConnected()) {
+            signaling.publishOther(message);
+        }
     }
 
     /** Off the calling thread (a ring's): the sensors are files to read. */
     private void publishState() {
         try {
-            timer.execute(() -> signaling.publishOther(Outgoing.qos1(topics.homeAssistantState(deviceId), bytes(state())).asRetained()));
+            timer.execute(() -> publishWhileConnected(Outgoing.qos1(topics.homeAssistantState(deviceId), bytes(state())).asRetained()));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             log.debug("Home Assistant: closed; state not published");
         }
