@@ -48,6 +48,11 @@ const visits = (name) => ({ name, kind: 'visits', required: true });
 const ids = (name) => ({ name, kind: 'ids', required: true });
 const dimension = (name) => ({ name, kind: 'dimension', required: true });
 const jpeg = (name) => ({ name, kind: 'jpeg', required: true });
+const flag = (name) => ({ name, kind: 'flag', required: true });
+const replies = (name) => ({ name, kind: 'replies', required: true });
+/** The most quick replies a doorbell offers, and a label's longest length in characters (docs/protocol.md, "Quick replies"). */
+export const MAX_REPLIES = 12;
+export const MAX_LABEL = 40;
 export const MAX_VISITS = 200;
 
 export const MAX_SDP_CHARS = 32768;
@@ -82,6 +87,10 @@ export const SCHEMAS = Object.freeze({
   'door-open': [id('deviceId'), id('requestId'), time('at')],
   'door-status': [id('deviceId'), id('requestId'), choice('state', ['opened', 'refused']),
     optionalChoice('reason', ['no-strike', 'too-soon', 'not-paired']), time('at')],
+  capabilities: [id('deviceId'), flag('door'), replies('replies'), time('at')],
+  'reply-play': [id('deviceId'), id('requestId'), id('replyId'), time('at')],
+  'reply-status': [id('deviceId'), id('requestId'), id('replyId'), choice('state', ['playing', 'refused']),
+    optionalChoice('reason', ['unknown-reply', 'no-speaker', 'too-soon', 'not-paired']), time('at')],
   'push-key': [id('deviceId'), p256Key('key'), time('at')],
   'push-subscribe': [id('deviceId'), endpoint('endpoint'), p256Key('p256dh'), authSecret('auth'), time('at')],
   'push-unsubscribe': [id('deviceId'), endpoint('endpoint'), time('at')],
@@ -116,6 +125,9 @@ export const VOCABULARY = Object.freeze({
   'snapshot-request': Object.freeze({ concern: 'snapshot', senders: Object.freeze(['owner']) }),
   'door-open': Object.freeze({ concern: 'door', senders: Object.freeze(['owner']) }),
   'door-status': Object.freeze({ concern: 'door', senders: Object.freeze(['device']) }),
+  capabilities: Object.freeze({ concern: 'capabilities', senders: Object.freeze(['device']) }),
+  'reply-play': Object.freeze({ concern: 'reply', senders: Object.freeze(['owner']) }),
+  'reply-status': Object.freeze({ concern: 'reply', senders: Object.freeze(['device']) }),
 });
 
 /** Whether a message of `type` may come from `sender` ('device' or 'owner'). */
@@ -162,6 +174,11 @@ function problem(field, value) {
     case 'jpeg':
       return isJpegBase64(value) ? null
         : `must be a JPEG (FF D8 ... FF D9) of at most ${MAX_JPEG_BYTES} bytes in base64 (RFC 4648, padded)`;
+    case 'flag':
+      return typeof value === 'boolean' ? null : 'must be true or false';
+    case 'replies':
+      return isReplies(value) ? null
+        : `must be 0-${MAX_REPLIES} objects {replyId, label} with different ids (label: 1-${MAX_LABEL} characters, not blank, no control characters)`;
     case 'ice-servers':
       return isIceServers(value) ? null
         : 'must be 1-4 objects {urls: [1-4 stun:/turn:/turns: URLs], username?, credential?} (printable, at most 256 characters)';
@@ -200,6 +217,23 @@ function isVisits(value) {
     && Number.isSafeInteger(v.presses) && v.presses >= 1 && v.presses <= 2147483647
     && ['answered', 'declined', 'timed-out'].includes(v.outcome)
     && (v.by === undefined ? v.outcome === 'timed-out' : isValidId(v.by) && v.outcome !== 'timed-out'));
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Whether `text` is a quick reply's label: 1-40 characters (code points), not blank, no control characters. */
+export function isLabel(text) {
+  return typeof text === 'string' && [...text].length >= 1 && [...text].length <= MAX_LABEL && text.trim() !== ''
+    && !CONTROL.test(text);
+}
+
+function isReplies(value) {
+  if (!Array.isArray(value) || value.length > MAX_REPLIES) {
+    return false;
+  }
+  const seen = new Set();
+  return value.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r) && Object.keys(r).length === 2
+    && isValidId(r.replyId) && isLabel(r.label) && !seen.has(r.replyId) && seen.add(r.replyId));
 }
 
 const ICE_URL = /^(stun|turn|turns):[\x21-\x7e]{1,250}$/;
@@ -280,8 +314,8 @@ export function decode(payload) {
       throw new ProtocolError(ErrorCode.MISSING_FIELD, `${json.type} needs '${field.name}'`);
     }
   }
-  if (json.type === 'door-status' && json.state === 'refused' && !has(json, 'reason')) {
-    throw new ProtocolError(ErrorCode.MISSING_FIELD, "door-status refused needs 'reason'");
+  if ((json.type === 'door-status' || json.type === 'reply-status') && json.state === 'refused' && !has(json, 'reason')) {
+    throw new ProtocolError(ErrorCode.MISSING_FIELD, `${json.type} refused needs 'reason'`);
   }
   if (json.type === 'push-status' && json.state === 'refused' && !has(json, 'reason')) {
     throw new ProtocolError(ErrorCode.MISSING_FIELD, "push-status refused needs 'reason'");
@@ -306,7 +340,7 @@ export function decode(payload) {
   if (json.type === 'push-status' && json.state !== 'refused' && has(json, 'reason')) {
     throw new ProtocolError(ErrorCode.INVALID_FIELD, 'reason only when refused');
   }
-  if (json.type === 'door-status' && json.state !== 'refused' && has(json, 'reason')) {
+  if ((json.type === 'door-status' || json.type === 'reply-status') && json.state !== 'refused' && has(json, 'reason')) {
     throw new ProtocolError(ErrorCode.INVALID_FIELD, 'reason only when refused');
   }
   const message = { v: PROTOCOL_VERSION, type: json.type };
@@ -343,6 +377,7 @@ export function topics(prefix = 'openbell') {
     rings: (deviceId) => `${root}/doorbells/${deviceId}/rings`,
     pushKey: (deviceId) => `${root}/doorbells/${deviceId}/push-key`,
     snapshots: (deviceId) => `${root}/doorbells/${deviceId}/snapshots`,
+    capabilities: (deviceId) => `${root}/doorbells/${deviceId}/capabilities`,
     ownerToDevice: (ownerId, deviceId) => `${root}/owners/${ownerId}/doorbells/${deviceId}`,
     deviceToOwner: (deviceId, ownerId) => `${root}/doorbells/${deviceId}/owners/${ownerId}`,
   });
@@ -365,6 +400,10 @@ export const historyRequest = (deviceId, requestId, at = Date.now()) =>
 /** Asks the doorbell to open the door (one pulse of its strike); it answers with a `door-status` naming `requestId`. */
 export const doorOpen = (deviceId, requestId, at = Date.now()) =>
   Object.freeze({ v: PROTOCOL_VERSION, type: 'door-open', deviceId, requestId, at });
+
+/** Asks the doorbell to play quick reply `replyId` on its speaker; it answers with a `reply-status` naming `requestId`. */
+export const replyPlay = (deviceId, requestId, replyId, at = Date.now()) =>
+  Object.freeze({ v: PROTOCOL_VERSION, type: 'reply-play', deviceId, requestId, replyId, at });
 
 /** Asks the doorbell for ring `ringId`'s picture; it answers with a `snapshot` naming `requestId`, or nothing if it has none. */
 export const snapshotRequest = (deviceId, requestId, ringId, at = Date.now()) =>

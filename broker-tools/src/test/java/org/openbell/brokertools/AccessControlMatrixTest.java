@@ -100,12 +100,15 @@ class AccessControlMatrixTest {
         back.publishExpecting(T.deviceToOwner("back", "alice"), "back-to-alice", 0); // back may write its own subtree
         back.publishExpecting(T.pushKey("back"), "back-push-key", 0);
         back.publishExpecting(T.snapshots("back"), "back-picture", 0);
+        back.publishExpecting(T.capabilities("back"), "back-capabilities", 0);
         front.publishExpecting(T.rings("front"), "front-ring", 0);
         assertEquals("front-ring", alice.next()); // the first and only one alice may read
         front.publishExpecting(T.pushKey("front"), "front-push-key", 0);
         assertEquals("front-push-key", alice.next());
         front.publishExpecting(T.snapshots("front"), "front-picture", 0); // issue 14: who rang, for the doorbell's owners only
         assertEquals("front-picture", alice.next());
+        front.publishExpecting(T.capabilities("front"), "front-capabilities", 0); // revision 1.4: door strike, quick replies
+        assertEquals("front-capabilities", alice.next());
         front.publishExpecting(T.deviceToOwner("front", "bob"), "front-to-bob", 0);
         front.publishExpecting(T.deviceToOwner("front", "alice"), "front-to-alice", 0);
         assertEquals("front-to-alice", alice.next());
@@ -146,11 +149,14 @@ class AccessControlMatrixTest {
         house.assertNothingMore(); // not back's discovery: another doorbell's device is not its to see
         house.publishExpecting(T.homeAssistantCommand("front", "chime-silent"), "ON", 0);
         assertEquals("ON", front.next());
+        house.publishExpecting(T.homeAssistantCommand("front", "quick-reply"), "I'm coming", 0);
+        assertEquals("I'm coming", front.next());
         house.publishExpecting(T.homeAssistantCommand("front", "open-everything"), "ON", NOT_AUTHORIZED);
         house.publishExpecting(T.homeAssistantCommand("back", "chime-silent"), "ON", NOT_AUTHORIZED);
         house.publishExpecting(T.rings("front"), "fake-ring", NOT_AUTHORIZED);
         house.publishExpecting(T.ownerToDevice("alice", "front"), "as-alice", NOT_AUTHORIZED);
         house.publishExpecting(T.homeAssistantState("front"), "fake-state", NOT_AUTHORIZED);
+        house.publishExpecting(T.capabilities("front"), "fake-capabilities", NOT_AUTHORIZED);
         front.assertNothingMore();
     }
 
@@ -167,6 +173,7 @@ class AccessControlMatrixTest {
         alice.publishExpecting(T.presence("front"), "fake-presence", NOT_AUTHORIZED);
         alice.publishExpecting(T.pushKey("front"), "fake-push-key", NOT_AUTHORIZED);
         alice.publishExpecting(T.snapshots("front"), "fake-picture", NOT_AUTHORIZED);
+        alice.publishExpecting(T.capabilities("front"), "fake-capabilities", NOT_AUTHORIZED);
         alice.publishExpecting(T.ownerToDevice("alice", "front"), "alice-to-front", 0);
         assertEquals("alice-to-front", front.next());
         front.assertNothingMore();

@@ -66,11 +66,13 @@ public final class Agent implements AutoCloseable {
     private Optional<WebServer.MqttWebSocket> sameOriginMqtt = Optional.empty();
     private SimulatedSound sound;
     private Pairing pairing;
+    private OwnerStore ownerStore;
     private WebPush push;
     private VisitHistory history;
     private org.openbell.agent.pictures.RingPictures pictures;
     private org.openbell.agent.homeassistant.HomeAssistant homeAssistant;
     private org.openbell.agent.door.DoorController door;
+    private org.openbell.agent.replies.QuickReplies replies;
     /** The ids of pictures motion asks for (to warm the camera), never a ring's ({@code Ids.newRingId} starts otherwise). */
     private static final String MOTION_PREFIX = "motion-";
     /**
@@ -125,6 +127,7 @@ public final class Agent implements AutoCloseable {
         TlsIdentity tls = TlsIdentity.loadOrGenerate(config.web().keystore().orElse(null),
                 config.web().keystorePassword().orElse(null), config.stateDir());
         OwnerStore owners = config.pairingEnabled() ? OwnerStore.open(config.stateDir().resolve("owners.json")) : null;
+        ownerStore = owners;
         BrokerSide brokerSide = openBroker(tls, owners);
         webSocketUrl = brokerSide.webSocketUrl();
         sameOriginMqtt = brokerSide.sameOriginMqtt();
@@ -141,11 +144,21 @@ public final class Agent implements AutoCloseable {
         // A paired owner opens the door (the pairing is made below; an open broker has no pairing: anyone connected).
         door = own(new org.openbell.agent.door.DoorController(board.doorStrike(),
                 config.hardware().strike().map(org.openbell.hardware.HardwareConfig.Strike::pulse).orElse(java.time.Duration.ofSeconds(3)),
-                owner -> pairing == null || pairing.owners().stream().anyMatch(o -> o.id().equals(owner)),
-                config.stateDir().resolve("door-openings.json"), clock));
+                this::pairedNow, config.stateDir().resolve("door-openings.json"), clock));
+        MediaConfig media = config.media();
+        if (media.simulatedSound()) {
+            sound = own(SimulatedSound.start(config.stateDir().resolve("sound"), media.toneHz()));
+            media = media.withPulseServer(sound.server());
+        }
+        // Quick replies play on the speaker the worker uses, through the same sound server, in a process of their own.
+        replies = own(org.openbell.agent.replies.QuickReplies.open(config.stateDir().resolve("replies"),
+                !media.options().audio().equals("headless"), SimulatedSound.PACAT, media.pulseServer(), this::pairedNow, clock));
+        signaling.announceCapabilities(() -> new org.openbell.signaling.Capabilities(config.device().id(), door.configured(),
+                replies.list(), clock.instant()));
         if (config.homeAssistant().enabled()) {
             homeAssistant = own(org.openbell.agent.homeassistant.HomeAssistant.start(config.device().id(), config.device().name(),
-                    version(), config.homeAssistant().discoveryPrefix(), topics, signaling, chime, door,
+                    version(), config.homeAssistant().discoveryPrefix(), topics, signaling,
+                    new org.openbell.agent.homeassistant.HomeAssistant.Controls(chime, door, replies),
                     org.openbell.agent.homeassistant.PiSensors.system(), board.motionSensor().isPresent(), config.stateDir()));
         } else {
             org.openbell.agent.homeassistant.HomeAssistant.removeIfAnnounced(config.device().id(), topics, signaling, config.stateDir());
@@ -177,11 +190,6 @@ public final class Agent implements AutoCloseable {
         ring.addListener(pictures); // after the history: a ring that ends is in the history before its picture stops being the ringing one
         history.onKept(pictures::keepOnly);
 
-        MediaConfig media = config.media();
-        if (media.simulatedSound()) {
-            sound = own(SimulatedSound.start(config.stateDir().resolve("sound"), media.toneHz()));
-            media = media.withPulseServer(sound.server());
-        }
         calls = own(new CallController(config.device().id(), media, clock, ringsAndCalls, Timers.on(ringsAndCalls),
                 signaling::toOwner, Ids::newSessionId));
         // The status LED shows that the camera is being watched, for as long as a call or live view is on.
@@ -292,11 +300,29 @@ public final class Agent implements AutoCloseable {
             case HISTORY -> history.ownerMessage(owner, message, signaling::toOwner);
             case SNAPSHOT -> pictures.ownerMessage(owner, message);
             case DOOR -> doorMessage(owner, message);
+            case REPLY -> replyMessage(owner, message);
+            case CAPABILITIES -> log.warn("Ignored {} from owner {}: owners do not send capabilities", message.type().wireName(), owner);
             case PRESENCE -> log.warn("Ignored {} from owner {}: owners do not send presence", message.type().wireName(), owner);
         }
     }
 
-    /** push-subscribe / push-unsubscribe: to the push side, or refused when push is off. */
+    /** Whether {@code owner} is a paired owner now (an open broker has no pairing: anyone connected is). */
+    private boolean pairedNow(String owner) {
+        return ownerStore == null || ownerStore.find(owner).isPresent();
+    }
+
+    /** reply-play: the reply starts off this thread; the owner hears back once it plays, or why not. */
+    private void replyMessage(String owner, org.openbell.signaling.Message message) {
+        if (!(message instanceof org.openbell.signaling.ReplyPlay play)) {
+            log.warn("Ignored {} from owner {}: owners send reply-play", message.type().wireName(), owner);
+            return;
+        }
+        replies.play(play.replyId(), owner, "app").thenAccept(refused -> signaling.toOwner(owner,
+                new org.openbell.signaling.ReplyStatus(config.device().id(), play.requestId(), play.replyId(),
+                        refused.isEmpty() ? org.openbell.signaling.ReplyStatus.State.PLAYING
+                                : org.openbell.signaling.ReplyStatus.State.REFUSED, refused, clock.instant())));
+    }
+
     private void doorMessage(String owner, org.openbell.signaling.Message message) {
         if (!(message instanceof org.openbell.signaling.DoorOpen open)) {
             log.warn("Ignored {} from owner {}: owners send door-open", message.type().wireName(), owner);
@@ -308,6 +334,7 @@ public final class Agent implements AutoCloseable {
                 refused, clock.instant()));
     }
 
+    /** push-subscribe / push-unsubscribe: to the push side, or refused when push is off. */
     private void pushMessage(String owner, org.openbell.signaling.Message message) {
         if (push != null) {
             push.ownerMessage(owner, message);
@@ -418,6 +445,11 @@ public final class Agent implements AutoCloseable {
                 IceServers.forPage(config.media().iceServers(), config.device().id(), java.time.Instant.now()), door.configured());
     }
 
+    /** The simulated sound server ({@code media.audio: simulated}), if this doorbell runs one. */
+    public Optional<SimulatedSound> simulatedSound() {
+        return Optional.ofNullable(sound);
+    }
+
     /** The doorbell's state (GET /api/status). */
     public AgentStatus status() {
         RingSnapshot s = ring.snapshot();
@@ -440,7 +472,9 @@ public final class Agent implements AutoCloseable {
                 push != null ? push.status() : AgentStatus.Push.OFF,
                 pictures.last().map(p -> new AgentStatus.RingPicture(p.ringId(), p.ringToPictureMs(), p.cameraMs(), p.encodeMs(),
                         p.width(), p.height(), p.bytes(), p.thumbnailBytes())).orElse(null),
-                doorStatus());
+                doorStatus(),
+                new AgentStatus.Replies(replies.list().size(), replies.speaker(), replies.last()
+                        .map(r -> new AgentStatus.PlayedReply(r.replyId(), r.at().toEpochMilli(), r.by(), r.via())).orElse(null)));
     }
 
     private AgentStatus.Door doorStatus() {

@@ -7,7 +7,7 @@ import java.util.List;
 /** One field of a message schema and the check of its JSON value (rule 9 of docs/protocol.md). */
 record Field(String name, Kind kind, boolean required, List<String> choices) {
 
-    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX, ICE_SERVERS, ENDPOINT, P256_KEY, AUTH_SECRET, VISITS, IDS, DIMENSION, JPEG }
+    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX, ICE_SERVERS, ENDPOINT, P256_KEY, AUTH_SECRET, VISITS, IDS, DIMENSION, JPEG, FLAG, REPLIES }
 
     static Field id(String name) {
         return new Field(name, Kind.ID, true, List.of());
@@ -73,6 +73,14 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
         return new Field(name, Kind.JPEG, true, List.of());
     }
 
+    static Field flag(String name) {
+        return new Field(name, Kind.FLAG, true, List.of());
+    }
+
+    static Field replies(String name) {
+        return new Field(name, Kind.REPLIES, true, List.of());
+    }
+
     static Field optionalChoice(String name, List<String> choices) {
         return new Field(name, Kind.CHOICE, false, List.copyOf(choices));
     }
@@ -115,6 +123,10 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
                     && value.intValue() <= Snapshot.MAX_DIMENSION ? null : "must be an integer from 1 to " + Snapshot.MAX_DIMENSION;
             case JPEG -> jpeg(value) != null ? null
                     : "must be a JPEG (FF D8 ... FF D9) of at most " + Snapshot.MAX_JPEG_BYTES + " bytes in base64 (RFC 4648, padded)";
+            case FLAG -> value.isBoolean() ? null : "must be true or false";
+            case REPLIES -> replies(value) != null ? null
+                    : "must be 0-" + Capabilities.MAX_REPLIES + " objects {replyId, label} with different ids (label: 1-"
+                    + QuickReply.MAX_LABEL + " characters, not blank, no control characters)";
             case ICE_SERVERS -> iceServers(value) != null ? null
                     : "must be 1-" + IceServer.MAX_SERVERS + " objects {urls: [1-" + IceServer.MAX_URLS
                     + " stun:/turn:/turns: URLs], username?, credential?} (printable, at most 256 characters)";
@@ -199,6 +211,28 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
             }
         }
         return visits;
+    }
+
+    /** The replies {@code value} holds, or null if it is not a valid replies array. */
+    static List<QuickReply> replies(JsonNode value) {
+        if (!value.isArray() || value.size() > Capabilities.MAX_REPLIES) {
+            return null;
+        }
+        List<QuickReply> replies = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (JsonNode r : value) {
+            if (!r.isObject() || r.size() != 2) {
+                return null;
+            }
+            JsonNode replyId = r.get("replyId");
+            JsonNode label = r.get("label");
+            if (replyId == null || !replyId.isTextual() || !Ids.isValid(replyId.textValue()) || label == null || !label.isTextual()
+                    || !QuickReply.isLabel(label.textValue()) || !seen.add(replyId.textValue())) {
+                return null;
+            }
+            replies.add(new QuickReply(replyId.textValue(), label.textValue()));
+        }
+        return replies;
     }
 
     /** The ids {@code value} holds, or null if it is not a valid non-empty id array. */

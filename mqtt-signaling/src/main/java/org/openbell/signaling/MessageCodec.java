@@ -65,6 +65,13 @@ public final class MessageCodec {
             Map.entry(MessageType.DOOR_STATUS, List.of(Field.id("deviceId"), Field.id("requestId"),
                     Field.choice("state", List.of("opened", "refused")),
                     Field.optionalChoice("reason", List.of("no-strike", "too-soon", "not-paired")), Field.time("at"))),
+            Map.entry(MessageType.CAPABILITIES, List.of(Field.id("deviceId"), Field.flag("door"), Field.replies("replies"),
+                    Field.time("at"))),
+            Map.entry(MessageType.REPLY_PLAY, List.of(Field.id("deviceId"), Field.id("requestId"), Field.id("replyId"),
+                    Field.time("at"))),
+            Map.entry(MessageType.REPLY_STATUS, List.of(Field.id("deviceId"), Field.id("requestId"), Field.id("replyId"),
+                    Field.choice("state", List.of("playing", "refused")),
+                    Field.optionalChoice("reason", List.of("unknown-reply", "no-speaker", "too-soon", "not-paired")), Field.time("at"))),
             Map.entry(MessageType.PUSH_KEY, List.of(Field.id("deviceId"), Field.p256Key("key"), Field.time("at"))),
             Map.entry(MessageType.PUSH_SUBSCRIBE, List.of(Field.id("deviceId"), Field.endpoint("endpoint"),
                     Field.p256Key("p256dh"), Field.authSecret("auth"), Field.time("at"))),
@@ -193,6 +200,26 @@ public final class MessageCodec {
                 d.reason().ifPresent(r -> node.put("reason", r.wireName()));
                 node.put("at", d.at().toEpochMilli());
             }
+            case Capabilities c -> {
+                node.put("door", c.door());
+                var replies = node.putArray("replies");
+                for (QuickReply r : c.replies()) {
+                    replies.addObject().put("replyId", r.replyId()).put("label", r.label());
+                }
+                node.put("at", c.at().toEpochMilli());
+            }
+            case ReplyPlay r -> {
+                node.put("requestId", r.requestId());
+                node.put("replyId", r.replyId());
+                node.put("at", r.at().toEpochMilli());
+            }
+            case ReplyStatus r -> {
+                node.put("requestId", r.requestId());
+                node.put("replyId", r.replyId());
+                node.put("state", r.state().wireName());
+                r.reason().ifPresent(reason -> node.put("reason", reason.wireName()));
+                node.put("at", r.at().toEpochMilli());
+            }
             case SnapshotRequest r -> {
                 node.put("requestId", r.requestId());
                 node.put("ringId", r.ringId());
@@ -272,9 +299,9 @@ public final class MessageCodec {
                 && json.get("state").textValue().equals("refused") && !json.has("reason")) {
             throw new ProtocolException(ErrorCode.MISSING_FIELD, "push-status refused needs 'reason'", payload);
         }
-        if (type.get() == MessageType.DOOR_STATUS && json.get("state").isTextual()
+        if ((type.get() == MessageType.DOOR_STATUS || type.get() == MessageType.REPLY_STATUS) && json.get("state").isTextual()
                 && json.get("state").textValue().equals("refused") && !json.has("reason")) {
-            throw new ProtocolException(ErrorCode.MISSING_FIELD, "door-status refused needs 'reason'", payload);
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, type.get().wireName() + " refused needs 'reason'", payload);
         }
         if (type.get() == MessageType.RING_ENDED && !json.has("by")) {
             JsonNode outcome = json.get("outcome");
@@ -359,6 +386,13 @@ public final class MessageCodec {
             case DOOR_OPEN -> new DoorOpen(deviceId, text(json, "requestId"), Field.instant(json.get("at")));
             case DOOR_STATUS -> new DoorStatus(deviceId, text(json, "requestId"), Field.enumOf(DoorStatus.State.class, text(json, "state")),
                     Optional.ofNullable(json.get("reason")).map(r -> Field.enumOf(DoorStatus.Reason.class, r.textValue())),
+                    Field.instant(json.get("at")));
+            case CAPABILITIES -> new Capabilities(deviceId, json.get("door").booleanValue(), Field.replies(json.get("replies")),
+                    Field.instant(json.get("at")));
+            case REPLY_PLAY -> new ReplyPlay(deviceId, text(json, "requestId"), text(json, "replyId"), Field.instant(json.get("at")));
+            case REPLY_STATUS -> new ReplyStatus(deviceId, text(json, "requestId"), text(json, "replyId"),
+                    Field.enumOf(ReplyStatus.State.class, text(json, "state")),
+                    Optional.ofNullable(json.get("reason")).map(r -> Field.enumOf(ReplyStatus.Reason.class, r.textValue())),
                     Field.instant(json.get("at")));
             case PUSH_KEY -> new PushKey(deviceId, text(json, "key"), Field.instant(json.get("at")));
             case PUSH_SUBSCRIBE -> new PushSubscribe(deviceId, text(json, "endpoint"), text(json, "p256dh"), text(json, "auth"),

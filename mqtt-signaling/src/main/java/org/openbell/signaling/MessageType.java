@@ -32,7 +32,10 @@ public enum MessageType implements WireEnum {
     SNAPSHOT(Concern.SNAPSHOT, Sender.DEVICE),
     SNAPSHOT_REQUEST(Concern.SNAPSHOT, Sender.OWNER),
     DOOR_OPEN(Concern.DOOR, Sender.OWNER),
-    DOOR_STATUS(Concern.DOOR, Sender.DEVICE);
+    DOOR_STATUS(Concern.DOOR, Sender.DEVICE),
+    CAPABILITIES(Concern.CAPABILITIES, Sender.DEVICE),
+    REPLY_PLAY(Concern.REPLY, Sender.OWNER),
+    REPLY_STATUS(Concern.REPLY, Sender.DEVICE);
 
     /** Which part of a client a message is for. */
     public enum Concern implements WireEnum {
@@ -49,7 +52,11 @@ public enum MessageType implements WireEnum {
         /** Pictures of who rang. */
         SNAPSHOT,
         /** The door strike. */
-        DOOR
+        DOOR,
+        /** What the doorbell offers (door strike, quick replies). */
+        CAPABILITIES,
+        /** Quick replies played on the doorbell's speaker. */
+        REPLY
     }
 
     /** Who may send a message. */

@@ -47,6 +47,11 @@ public record Topics(String prefix) {
         return doorbell(deviceId) + "/snapshots";
     }
 
+    /** The doorbell's retained {@code capabilities} (door strike, quick replies) for its owners (revision 1.4). */
+    public String capabilities(String deviceId) {
+        return doorbell(deviceId) + "/capabilities";
+    }
+
     /** What the doorbell tells Home Assistant (issue 15): its state, ring events and last picture, under {@code P/v1/doorbells/{id}/ha/}. */
     public String homeAssistantSubtree(String deviceId) {
         return doorbell(deviceId) + "/ha/#";

@@ -22,7 +22,8 @@ public final class SimulatedSound implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatedSound.class);
     static final Path PULSEAUDIO = Path.of("/usr/bin/pulseaudio");
-    static final Path PACAT = Path.of("/usr/bin/pacat");
+    /** PulseAudio's stream player (pulseaudio-utils): the microphone feed here, and quick replies on the speaker. */
+    public static final Path PACAT = Path.of("/usr/bin/pacat");
     private static final int RATE = 48_000;
     private static final int CHUNK_SAMPLES = RATE / 100;
     /** A 250 ms burst every second: long quiet spells let the owner's page time each onset. */
@@ -35,9 +36,9 @@ public final class SimulatedSound implements AutoCloseable {
     private final Process server;
     private final Process feed;
     private final Thread generator;
-    private final MicrophoneProbe probe;
+    private final SoundProbe probe;
 
-    private SimulatedSound(Path dir, Process server, Process feed, MicrophoneProbe probe, int toneHz) {
+    private SimulatedSound(Path dir, Process server, Process feed, SoundProbe probe, int toneHz) {
         this.dir = dir;
         this.server = server;
         this.feed = feed;
@@ -126,7 +127,7 @@ public final class SimulatedSound implements AutoCloseable {
             pacat.environment().put("PULSE_SERVER", "unix:" + socket);
             Process feed = pacat.start();
             log.info("Simulated sound: private sound server in {} (microphone: {} Hz tone bursts, speaker: null sink)", dir, toneHz);
-            MicrophoneProbe probe = MicrophoneProbe.start("unix:" + socket, "doorbell_mic_feed.monitor");
+            SoundProbe probe = SoundProbe.start("unix:" + socket, "doorbell_mic_feed.monitor");
             return new SimulatedSound(dir, server, feed, probe, toneHz);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the simulated sound server in " + dir + ": " + e.getMessage(), e);
@@ -172,6 +173,14 @@ public final class SimulatedSound implements AutoCloseable {
     /** When the latest microphone bursts started, as heard at the microphone (wall-clock ms, oldest first). */
     public List<Long> burstStarts() {
         return probe.onsets();
+    }
+
+    /**
+     * Starts listening to the doorbell's speaker (the null sink's monitor): what it plays, an
+     * owner's voice in a call or a quick reply. Close it when done.
+     */
+    public SoundProbe listenToSpeaker() throws IOException {
+        return SoundProbe.start(server(), "doorbell_speaker.monitor");
     }
 
     /** The PULSE_SERVER value for the media worker. */

@@ -1,6 +1,7 @@
 package org.openbell.agent.homeassistant;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,15 @@ import org.slf4j.LoggerFactory;
  * and again when Home Assistant says {@code <prefix>/status online}; availability from the
  * doorbell's own presence (its Last Will says offline); a {@code doorbell} event on every accepted
  * press; the last visitor's picture; call, ringing, last ring and chime state; Pi sensors where the
- * board has them; the chime-silent switch as its one command. Turned off, it removes what it once
+ * board has them; the chime-silent switch, the door strike and the quick replies as its commands. Turned off, it removes what it once
  * announced (empty retained messages), once.
  */
 public final class HomeAssistant implements RingSignals, AutoCloseable {
+
+    /** What Home Assistant may command: the chime, the door strike, the quick replies. */
+    public record Controls(ChimeControl chime, org.openbell.agent.door.DoorController door,
+            org.openbell.agent.replies.QuickReplies replies) {
+    }
 
     private static final Logger log = LoggerFactory.getLogger(HomeAssistant.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +54,7 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
     private final DeviceSignaling signaling;
     private final ChimeControl chime;
     private final org.openbell.agent.door.DoorController door;
+    private final org.openbell.agent.replies.QuickReplies replies;
     private final PiSensors sensors;
     private final boolean motionSensor;
     private final Path marker;
@@ -63,16 +70,16 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
     private String lastRingId;
 
     private HomeAssistant(String deviceId, String deviceName, String version, String discoveryPrefix, Topics topics,
-            DeviceSignaling signaling, ChimeControl chime, org.openbell.agent.door.DoorController door, PiSensors sensors, boolean motionSensor,
-            Path marker) {
+            DeviceSignaling signaling, Controls controls, PiSensors sensors, boolean motionSensor, Path marker) {
         this.deviceId = deviceId;
         this.deviceName = deviceName;
         this.version = version;
         this.discoveryPrefix = discoveryPrefix;
         this.topics = topics;
         this.signaling = signaling;
-        this.chime = chime;
-        this.door = door;
+        this.chime = controls.chime();
+        this.door = controls.door();
+        this.replies = controls.replies();
         this.sensors = sensors;
         this.motionSensor = motionSensor;
         this.marker = marker;
@@ -80,11 +87,9 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
 
     /** Announces the doorbell to Home Assistant on {@code signaling} (before it opens) and keeps its state there. */
     public static HomeAssistant start(String deviceId, String deviceName, String version, String discoveryPrefix, Topics topics,
-            DeviceSignaling signaling, ChimeControl chime, org.openbell.agent.door.DoorController door, PiSensors sensors, boolean motionSensor,
-            Path stateDir) {
-        HomeAssistant ha = new HomeAssistant(deviceId, deviceName, version, discoveryPrefix, topics, signaling, chime, door, sensors,
-                motionSensor,
-                stateDir.resolve("homeassistant-discovery"));
+            DeviceSignaling signaling, Controls controls, PiSensors sensors, boolean motionSensor, Path stateDir) {
+        HomeAssistant ha = new HomeAssistant(deviceId, deviceName, version, discoveryPrefix, topics, signaling, controls, sensors,
+                motionSensor, stateDir.resolve("homeassistant-discovery"));
         signaling.subscribeOther(discoveryPrefix + "/status", (topic, payload) -> ha.onHomeAssistantStatus(payload));
         signaling.subscribeOther(topics.homeAssistantCommandFilter(deviceId), ha::onCommand);
         signaling.onConnection((connected, cause) -> {
@@ -92,7 +97,7 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
                 ha.announce("connected");
             }
         });
-        chime.onChange(silent -> ha.publishState());
+        controls.chime().onChange(silent -> ha.publishState());
         ha.timer.scheduleWithFixedDelay(ha::publishState, STATE_EVERY.toSeconds(), STATE_EVERY.toSeconds(), TimeUnit.SECONDS);
         log.info("Home Assistant: discovery on {} ({} components)", BrokerAccess.discoveryTopic(discoveryPrefix, deviceId),
                 ha.discovery().path("cmps").size());
@@ -171,6 +176,12 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
             component(cmps, "open_door", "button", "Open door").put("icon", "mdi:door-open")
                     .put("command_topic", topics.homeAssistantCommand(deviceId, "open-door")).put("payload_press", "PRESS");
         }
+        if (!replies.list().isEmpty()) {
+            // Optimistic (no state topic): Home Assistant shows the reply last picked; picking one plays it.
+            ArrayNode options = component(cmps, "quick_reply", "select", "Quick reply").put("icon", "mdi:account-voice")
+                    .put("command_topic", topics.homeAssistantCommand(deviceId, "quick-reply")).putArray("options");
+            replies.list().forEach(r -> options.add(r.label()));
+        }
         if (sensors.cpuTemperature().isPresent()) {
             component(cmps, "cpu_temperature", "sensor", "CPU temperature").put("device_class", "temperature")
                     .put("unit_of_measurement", "°C").put("state_class", "measurement").put("entity_category", "diagnostic")
@@ -247,7 +258,16 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
                     log.info("Home Assistant: the door was not opened ({})", why.wireName()));
             return;
         }
-        log.warn("Home Assistant: refused the command {} = '{}' (known: chime-silent ON or OFF, open-door PRESS)", LogSafe.text(command),
+        if (command.equals("quick-reply")) {
+            java.util.Optional<String> reply = replies.idOfLabel(value);
+            if (reply.isPresent()) {
+                replies.play(reply.get(), "home-assistant", "home-assistant").thenAccept(refused -> refused.ifPresent(why ->
+                        log.info("Home Assistant: the quick reply was not played ({})", why.wireName())));
+                return;
+            }
+        }
+        log.warn("Home Assistant: refused the command {} = '{}' (known: chime-silent ON or OFF, open-door PRESS, quick-reply LABEL)",
+                LogSafe.text(command),
                 LogSafe.text(value.length() > 40 ? value.substring(0, 40) + "..." : value));
     }
 

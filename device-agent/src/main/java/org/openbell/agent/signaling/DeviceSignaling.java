@@ -231,15 +231,35 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
      * that lost its retained store gets it back), for owner apps that subscribe to rings by push.
      */
     public void announcePushKey(String key) {
-        Outgoing announcement = Outgoing.qos1(topics.pushKey(deviceId),
-                codec.encode(new org.openbell.signaling.PushKey(deviceId, key, clock.instant()))).asRetained();
+        org.openbell.signaling.PushKey message = new org.openbell.signaling.PushKey(deviceId, key, clock.instant());
+        announceRetained(topics.pushKey(deviceId), () -> message);
+    }
+
+    /**
+     * Publishes what the doorbell offers its owners ({@code capabilities}, revision 1.4), retained,
+     * now and after every reconnect, made afresh each time.
+     */
+    public void announceCapabilities(java.util.function.Supplier<org.openbell.signaling.Capabilities> capabilities) {
+        announceRetained(topics.capabilities(deviceId), capabilities::get);
+    }
+
+    /**
+     * A retained message owners read when they subscribe: published on every connect and only
+     * while connected (it has no expiry, so queued during an outage it could crowd a ring out of the
+     * outbox; the next connect announces it anyway).
+     */
+    private void announceRetained(String topic, java.util.function.Supplier<? extends Message> message) {
+        Runnable announce = () -> {
+            Message m = message.get();
+            publish(Outgoing.qos1(topic, codec.encode(m)).asRetained(), m.type().wireName());
+        };
         link.addConnectionListener((connected, cause) -> {
             if (connected) {
-                publish(announcement, "push-key");
+                announce.run();
             }
         });
         if (link.isConnected()) {
-            publish(announcement, "push-key");
+            announce.run();
         }
     }
 

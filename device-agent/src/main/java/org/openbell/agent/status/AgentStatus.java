@@ -10,7 +10,8 @@ import java.util.Map;
  */
 public record AgentStatus(String deviceId, String state, String ringId, long presses, Long ringAt, boolean mqttConnected,
         String mqttError, String board, LastRing lastRing, RingDelivery lastRingDelivery, Map<String, Long> rejectedMessages,
-        InboundMessages inboundMessages, Call call, Push push, RingPicture lastRingPicture, Door door) {
+        InboundMessages inboundMessages, Call call, Push push, RingPicture lastRingPicture, Door door,
+        Replies replies) {
 
     public AgentStatus {
         rejectedMessages = Map.copyOf(rejectedMessages);
@@ -39,6 +40,13 @@ public record AgentStatus(String deviceId, String state, String ringId, long pre
     }
 
     /** One opening: when (epoch ms), by whom, how ({@code app}, {@code home-assistant}). */
+    /** Quick replies: how many the doorbell has, whether it has a speaker to play them on, the last played. */
+    public record Replies(int available, boolean speaker, PlayedReply last) {
+    }
+
+    public record PlayedReply(String replyId, long at, String by, String via) {
+    }
+
     public record DoorOpening(long at, String by, String via) {
     }
 

@@ -59,7 +59,8 @@ class HomeAssistantTest {
             "sensor", Set.of("unit_of_measurement", "state_class", "options", "suggested_display_precision", "expire_after",
                     "force_update", "last_reset_value_template"),
             "switch", Set.of("command_topic", "payload_on", "payload_off", "state_on", "state_off", "optimistic", "retain"),
-            "button", Set.of("command_topic", "payload_press", "retain"));
+            "button", Set.of("command_topic", "payload_press", "retain"),
+            "select", Set.of("command_topic", "command_template", "options", "optimistic", "retain"));
     /** What each platform must have. */
     private static final Map<String, Set<String>> REQUIRED = Map.of(
             "event", Set.of("state_topic", "event_types"),
@@ -67,7 +68,8 @@ class HomeAssistantTest {
             "binary_sensor", Set.of("state_topic"),
             "sensor", Set.of("state_topic"),
             "switch", Set.of("command_topic"),
-            "button", Set.of("command_topic"));
+            "button", Set.of("command_topic"),
+            "select", Set.of("command_topic", "options"));
 
     @TempDir
     Path state;
@@ -92,7 +94,7 @@ class HomeAssistantTest {
 
     private void startAgent(boolean enabled) throws InterruptedException {
         agent = Agent.start(TestAgents.config(broker.tcpUri(), broker.webSocketUri(), state, Duration.ofSeconds(30),
-                "homeAssistant: {enabled: " + enabled + "}\n"), hw -> new ChimeCounting((SimulatedBoard) Boards.open(hw), chimes),
+                "homeAssistant: {enabled: " + enabled + "}\nmedia: {audio: simulated}\n"), hw -> new ChimeCounting((SimulatedBoard) Boards.open(hw), chimes),
                 java.time.Clock.systemUTC());
         for (int i = 0; i < 400 && !agent.signaling().isConnected(); i++) {
             Thread.sleep(25);
@@ -171,6 +173,21 @@ class HomeAssistantTest {
         assertEquals("binary_sensor", cmps.at("/call/p").asText());
         assertEquals(T.homeAssistantCommand("front-door", "chime-silent"), cmps.at("/chime_silent/command_topic").asText());
         assertEquals("enum", cmps.at("/last_ring/device_class").asText());
+        assertEquals("select", cmps.at("/quick_reply/p").asText());
+        assertEquals(T.homeAssistantCommand("front-door", "quick-reply"), cmps.at("/quick_reply/command_topic").asText());
+        List<String> options = new java.util.ArrayList<>();
+        cmps.at("/quick_reply/options").forEach(o -> options.add(o.asText()));
+        assertEquals(List.of("Please leave it at the door", "I'm coming", "We can't come to the door", "No, thank you"), options,
+                "the shipped replies, by label");
+
+        // Picking a quick reply in Home Assistant plays it on the doorbell's speaker.
+        ha.publish(Outgoing.qos1(T.homeAssistantCommand("front-door", "quick-reply"), "I'm coming".getBytes(StandardCharsets.UTF_8)))
+                .get(5, TimeUnit.SECONDS);
+        for (int i = 0; i < 200 && agent.status().replies().last() == null; i++) {
+            Thread.sleep(25);
+        }
+        assertEquals("coming", agent.status().replies().last().replyId());
+        assertEquals("home-assistant", agent.status().replies().last().via());
 
         // The presence the availability template reads: online.
         ha.subscribe(T.presence("front-door"), 1, (topic, payload) -> seen.add(Map.entry(topic, payload)));

@@ -28,6 +28,7 @@ final class OwnerClient implements AutoCloseable {
     /** What the device sent this owner alone (call signaling, push-status). */
     final BlockingQueue<Message> fromDevice = new LinkedBlockingQueue<>();
     final BlockingQueue<Message> pushKey = new LinkedBlockingQueue<>();
+    final BlockingQueue<Message> capabilities = new LinkedBlockingQueue<>();
 
     OwnerClient(String brokerUri, String ownerId, String deviceId) throws InterruptedException {
         this(brokerUri, ownerId, deviceId, null, null);
@@ -48,6 +49,7 @@ final class OwnerClient implements AutoCloseable {
         link.subscribe(topics.presence(deviceId), 1, (topic, payload) -> presence.add(decode(payload)));
         link.subscribe(topics.deviceToOwner(deviceId, ownerId), 1, (topic, payload) -> fromDevice.add(decode(payload)));
         link.subscribe(topics.pushKey(deviceId), 1, (topic, payload) -> pushKey.add(decode(payload)));
+        link.subscribe(topics.capabilities(deviceId), 1, (topic, payload) -> capabilities.add(decode(payload)));
         awaitConnected(Duration.ofSeconds(20));
     }
 

@@ -114,7 +114,8 @@ class WebServerTest {
             return new org.openbell.agent.status.AgentStatus("front-door", "IDLE", null, 0, null, false, null, "simulated",
                     null, null, Map.of(), new org.openbell.agent.status.AgentStatus.InboundMessages(0, 0, 0),
                     new org.openbell.agent.status.AgentStatus.Call("idle", null, null, null, null, 0, 0, false, 0, java.util.List.of()),
-                    org.openbell.agent.status.AgentStatus.Push.OFF, null, new org.openbell.agent.status.AgentStatus.Door(false, 0, null));
+                    org.openbell.agent.status.AgentStatus.Push.OFF, null, new org.openbell.agent.status.AgentStatus.Door(false, 0, null),
+                    new org.openbell.agent.status.AgentStatus.Replies(0, false, null));
         }
 
         @Override

@@ -35,7 +35,7 @@ public final class BrokerAccess {
     /** Home Assistant's default discovery prefix. */
     public static final String DEFAULT_DISCOVERY_PREFIX = "homeassistant";
     /** The commands Home Assistant may send a doorbell (each its own topic; docs/home-assistant.md). */
-    public static final List<String> HOME_ASSISTANT_COMMANDS = List.of("chime-silent", "open-door");
+    public static final List<String> HOME_ASSISTANT_COMMANDS = List.of("chime-silent", "open-door", "quick-reply");
 
     private final Topics topics;
     private final Set<String> doorbells;
@@ -190,6 +190,7 @@ public final class BrokerAccess {
                 Grant.read(topics.pushKey(deviceId)),
                 Grant.read(topics.rings(deviceId)),
                 Grant.read(topics.snapshots(deviceId)),
+                Grant.read(topics.capabilities(deviceId)),
                 Grant.read(topics.deviceToOwner(deviceId, ownerId)),
                 Grant.write(topics.ownerToDevice(ownerId, deviceId)));
     }

@@ -8,31 +8,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listens to the simulated microphone where the media worker does (the sound server's source)
- * and notes when each tone burst starts there: the reference of the doorbell-to-owner talk-back
- * benchmark. Timing the bursts where they are heard, not where they are written, keeps whatever
- * queues up in front of the sound server out of the figure.
+ * Listens to a source of the simulated sound server and notes when sound starts there after a
+ * quiet spell. On the microphone (where the media worker listens) it times each tone burst: the
+ * reference of the doorbell-to-owner talk-back benchmark (timing the bursts where they are heard,
+ * not where they are written, keeps whatever queues up in front of the sound server out of the
+ * figure). On the speaker's monitor it hears what the doorbell plays (quick replies, in tests).
  */
-final class MicrophoneProbe implements AutoCloseable {
+public final class SoundProbe implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(MicrophoneProbe.class);
+    private static final Logger log = LoggerFactory.getLogger(SoundProbe.class);
     private static final int FRAME_SAMPLES = 480; // 10 ms at 48 kHz, as the audio module reads
 
     private final Process recorder;
     private final SoundOnsets onsets = new SoundOnsets();
 
-    private MicrophoneProbe(Process recorder) {
+    private SoundProbe(Process recorder) {
         this.recorder = recorder;
+        // Quiet until heard otherwise: an idle sink's monitor sends nothing at all, so the first frame
+        // it sends may already be the sound, and it must count as a start.
+        onsets.level(0, System.currentTimeMillis());
         Thread.ofPlatform().daemon().name("openbell-mic-probe").start(this::listen);
     }
 
     /** Starts recording {@code source} of the sound server at {@code pulseServer}. */
-    static MicrophoneProbe start(String pulseServer, String source) throws IOException {
+    static SoundProbe start(String pulseServer, String source) throws IOException {
         ProcessBuilder parec = new ProcessBuilder(SimulatedSound.PACAT.toString(), "--record", "--device=" + source,
                 "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=10")
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         parec.environment().put("PULSE_SERVER", pulseServer);
-        return new MicrophoneProbe(parec.start());
+        return new SoundProbe(parec.start());
     }
 
     private void listen() {
@@ -46,8 +50,8 @@ final class MicrophoneProbe implements AutoCloseable {
         }
     }
 
-    /** When the latest bursts started at the microphone (wall-clock ms, oldest first). */
-    List<Long> onsets() {
+    /** When sound last started after a quiet spell, at this source (wall-clock ms, oldest first). */
+    public List<Long> onsets() {
         return onsets.onsets();
     }
 
