@@ -8,6 +8,7 @@ import { Call } from './call.js';
 import { authorization, forgetCredentials, pairThisPhone, showPhones, storedCredentials } from './pairing.js';
 import { importFromLink, rememberDoorbell, rememberedDoorbell, showAwayLink } from './away.js';
 import { pushKeyReceived, pushStatusReceived, renewPush, startPush, turnPushOff, turnPushOn } from './push.js';
+import { replyStatusReceived, showReplies } from './replies.js';
 
 const $ = (id) => document.getElementById(id);
 const RING_REPEAT_MS = 4000;
@@ -386,6 +387,7 @@ function connect() {
       [state.topics.deviceToOwner(config.deviceId, ownerId)]: { qos: 1 },
       [state.topics.pushKey(config.deviceId)]: { qos: 1 },
       [state.topics.snapshots(config.deviceId)]: { qos: 1 },
+      [state.topics.capabilities(config.deviceId)]: { qos: 1 },
     };
     client.subscribe(subscriptions, (error) => {
       if (error) {
@@ -478,6 +480,18 @@ function onMessage(topic, payload, expirySeconds) {
         $('door-note').textContent = message.state === 'opened' ? 'Door opened.'
           : message.reason === 'too-soon' ? 'The door was just opened: try again in a few seconds.'
             : message.reason === 'not-paired' ? 'This phone may not open the door.' : 'This doorbell has no door strike.';
+      }
+      break;
+    case 'capabilities':
+      if (topic === state.topics.capabilities(state.config.deviceId)) {
+        state.capabilities = message;
+        showReplies(state.config.deviceId, message.replies, sendToDevice, newId);
+        $('open-door').hidden = !doorWired() || $('call-screen').hidden;
+      }
+      break;
+    case 'reply':
+      if (topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
+        replyStatusReceived(message);
       }
       break;
     case 'snapshot':
@@ -747,6 +761,11 @@ function addHistory(at, text, code) {
   }));
 }
 
+/** Whether the doorbell has a door strike: its retained capabilities say (1.4), else its page config. */
+function doorWired() {
+  return state.capabilities ? state.capabilities.door : state.config.door === true;
+}
+
 function sendToDevice(message) {
   state.client.publish(state.topics.ownerToDevice(state.ownerId, state.config.deviceId), encode(message),
     { qos: 1, properties: { messageExpiryInterval: message.type === 'candidate' ? 30 : 10 } });
@@ -781,7 +800,7 @@ function onCallMessage(message) {
       microphone: !live, // a live view: the door hears nothing until the owner talks
     });
     $('call-screen').dataset.kind = live ? 'live' : 'call';
-    $('open-door').hidden = state.config.door !== true;
+    $('open-door').hidden = !doorWired();
     $('door-note').textContent = '';
     state.call.onOffer(message.sdp);
     return;

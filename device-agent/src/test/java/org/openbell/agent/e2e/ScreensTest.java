@@ -102,11 +102,17 @@ class ScreensTest {
 
             page.navigate(base + "/?owner=screens");
             page.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(20_000));
+            page.waitForSelector("#ring-replies:not(:empty)", new Page.WaitForSelectorOptions().setTimeout(20_000)
+                    .setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED)); // the doorbell's capabilities came
             check(page, "idle " + label);
 
             ((SimulatedBoard) agent.board()).press();
             page.waitForSelector("#ring-screen:not([hidden])", new Page.WaitForSelectorOptions().setTimeout(20_000));
             check(page, "ringing " + label);
+            // A quick reply picked on the ringing screen (issue 15): this doorbell has no speaker, and says so.
+            page.locator("#ring-replies button[data-reply-id=leave-at-door]").click();
+            page.waitForSelector("#ring-reply-note:has-text('no speaker')", new Page.WaitForSelectorOptions().setTimeout(10_000));
+            check(page, "ringing-replied " + label);
             page.locator("#decline").click();
             page.waitForSelector("#ring-result:not([hidden])", new Page.WaitForSelectorOptions().setTimeout(20_000));
             check(page, "declined " + label);
@@ -116,7 +122,8 @@ class ScreensTest {
 
             // The call screen with the door strike's button (issue 15), shown by hand: no call here.
             page.evaluate("() => { document.getElementById('call-screen').hidden = false; document.getElementById('open-door').hidden = false;"
-                    + " document.getElementById('door-note').textContent = 'Door opened.'; }");
+                    + " document.getElementById('door-note').textContent = 'Door opened.';"
+                    + " document.getElementById('call-reply-note').textContent = 'Playing at the door: “I’m coming”'; }");
             check(page, "call-with-door " + label);
             page.evaluate("() => { document.getElementById('call-screen').hidden = true; }");
 

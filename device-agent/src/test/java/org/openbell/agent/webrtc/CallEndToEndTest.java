@@ -160,6 +160,34 @@ class CallEndToEndTest {
         await(() -> ProcessHandle.of(workerPid).map(p -> !p.isAlive()).orElse(true), "the call's worker to exit");
     }
 
+    /**
+     * Issue 15: a quick reply picked in a call plays on the doorbell's speaker along with the call's
+     * audio (the sound server mixes them), heard at its sink; the call goes on.
+     */
+    @Test
+    @Order(2)
+    void aQuickReplyPickedInACallIsHeardAtTheDoorAndTheCallGoesOn() throws Exception {
+        ringAndAnswer();
+        String session = agent.calls().snapshot().sessionId().orElseThrow();
+        try (var speaker = agent.simulatedSound().orElseThrow().listenToSpeaker()) {
+            page.locator("#mute").click(); // the owner's beeps stop reaching the door: the speaker goes quiet
+            long quietFrom = System.currentTimeMillis() + 1000;
+            Thread.sleep(2500);
+            assertEquals(List.of(), speaker.onsets().stream().filter(t -> t >= quietFrom).toList(), "the door is quiet with the owner muted");
+            long tapped = System.currentTimeMillis();
+            page.locator("#call-replies button[data-reply-id=coming]").click();
+            page.waitForSelector("#call-reply-note:has-text('Playing at the door')", new Page.WaitForSelectorOptions().setTimeout(WAIT_MS));
+            await(() -> speaker.onsets().stream().anyMatch(t -> t >= tapped), "the reply to be heard at the door's speaker");
+            log.info("Quick reply in a call: heard at the door {} ms after the tap",
+                    speaker.onsets().stream().filter(t -> t >= tapped).findFirst().orElseThrow() - tapped);
+        }
+        assertEquals("connected", agent.calls().snapshot().phase(), "the call goes on");
+        assertEquals(java.util.Optional.of(session), agent.calls().snapshot().sessionId());
+        page.locator("#mute").click();
+        page.locator("#hangup").click();
+        await(() -> agent.calls().snapshot().phase().equals("idle"), "the call to end");
+    }
+
     @Test
     @Order(2)
     void theDoorbellCanHangUp() {
