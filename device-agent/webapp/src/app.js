@@ -9,6 +9,7 @@ import { authorization, forgetCredentials, pairThisPhone, showPhones, storedCred
 import { importFromLink, rememberDoorbell, rememberedDoorbell, showAwayLink } from './away.js';
 import { pushKeyReceived, pushStatusReceived, renewPush, startPush, turnPushOff, turnPushOn } from './push.js';
 import { replyStatusReceived, showReplies } from './replies.js';
+import { motionReceived, sendMotionChoice, showMotionOption } from './motion.js';
 
 const $ = (id) => document.getElementById(id);
 const RING_REPEAT_MS = 4000;
@@ -388,6 +389,7 @@ function connect() {
       [state.topics.pushKey(config.deviceId)]: { qos: 1 },
       [state.topics.snapshots(config.deviceId)]: { qos: 1 },
       [state.topics.capabilities(config.deviceId)]: { qos: 1 },
+      [state.topics.motion(config.deviceId)]: { qos: 1 },
     };
     client.subscribe(subscriptions, (error) => {
       if (error) {
@@ -395,6 +397,7 @@ function connect() {
         console.error('subscribe failed', error);
       }
       sendPendingAction();
+      sendMotionChoice(config.deviceId, sendToDevice);
       renewPush().catch(() => {});
       requestHistory();
     });
@@ -486,7 +489,13 @@ function onMessage(topic, payload, expirySeconds) {
       if (topic === state.topics.capabilities(state.config.deviceId)) {
         state.capabilities = message;
         showReplies(state.config.deviceId, message.replies, sendToDevice, newId);
+        showMotionOption(state.config.deviceId, message.motion, sendToDevice);
         $('open-door').hidden = !doorWired() || $('call-screen').hidden;
+      }
+      break;
+    case 'motion':
+      if (topic === state.topics.motion(state.config.deviceId)) {
+        motionReceived(message);
       }
       break;
     case 'reply':

@@ -87,7 +87,9 @@ export const SCHEMAS = Object.freeze({
   'door-open': [id('deviceId'), id('requestId'), time('at')],
   'door-status': [id('deviceId'), id('requestId'), choice('state', ['opened', 'refused']),
     optionalChoice('reason', ['no-strike', 'too-soon', 'not-paired']), time('at')],
-  capabilities: [id('deviceId'), flag('door'), replies('replies'), time('at')],
+  capabilities: [id('deviceId'), flag('door'), flag('motion'), replies('replies'), time('at')],
+  motion: [id('deviceId'), time('at')],
+  'motion-alerts': [id('deviceId'), flag('enabled'), time('at')],
   'reply-play': [id('deviceId'), id('requestId'), id('replyId'), time('at')],
   'reply-status': [id('deviceId'), id('requestId'), id('replyId'), choice('state', ['playing', 'refused']),
     optionalChoice('reason', ['unknown-reply', 'no-speaker', 'too-soon', 'not-paired']), time('at')],
@@ -128,6 +130,8 @@ export const VOCABULARY = Object.freeze({
   capabilities: Object.freeze({ concern: 'capabilities', senders: Object.freeze(['device']) }),
   'reply-play': Object.freeze({ concern: 'reply', senders: Object.freeze(['owner']) }),
   'reply-status': Object.freeze({ concern: 'reply', senders: Object.freeze(['device']) }),
+  motion: Object.freeze({ concern: 'motion', senders: Object.freeze(['device']) }),
+  'motion-alerts': Object.freeze({ concern: 'motion', senders: Object.freeze(['owner']) }),
 });
 
 /** Whether a message of `type` may come from `sender` ('device' or 'owner'). */
@@ -378,6 +382,7 @@ export function topics(prefix = 'openbell') {
     pushKey: (deviceId) => `${root}/doorbells/${deviceId}/push-key`,
     snapshots: (deviceId) => `${root}/doorbells/${deviceId}/snapshots`,
     capabilities: (deviceId) => `${root}/doorbells/${deviceId}/capabilities`,
+    motion: (deviceId) => `${root}/doorbells/${deviceId}/motion`,
     ownerToDevice: (ownerId, deviceId) => `${root}/owners/${ownerId}/doorbells/${deviceId}`,
     deviceToOwner: (deviceId, ownerId) => `${root}/doorbells/${deviceId}/owners/${ownerId}`,
   });
@@ -400,6 +405,10 @@ export const historyRequest = (deviceId, requestId, at = Date.now()) =>
 /** Asks the doorbell to open the door (one pulse of its strike); it answers with a `door-status` naming `requestId`. */
 export const doorOpen = (deviceId, requestId, at = Date.now()) =>
   Object.freeze({ v: PROTOCOL_VERSION, type: 'door-open', deviceId, requestId, at });
+
+/** Asks the doorbell for a quiet notification on this phone when it sees motion ({@code enabled}), or to stop. */
+export const motionAlerts = (deviceId, enabled, at = Date.now()) =>
+  Object.freeze({ v: PROTOCOL_VERSION, type: 'motion-alerts', deviceId, enabled, at });
 
 /** Asks the doorbell to play quick reply `replyId` on its speaker; it answers with a `reply-status` naming `requestId`. */
 export const replyPlay = (deviceId, requestId, replyId, at = Date.now()) =>

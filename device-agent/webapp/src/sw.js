@@ -10,7 +10,7 @@ const SHELL_CACHE = 'openbell-shell-v1';
 const SETTINGS_CACHE = 'openbell-settings';
 const SETTINGS_URL = '/openbell-settings.json';
 const SHELL = ['/', '/index.html', '/style.css', '/app.js', '/protocol.js', '/call.js', '/pairing.js', '/away.js',
-  '/ring-sound.js', '/push.js', '/vendor/mqtt.esm.js', '/vendor/qrcode.js', '/manifest.webmanifest',
+  '/ring-sound.js', '/push.js', '/replies.js', '/motion.js', '/vendor/mqtt.esm.js', '/vendor/qrcode.js', '/manifest.webmanifest',
   '/icons/icon-192.png', '/icons/icon-512.png'];
 const RING_VIBRATION = [300, 150, 300, 150, 600];
 
@@ -133,6 +133,26 @@ async function onPush(data) {
       image,
       actions: shown.actions,
       data: { ...shown.data, picture: true },
+    });
+    return;
+  }
+  if (message.type === 'motion') {
+    // Someone at the door and no ring (docs/protocol.md, "Motion"), pushed only because this phone's
+    // owner asked: silent, and never over a ring's notification (a ring replaces it: the same tag).
+    if (await visiblePage()) {
+      return;
+    }
+    if ((await self.registration.getNotifications({ tag })).some((n) => n.data?.kind === 'ring')) {
+      return;
+    }
+    await self.registration.showNotification(`${doorName}: motion at the door`, {
+      tag,
+      renotify: false,
+      silent: true,
+      body: `Motion at ${timeFormat.format(receivedAt)}. Nobody has rung.`,
+      icon: '/icons/icon-192.png',
+      badge: '/icons/icon-192.png',
+      data: { kind: 'motion', motion: message, receivedAt },
     });
     return;
   }

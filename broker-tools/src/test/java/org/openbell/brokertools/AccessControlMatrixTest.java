@@ -101,6 +101,7 @@ class AccessControlMatrixTest {
         back.publishExpecting(T.pushKey("back"), "back-push-key", 0);
         back.publishExpecting(T.snapshots("back"), "back-picture", 0);
         back.publishExpecting(T.capabilities("back"), "back-capabilities", 0);
+        back.publishExpecting(T.motion("back"), "back-motion", 0);
         front.publishExpecting(T.rings("front"), "front-ring", 0);
         assertEquals("front-ring", alice.next()); // the first and only one alice may read
         front.publishExpecting(T.pushKey("front"), "front-push-key", 0);
@@ -109,6 +110,8 @@ class AccessControlMatrixTest {
         assertEquals("front-picture", alice.next());
         front.publishExpecting(T.capabilities("front"), "front-capabilities", 0); // revision 1.4: door strike, quick replies
         assertEquals("front-capabilities", alice.next());
+        front.publishExpecting(T.motion("front"), "front-motion", 0);
+        assertEquals("front-motion", alice.next());
         front.publishExpecting(T.deviceToOwner("front", "bob"), "front-to-bob", 0);
         front.publishExpecting(T.deviceToOwner("front", "alice"), "front-to-alice", 0);
         assertEquals("front-to-alice", alice.next());
@@ -174,6 +177,7 @@ class AccessControlMatrixTest {
         alice.publishExpecting(T.pushKey("front"), "fake-push-key", NOT_AUTHORIZED);
         alice.publishExpecting(T.snapshots("front"), "fake-picture", NOT_AUTHORIZED);
         alice.publishExpecting(T.capabilities("front"), "fake-capabilities", NOT_AUTHORIZED);
+        alice.publishExpecting(T.motion("front"), "fake-motion", NOT_AUTHORIZED);
         alice.publishExpecting(T.ownerToDevice("alice", "front"), "alice-to-front", 0);
         assertEquals("alice-to-front", front.next());
         front.assertNothingMore();

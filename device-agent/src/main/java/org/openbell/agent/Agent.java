@@ -73,6 +73,7 @@ public final class Agent implements AutoCloseable {
     private org.openbell.agent.homeassistant.HomeAssistant homeAssistant;
     private org.openbell.agent.door.DoorController door;
     private org.openbell.agent.replies.QuickReplies replies;
+    private org.openbell.agent.motion.MotionNotices motionNotices;
     /** The ids of pictures motion asks for (to warm the camera), never a ring's ({@code Ids.newRingId} starts otherwise). */
     private static final String MOTION_PREFIX = "motion-";
     /**
@@ -154,7 +155,14 @@ public final class Agent implements AutoCloseable {
         replies = own(org.openbell.agent.replies.QuickReplies.open(config.stateDir().resolve("replies"),
                 !media.options().audio().equals("headless"), SimulatedSound.PACAT, media.pulseServer(), this::pairedNow, clock));
         signaling.announceCapabilities(() -> new org.openbell.signaling.Capabilities(config.device().id(), door.configured(),
-                replies.list(), clock.instant()));
+                board.motionSensor().isPresent(), replies.list(), clock.instant()));
+        WebPush pushes = push;
+        motionNotices = own(new org.openbell.agent.motion.MotionNotices(config.device().id(), config.stateDir().resolve("motion-alerts.json"),
+                clock, signaling::toOwners, (motion, alerted) -> {
+                    if (pushes != null) {
+                        pushes.motion(motion, alerted);
+                    }
+                }));
         if (config.homeAssistant().enabled()) {
             homeAssistant = own(org.openbell.agent.homeassistant.HomeAssistant.start(config.device().id(), config.device().name(),
                     version(), config.homeAssistant().discoveryPrefix(), topics, signaling,
@@ -209,6 +217,9 @@ public final class Agent implements AutoCloseable {
             log.info("Motion {}", moving ? "at the door" : "ended");
             if (moving) {
                 calls.takePicture(MOTION_PREFIX + Ids.newRingId().substring(0, 8), java.time.Duration.ofSeconds(60));
+                if (ring.snapshot().state() == RingState.IDLE) {
+                    motionNotices.motionStarted(); // someone who already rang needs no "someone is at the door"
+                }
             }
             if (homeAssistant != null) {
                 homeAssistant.motion(moving);
@@ -233,6 +244,7 @@ public final class Agent implements AutoCloseable {
                     new PairingCodes(clock, config.pairing().codeTtl(), config.pairing().failuresPerMinute()),
                     brokerSide.accounts().isPresent() ? brokerSide.accounts().get() : signaling::askRegistrar, clock);
             log.info("Pairing on: {} phone(s) paired", pairing.owners().size());
+            pairing.onRemoved(motionNotices::forgetOwner);
             if (push != null) {
                 pairing.onRemoved(push::forgetOwner);
                 push.keepOnly(pairing.owners().stream().map(o -> o.id()).collect(java.util.stream.Collectors.toSet()));
@@ -301,6 +313,7 @@ public final class Agent implements AutoCloseable {
             case SNAPSHOT -> pictures.ownerMessage(owner, message);
             case DOOR -> doorMessage(owner, message);
             case REPLY -> replyMessage(owner, message);
+            case MOTION -> motionNotices.ownerMessage(owner, message);
             case CAPABILITIES -> log.warn("Ignored {} from owner {}: owners do not send capabilities", message.type().wireName(), owner);
             case PRESENCE -> log.warn("Ignored {} from owner {}: owners do not send presence", message.type().wireName(), owner);
         }

@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * What a doorbell offers its owners beyond ringing and calls (revision 1.4): whether a door strike
- * is wired ({@code door}) and which quick replies it can play. Retained on the doorbell's
+ * is wired ({@code door}), whether a motion sensor is ({@code motion}), and which quick replies it can play. Retained on the doorbell's
  * {@code capabilities} topic, so an app (even one not served by the doorbell) knows what to show.
  */
-public record Capabilities(String deviceId, boolean door, List<QuickReply> replies, Instant at) implements Message {
+public record Capabilities(String deviceId, boolean door, boolean motion, List<QuickReply> replies, Instant at) implements Message {
 
     public static final int MAX_REPLIES = 12;
 

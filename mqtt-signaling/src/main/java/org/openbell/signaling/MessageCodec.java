@@ -65,8 +65,10 @@ public final class MessageCodec {
             Map.entry(MessageType.DOOR_STATUS, List.of(Field.id("deviceId"), Field.id("requestId"),
                     Field.choice("state", List.of("opened", "refused")),
                     Field.optionalChoice("reason", List.of("no-strike", "too-soon", "not-paired")), Field.time("at"))),
-            Map.entry(MessageType.CAPABILITIES, List.of(Field.id("deviceId"), Field.flag("door"), Field.replies("replies"),
-                    Field.time("at"))),
+            Map.entry(MessageType.CAPABILITIES, List.of(Field.id("deviceId"), Field.flag("door"), Field.flag("motion"),
+                    Field.replies("replies"), Field.time("at"))),
+            Map.entry(MessageType.MOTION, List.of(Field.id("deviceId"), Field.time("at"))),
+            Map.entry(MessageType.MOTION_ALERTS, List.of(Field.id("deviceId"), Field.flag("enabled"), Field.time("at"))),
             Map.entry(MessageType.REPLY_PLAY, List.of(Field.id("deviceId"), Field.id("requestId"), Field.id("replyId"),
                     Field.time("at"))),
             Map.entry(MessageType.REPLY_STATUS, List.of(Field.id("deviceId"), Field.id("requestId"), Field.id("replyId"),
@@ -202,11 +204,17 @@ public final class MessageCodec {
             }
             case Capabilities c -> {
                 node.put("door", c.door());
+                node.put("motion", c.motion());
                 var replies = node.putArray("replies");
                 for (QuickReply r : c.replies()) {
                     replies.addObject().put("replyId", r.replyId()).put("label", r.label());
                 }
                 node.put("at", c.at().toEpochMilli());
+            }
+            case Motion m -> node.put("at", m.at().toEpochMilli());
+            case MotionAlerts m -> {
+                node.put("enabled", m.enabled());
+                node.put("at", m.at().toEpochMilli());
             }
             case ReplyPlay r -> {
                 node.put("requestId", r.requestId());
@@ -387,8 +395,10 @@ public final class MessageCodec {
             case DOOR_STATUS -> new DoorStatus(deviceId, text(json, "requestId"), Field.enumOf(DoorStatus.State.class, text(json, "state")),
                     Optional.ofNullable(json.get("reason")).map(r -> Field.enumOf(DoorStatus.Reason.class, r.textValue())),
                     Field.instant(json.get("at")));
-            case CAPABILITIES -> new Capabilities(deviceId, json.get("door").booleanValue(), Field.replies(json.get("replies")),
-                    Field.instant(json.get("at")));
+            case CAPABILITIES -> new Capabilities(deviceId, json.get("door").booleanValue(), json.get("motion").booleanValue(),
+                    Field.replies(json.get("replies")), Field.instant(json.get("at")));
+            case MOTION -> new Motion(deviceId, Field.instant(json.get("at")));
+            case MOTION_ALERTS -> new MotionAlerts(deviceId, json.get("enabled").booleanValue(), Field.instant(json.get("at")));
             case REPLY_PLAY -> new ReplyPlay(deviceId, text(json, "requestId"), text(json, "replyId"), Field.instant(json.get("at")));
             case REPLY_STATUS -> new ReplyStatus(deviceId, text(json, "requestId"), text(json, "replyId"),
                     Field.enumOf(ReplyStatus.State.class, text(json, "state")),

@@ -35,7 +35,9 @@ public enum MessageType implements WireEnum {
     DOOR_STATUS(Concern.DOOR, Sender.DEVICE),
     CAPABILITIES(Concern.CAPABILITIES, Sender.DEVICE),
     REPLY_PLAY(Concern.REPLY, Sender.OWNER),
-    REPLY_STATUS(Concern.REPLY, Sender.DEVICE);
+    REPLY_STATUS(Concern.REPLY, Sender.DEVICE),
+    MOTION(Concern.MOTION, Sender.DEVICE),
+    MOTION_ALERTS(Concern.MOTION, Sender.OWNER);
 
     /** Which part of a client a message is for. */
     public enum Concern implements WireEnum {
@@ -56,7 +58,9 @@ public enum MessageType implements WireEnum {
         /** What the doorbell offers (door strike, quick replies). */
         CAPABILITIES,
         /** Quick replies played on the doorbell's speaker. */
-        REPLY
+        REPLY,
+        /** The motion sensor: someone at the door before a press. */
+        MOTION
     }
 
     /** Who may send a message. */

@@ -52,6 +52,11 @@ public record Topics(String prefix) {
         return doorbell(deviceId) + "/capabilities";
     }
 
+    /** {@code motion} from a doorbell to its owners (revision 1.4). */
+    public String motion(String deviceId) {
+        return doorbell(deviceId) + "/motion";
+    }
+
     /** What the doorbell tells Home Assistant (issue 15): its state, ring events and last picture, under {@code P/v1/doorbells/{id}/ha/}. */
     public String homeAssistantSubtree(String deviceId) {
         return doorbell(deviceId) + "/ha/#";

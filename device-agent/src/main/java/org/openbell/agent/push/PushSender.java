@@ -93,8 +93,13 @@ public final class PushSender implements AutoCloseable {
         keys.forget(endpoint);
     }
 
-    /** A message to push: the plaintext, its topic, and until when it is worth delivering. */
-    public record Push(byte[] plaintext, Optional<String> topic, long deadlineNanos, BooleanSupplier wanted) {
+    /** A message to push: the plaintext, its topic, its urgency (RFC 8030), and until when it is worth delivering. */
+    public record Push(byte[] plaintext, Optional<String> topic, String urgency, long deadlineNanos, BooleanSupplier wanted) {
+
+        /** A ring's (and its end's, and its picture's): urgency {@code high}, a phone in a pocket must wake for it. */
+        public Push(byte[] plaintext, Optional<String> topic, long deadlineNanos, BooleanSupplier wanted) {
+            this(plaintext, topic, "high", deadlineNanos, wanted);
+        }
     }
 
     /** Sends {@code push} to {@code subscription}; completes (never exceptionally) with how it ended. */
@@ -122,7 +127,7 @@ public final class PushSender implements AutoCloseable {
         HttpRequest.Builder request;
         try {
             byte[] body = plaintext.length == 0 ? new byte[0] : keys.take(sub).seal(plaintext);
-            HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).header("Urgency", "high");
+            HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).header("Urgency", push.urgency());
             push.topic().ifPresent(t -> builder.header("Topic", t));
             request = builder
                     .header("Authorization", token(audience).header())

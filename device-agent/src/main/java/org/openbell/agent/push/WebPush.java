@@ -48,6 +48,8 @@ public final class WebPush implements RingSignals, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebPush.class);
     /** How long a push service keeps a ring-ended for a phone that is offline ("missed ring at ..."). */
     static final Duration ENDED_TTL = Duration.ofMinutes(5);
+    /** How long a motion notice is worth delivering to a locked phone. */
+    static final Duration MOTION_TTL = Duration.ofMinutes(1);
 
     private final String deviceId;
     private final Clock clock;
@@ -58,6 +60,7 @@ public final class WebPush implements RingSignals, AutoCloseable {
     private final BiConsumer<String, Message> toOwner;
     private final MessageCodec codec = new MessageCodec();
     private final String topic;
+    private final String motionTopic;
     private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("openbell-push-work-", 0).factory());
     /** The ring whose pushes are still worth delivering (retries stop when it changes). */
     private final AtomicReference<String> liveRing = new AtomicReference<>();
@@ -73,6 +76,7 @@ public final class WebPush implements RingSignals, AutoCloseable {
         this.sender = sender;
         this.toOwner = toOwner;
         this.topic = topicFor(deviceId);
+        this.motionTopic = topicFor(deviceId + "-motion");
         subscriptions.all().forEach(sender::prepare); // keys ready before the first ring
     }
 
@@ -228,6 +232,25 @@ public final class WebPush implements RingSignals, AutoCloseable {
         long left = Duration.between(clock.instant(), ringExpiresAt).toNanos();
         pushAll(payload, Optional.empty(), System.nanoTime() + left, () -> ringId.equals(liveRing.get()), "picture of ring " + ringId,
                 System.nanoTime());
+    }
+
+    /**
+     * Someone at the door (the motion sensor) to the locked phones of {@code owners}, who asked for it:
+     * normal urgency, a minute to live, its own {@code Topic} (it replaces an older motion a push
+     * service still holds, never a ring).
+     */
+    public void motion(org.openbell.signaling.Motion motion, Set<String> owners) {
+        List<PushSubscription> targets = subscriptions.all().stream().filter(s -> owners.contains(s.ownerId())).toList();
+        if (targets.isEmpty()) {
+            return;
+        }
+        PushSender.Push push = new PushSender.Push(codec.encode(motion), Optional.of(motionTopic), "normal",
+                System.nanoTime() + MOTION_TTL.toNanos(), () -> true);
+        Stats.Batch batch = stats.batch("motion", targets.size());
+        long since = System.nanoTime();
+        for (PushSubscription sub : targets) {
+            sender.send(sub, push).thenAccept(o -> finished(sub, o, batch, since, "motion"));
+        }
     }
 
     private void pushAll(byte[] payload, long deadlineNanos, java.util.function.BooleanSupplier wanted, String what, long since) {

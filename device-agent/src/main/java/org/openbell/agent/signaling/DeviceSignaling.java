@@ -220,6 +220,11 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                 "the picture of ring " + snapshot.ringId());
     }
 
+    /** Someone at the door (the motion sensor) to every owner, on the motion topic; 30 s to live. */
+    public void toOwners(org.openbell.signaling.Motion motion) {
+        publish(Outgoing.qos1(topics.motion(deviceId), codec.encode(motion)).expiringAt(motion.at().plus(MOTION_EXPIRY)), "motion");
+    }
+
     /** Call signaling or a push-status to one owner, on the device-to-owner topic. */
     public void toOwner(String ownerId, Message message) {
         publish(Outgoing.qos1(topics.deviceToOwner(deviceId, ownerId), codec.encode(message))
@@ -230,6 +235,9 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
      * Publishes the doorbell's VAPID public key, retained, now and after every reconnect (a broker
      * that lost its retained store gets it back), for owner apps that subscribe to rings by push.
      */
+    /** How long a motion notice lives: past it, the visitor has rung or gone. */
+    static final java.time.Duration MOTION_EXPIRY = java.time.Duration.ofSeconds(30);
+
     public void announcePushKey(String key) {
         org.openbell.signaling.PushKey message = new org.openbell.signaling.PushKey(deviceId, key, clock.instant());
         announceRetained(topics.pushKey(deviceId), () -> message);

@@ -104,7 +104,12 @@ class ScreensTest {
             page.waitForSelector("#presence[data-state=online]", new Page.WaitForSelectorOptions().setTimeout(20_000));
             page.waitForSelector("#ring-replies:not(:empty)", new Page.WaitForSelectorOptions().setTimeout(20_000)
                     .setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED)); // the doorbell's capabilities came
+            // A motion (issue 15; this doorbell has no PIR, so shown by hand) and the quiet-notice choice.
+            page.evaluate("() => { const n = document.getElementById('motion-note'); n.hidden = false;"
+                    + " n.textContent = 'Someone is at the door (motion at 10:42). Nobody has rung.';"
+                    + " document.getElementById('push').hidden = false; document.getElementById('motion-alerts').hidden = false; }");
             check(page, "idle " + label);
+            page.evaluate("() => { document.getElementById('motion-note').hidden = true; }");
 
             ((SimulatedBoard) agent.board()).press();
             page.waitForSelector("#ring-screen:not([hidden])", new Page.WaitForSelectorOptions().setTimeout(20_000));

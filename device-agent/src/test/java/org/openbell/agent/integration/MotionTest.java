@@ -1,6 +1,7 @@
 package org.openbell.agent.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,8 @@ import org.openbell.signaling.testing.MosquittoBroker;
 
 /**
  * Issue 15, motion: a PIR on the simulated board (the same debounce and hold code as on a Pi) is
- * Home Assistant's motion sensor, and never a ring; the owners get no ring for it.
+ * Home Assistant's motion sensor, and never a ring; the owners get a quiet motion message, and a
+ * push only those who asked for it.
  */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class MotionTest {
@@ -87,6 +89,71 @@ class MotionTest {
             assertEquals(Topics.defaults().presence("front-door"), discovery.at("/availability/0/topic").asText());
         } finally {
             Closing.all(ha, agent, broker);
+        }
+    }
+
+    @Test
+    void everyOwnerIsToldQuietlyAndOnlyThoseWhoAskedArePushed() throws Exception {
+        MosquittoBroker broker = MosquittoBroker.start();
+        org.openbell.agent.push.PushServiceStandIn pushService =
+                org.openbell.agent.push.PushServiceStandIn.start(state.resolve("push-service"));
+        Agent agent = null;
+        try {
+            agent = Agent.start(ConfigLoader.parse("""
+                    device: {id: front-door, name: Front door}
+                    hardware: {mode: simulated, button: {debounce: 5ms, lockout: 300ms}, chime: {duration: 200ms},
+                               pir: {pin: 24, debounce: 50ms, hold: 1s}}
+                    mqtt: {broker: "%s", webSocketUrl: "%s", reconnectMin: 100ms, reconnectMax: 1s, keepAlive: 5s}
+                    web: {bind: 127.0.0.1, port: 0}
+                    push: {contact: "mailto:tests@openbell.invalid", allowedHosts: ["%s"], allowPrivateNetworks: true, caFile: "%s"}
+                    stateDir: "%s"
+                    """.formatted(broker.tcpUri(), broker.webSocketUri(), pushService.host(), pushService.caFile(), state.resolve("agent")),
+                    "motion push test"));
+            try (OwnerClient alice = new OwnerClient(broker.tcpUri(), "alice", "front-door");
+                    OwnerClient bob = new OwnerClient(broker.tcpUri(), "bob", "front-door")) {
+                assertTrue(alice.next(alice.capabilities, org.openbell.signaling.Capabilities.class).motion(), "a motion sensor is wired");
+                var alicePhone = pushService.subscribe();
+                var bobPhone = pushService.subscribe();
+                for (var owner : java.util.List.of(java.util.Map.entry(alice, alicePhone), java.util.Map.entry(bob, bobPhone))) {
+                    var s = owner.getValue();
+                    owner.getKey().send(new org.openbell.signaling.PushSubscribe("front-door", s.endpoint(), s.p256dh(), s.auth(),
+                            java.time.Instant.now()));
+                    owner.getKey().next(owner.getKey().fromDevice, org.openbell.signaling.PushStatus.class);
+                }
+                alice.send(new org.openbell.signaling.MotionAlerts("front-door", true, java.time.Instant.now()));
+                for (int i = 0; i < 100 && !java.nio.file.Files.exists(state.resolve("agent").resolve("motion-alerts.json")); i++) {
+                    Thread.sleep(20);
+                }
+                assertTrue(agent.simulateMotion());
+                var seenByAlice = alice.next(alice.motion, org.openbell.signaling.Motion.class);
+                var seenByBob = bob.next(bob.motion, org.openbell.signaling.Motion.class);
+                assertEquals(seenByAlice, seenByBob, "one motion to every owner");
+                var pushed = pushService.await("\"type\":\"motion\"", 1, 10_000);
+                assertEquals(1, pushed.size(), "pushed once: " + pushed);
+                assertEquals(alicePhone.id(), pushed.getFirst().subscription(), "only to the owner who asked");
+                assertEquals("normal", pushed.getFirst().urgency(), "a notice, not a ring");
+                assertTrue(pushed.getFirst().topic() != null && !pushed.getFirst().topic().equals("front-door"),
+                        "its own Topic: it never replaces a ring a push service holds: " + pushed.getFirst().topic());
+                assertTrue(pushed.getFirst().ttl() > 0 && pushed.getFirst().ttl() <= 60, "a minute at most: " + pushed.getFirst().ttl());
+
+                // The visitor walks about: the sensor triggers again within 30 s, nobody is told twice.
+                Thread.sleep(5000); // past the first one (3 s and the 1 s hold)
+                assertTrue(agent.simulateMotion());
+                Thread.sleep(1500);
+                assertEquals(null, alice.motion.poll(), "no second notice within 30 s");
+                assertEquals(1, pushService.await("\"type\":\"motion\"", 2, 500).size());
+                assertEquals(null, alice.rings.poll(), "never a ring");
+                assertEquals(RingState.IDLE, agent.ring().snapshot().state());
+
+                alice.send(new org.openbell.signaling.MotionAlerts("front-door", false, java.time.Instant.now()));
+                for (int i = 0; i < 100 && java.nio.file.Files.readString(state.resolve("agent").resolve("motion-alerts.json")).contains("alice"); i++) {
+                    Thread.sleep(20);
+                }
+                assertFalse(java.nio.file.Files.readString(state.resolve("agent").resolve("motion-alerts.json")).contains("alice"),
+                        "turned off, and kept so");
+            }
+        } finally {
+            Closing.all(agent, pushService, broker);
         }
     }
 }

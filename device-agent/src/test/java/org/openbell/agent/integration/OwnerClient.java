@@ -29,6 +29,7 @@ final class OwnerClient implements AutoCloseable {
     final BlockingQueue<Message> fromDevice = new LinkedBlockingQueue<>();
     final BlockingQueue<Message> pushKey = new LinkedBlockingQueue<>();
     final BlockingQueue<Message> capabilities = new LinkedBlockingQueue<>();
+    final BlockingQueue<Message> motion = new LinkedBlockingQueue<>();
 
     OwnerClient(String brokerUri, String ownerId, String deviceId) throws InterruptedException {
         this(brokerUri, ownerId, deviceId, null, null);
@@ -50,6 +51,7 @@ final class OwnerClient implements AutoCloseable {
         link.subscribe(topics.deviceToOwner(deviceId, ownerId), 1, (topic, payload) -> fromDevice.add(decode(payload)));
         link.subscribe(topics.pushKey(deviceId), 1, (topic, payload) -> pushKey.add(decode(payload)));
         link.subscribe(topics.capabilities(deviceId), 1, (topic, payload) -> capabilities.add(decode(payload)));
+        link.subscribe(topics.motion(deviceId), 1, (topic, payload) -> motion.add(decode(payload)));
         awaitConnected(Duration.ofSeconds(20));
     }
 

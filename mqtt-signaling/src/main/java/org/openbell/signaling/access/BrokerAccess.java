@@ -191,6 +191,7 @@ public final class BrokerAccess {
                 Grant.read(topics.rings(deviceId)),
                 Grant.read(topics.snapshots(deviceId)),
                 Grant.read(topics.capabilities(deviceId)),
+                Grant.read(topics.motion(deviceId)),
                 Grant.read(topics.deviceToOwner(deviceId, ownerId)),
                 Grant.write(topics.ownerToDevice(ownerId, deviceId)));
     }

@@ -30,6 +30,7 @@ class BrokerAccessTest {
                 topic read openbell/v1/doorbells/front/rings
                 topic read openbell/v1/doorbells/front/snapshots
                 topic read openbell/v1/doorbells/front/capabilities
+                topic read openbell/v1/doorbells/front/motion
                 topic read openbell/v1/doorbells/front/owners/alice
                 topic write openbell/v1/owners/alice/doorbells/front
                 
