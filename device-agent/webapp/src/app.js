@@ -478,7 +478,13 @@ function onMessage(topic, payload, expirySeconds) {
       }
       break;
     case 'door':
-      if (topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId) && message.requestId === state.doorRequestId) {
+      if (message.type === 'door-openings' && topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
+        state.doorOpenings = { openings: message.openings, skewMs: Date.now() - message.at };
+        showDoorOpenings();
+      } else if (topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId) && message.requestId === state.doorRequestId) {
+        if (message.state === 'opened') {
+          requestHistory(); // the opening joins the history
+        }
         $('open-door').disabled = false;
         $('door-note').textContent = message.state === 'opened' ? 'Door opened.'
           : message.reason === 'too-soon' ? 'The door was just opened: try again in a few seconds.'
@@ -697,6 +703,37 @@ function showDeviceHistory(message, receivedAt) {
   }));
   askForPictures(message.visits.slice(0, PICTURES_ASKED).map((visit) => visit.ringId));
   message.visits.forEach((visit) => showPicture(visit.ringId));
+  showDoorOpenings();
+}
+
+const OPENINGS_SHOWN = 20;
+
+/**
+ * The door openings (protocol 1.4: they follow each history reply) among the visits, by time,
+ * the newest few: who opened the door and when. A log: no Delete.
+ */
+function showDoorOpenings() {
+  const list = $('history');
+  list.querySelectorAll('li.door-opening').forEach((item) => item.remove());
+  if (!state.doorOpenings || !state.deviceHistory) {
+    return;
+  }
+  const visits = [...list.querySelectorAll('li[data-ring-id]')];
+  for (const opening of state.doorOpenings.openings.slice(0, OPENINGS_SHOWN)) {
+    const at = opening.at + state.doorOpenings.skewMs;
+    const item = document.createElement('li');
+    item.className = 'door-opening';
+    const when = document.createElement('time');
+    when.dateTime = new Date(at).toISOString();
+    when.textContent = clock(at);
+    const who = opening.via === 'home-assistant' ? 'Home Assistant' : opening.by === state.ownerId ? 'you' : opening.by;
+    const what = document.createElement('span');
+    what.textContent = ` Door opened by ${who}`; // text, never markup
+    item.append(when, what);
+    const later = visits.find((v) => Number(new Date(v.querySelector('time').dateTime)) < at);
+    list.querySelector('li.empty')?.remove();
+    list.insertBefore(item, later ?? null);
+  }
 }
 
 // ---- Pictures of who rang (docs/protocol.md, "Pictures"): each ring's comes on the doorbell's

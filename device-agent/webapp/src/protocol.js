@@ -49,6 +49,8 @@ const ids = (name) => ({ name, kind: 'ids', required: true });
 const dimension = (name) => ({ name, kind: 'dimension', required: true });
 const jpeg = (name) => ({ name, kind: 'jpeg', required: true });
 const flag = (name) => ({ name, kind: 'flag', required: true });
+const openings = (name) => ({ name, kind: 'openings', required: true });
+export const MAX_OPENINGS = 200;
 const replies = (name) => ({ name, kind: 'replies', required: true });
 /** The most quick replies a doorbell offers, and a label's longest length in characters (docs/protocol.md, "Quick replies"). */
 export const MAX_REPLIES = 12;
@@ -87,6 +89,7 @@ export const SCHEMAS = Object.freeze({
   'door-open': [id('deviceId'), id('requestId'), time('at')],
   'door-status': [id('deviceId'), id('requestId'), choice('state', ['opened', 'refused']),
     optionalChoice('reason', ['no-strike', 'too-soon', 'not-paired']), time('at')],
+  'door-openings': [id('deviceId'), id('requestId'), openings('openings'), time('at')],
   capabilities: [id('deviceId'), flag('door'), flag('motion'), replies('replies'), time('at')],
   motion: [id('deviceId'), time('at')],
   'motion-alerts': [id('deviceId'), flag('enabled'), time('at')],
@@ -127,6 +130,7 @@ export const VOCABULARY = Object.freeze({
   'snapshot-request': Object.freeze({ concern: 'snapshot', senders: Object.freeze(['owner']) }),
   'door-open': Object.freeze({ concern: 'door', senders: Object.freeze(['owner']) }),
   'door-status': Object.freeze({ concern: 'door', senders: Object.freeze(['device']) }),
+  'door-openings': Object.freeze({ concern: 'door', senders: Object.freeze(['device']) }),
   capabilities: Object.freeze({ concern: 'capabilities', senders: Object.freeze(['device']) }),
   'reply-play': Object.freeze({ concern: 'reply', senders: Object.freeze(['owner']) }),
   'reply-status': Object.freeze({ concern: 'reply', senders: Object.freeze(['device']) }),
@@ -178,6 +182,11 @@ function problem(field, value) {
     case 'jpeg':
       return isJpegBase64(value) ? null
         : `must be a JPEG (FF D8 ... FF D9) of at most ${MAX_JPEG_BYTES} bytes in base64 (RFC 4648, padded)`;
+    case 'openings':
+      return Array.isArray(value) && value.length <= MAX_OPENINGS && value.every((o) => o !== null && typeof o === 'object'
+        && !Array.isArray(o) && Object.keys(o).length === 3 && Number.isSafeInteger(o.at) && o.at >= 0 && isValidId(o.by)
+        && ['app', 'home-assistant'].includes(o.via)) ? null
+        : `must be 0-${MAX_OPENINGS} objects {at, by, via} (by an id, via app or home-assistant)`;
     case 'flag':
       return typeof value === 'boolean' ? null : 'must be true or false';
     case 'replies':

@@ -309,13 +309,32 @@ public final class Agent implements AutoCloseable {
             case RING -> ring.ownerMessage(owner, message);
             case CALL -> calls.ownerMessage(owner, (CallMessage) message); // every call type is a CallMessage (TestVectorsTest)
             case PUSH -> pushMessage(owner, message);
-            case HISTORY -> history.ownerMessage(owner, message, signaling::toOwner);
+            case HISTORY -> history.ownerMessage(owner, message, this::historyReply);
             case SNAPSHOT -> pictures.ownerMessage(owner, message);
             case DOOR -> doorMessage(owner, message);
             case REPLY -> replyMessage(owner, message);
             case MOTION -> motionNotices.ownerMessage(owner, message);
             case CAPABILITIES -> log.warn("Ignored {} from owner {}: owners do not send capabilities", message.type().wireName(), owner);
             case PRESENCE -> log.warn("Ignored {} from owner {}: owners do not send presence", message.type().wireName(), owner);
+        }
+    }
+
+    /**
+     * A visit history reply, and right after it (same pacing, same request) the door openings, where
+     * a strike is wired or was: the app shows them in the history (protocol 1.4).
+     */
+    private void historyReply(String owner, org.openbell.signaling.Message reply) {
+        signaling.toOwner(owner, reply);
+        var openings = door.openings();
+        if (reply instanceof org.openbell.signaling.History h && (door.configured() || !openings.isEmpty())) {
+            List<org.openbell.signaling.DoorOpenings.Opening> newestFirst = new java.util.ArrayList<>();
+            for (int i = openings.size() - 1; i >= 0; i--) {
+                var o = openings.get(i);
+                newestFirst.add(new org.openbell.signaling.DoorOpenings.Opening(o.at(), o.by(),
+                        o.via().equals("app") ? org.openbell.signaling.DoorOpenings.Via.APP : org.openbell.signaling.DoorOpenings.Via.HOME_ASSISTANT));
+            }
+            signaling.toOwner(owner, new org.openbell.signaling.DoorOpenings(config.device().id(), h.requestId(), newestFirst,
+                    clock.instant()));
         }
     }
 

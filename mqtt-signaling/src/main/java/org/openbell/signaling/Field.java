@@ -7,7 +7,7 @@ import java.util.List;
 /** One field of a message schema and the check of its JSON value (rule 9 of docs/protocol.md). */
 record Field(String name, Kind kind, boolean required, List<String> choices) {
 
-    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX, ICE_SERVERS, ENDPOINT, P256_KEY, AUTH_SECRET, VISITS, IDS, DIMENSION, JPEG, FLAG, REPLIES }
+    enum Kind { ID, TIME, POSITIVE_INT, CHOICE, SDP, TOKEN, LINE, INDEX, ICE_SERVERS, ENDPOINT, P256_KEY, AUTH_SECRET, VISITS, IDS, DIMENSION, JPEG, FLAG, REPLIES, OPENINGS }
 
     static Field id(String name) {
         return new Field(name, Kind.ID, true, List.of());
@@ -77,6 +77,10 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
         return new Field(name, Kind.FLAG, true, List.of());
     }
 
+    static Field openings(String name) {
+        return new Field(name, Kind.OPENINGS, true, List.of());
+    }
+
     static Field replies(String name) {
         return new Field(name, Kind.REPLIES, true, List.of());
     }
@@ -123,6 +127,8 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
                     && value.intValue() <= Snapshot.MAX_DIMENSION ? null : "must be an integer from 1 to " + Snapshot.MAX_DIMENSION;
             case JPEG -> jpeg(value) != null ? null
                     : "must be a JPEG (FF D8 ... FF D9) of at most " + Snapshot.MAX_JPEG_BYTES + " bytes in base64 (RFC 4648, padded)";
+            case OPENINGS -> openings(value) != null ? null
+                    : "must be 0-" + DoorOpenings.MAX_OPENINGS + " objects {at, by, via} (by an id, via app or home-assistant)";
             case FLAG -> value.isBoolean() ? null : "must be true or false";
             case REPLIES -> replies(value) != null ? null
                     : "must be 0-" + Capabilities.MAX_REPLIES + " objects {replyId, label} with different ids (label: 1-"
@@ -211,6 +217,32 @@ record Field(String name, Kind kind, boolean required, List<String> choices) {
             }
         }
         return visits;
+    }
+
+    /** The openings {@code value} holds, or null if it is not a valid openings array. */
+    static List<DoorOpenings.Opening> openings(JsonNode value) {
+        if (!value.isArray() || value.size() > DoorOpenings.MAX_OPENINGS) {
+            return null;
+        }
+        List<DoorOpenings.Opening> openings = new java.util.ArrayList<>();
+        for (JsonNode o : value) {
+            if (!o.isObject() || o.size() != 3) {
+                return null;
+            }
+            JsonNode at = o.get("at");
+            JsonNode by = o.get("by");
+            JsonNode via = o.get("via");
+            if (at == null || time("at").problem(at) != null || by == null || id("by").problem(by) != null || via == null
+                    || !via.isTextual()) {
+                return null;
+            }
+            var parsed = WireEnum.parse(DoorOpenings.Via.class, via.textValue());
+            if (parsed.isEmpty()) {
+                return null;
+            }
+            openings.add(new DoorOpenings.Opening(instant(at), by.textValue(), parsed.get()));
+        }
+        return openings;
     }
 
     /** The replies {@code value} holds, or null if it is not a valid replies array. */

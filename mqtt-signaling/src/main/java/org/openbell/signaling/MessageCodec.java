@@ -65,6 +65,8 @@ public final class MessageCodec {
             Map.entry(MessageType.DOOR_STATUS, List.of(Field.id("deviceId"), Field.id("requestId"),
                     Field.choice("state", List.of("opened", "refused")),
                     Field.optionalChoice("reason", List.of("no-strike", "too-soon", "not-paired")), Field.time("at"))),
+            Map.entry(MessageType.DOOR_OPENINGS, List.of(Field.id("deviceId"), Field.id("requestId"), Field.openings("openings"),
+                    Field.time("at"))),
             Map.entry(MessageType.CAPABILITIES, List.of(Field.id("deviceId"), Field.flag("door"), Field.flag("motion"),
                     Field.replies("replies"), Field.time("at"))),
             Map.entry(MessageType.MOTION, List.of(Field.id("deviceId"), Field.time("at"))),
@@ -212,6 +214,14 @@ public final class MessageCodec {
                 node.put("at", c.at().toEpochMilli());
             }
             case Motion m -> node.put("at", m.at().toEpochMilli());
+            case DoorOpenings d -> {
+                node.put("requestId", d.requestId());
+                var openings = node.putArray("openings");
+                for (DoorOpenings.Opening o : d.openings()) {
+                    openings.addObject().put("at", o.at().toEpochMilli()).put("by", o.by()).put("via", o.via().wireName());
+                }
+                node.put("at", d.at().toEpochMilli());
+            }
             case MotionAlerts m -> {
                 node.put("enabled", m.enabled());
                 node.put("at", m.at().toEpochMilli());
@@ -397,6 +407,8 @@ public final class MessageCodec {
                     Field.instant(json.get("at")));
             case CAPABILITIES -> new Capabilities(deviceId, json.get("door").booleanValue(), json.get("motion").booleanValue(),
                     Field.replies(json.get("replies")), Field.instant(json.get("at")));
+            case DOOR_OPENINGS -> new DoorOpenings(deviceId, text(json, "requestId"), Field.openings(json.get("openings")),
+                    Field.instant(json.get("at")));
             case MOTION -> new Motion(deviceId, Field.instant(json.get("at")));
             case MOTION_ALERTS -> new MotionAlerts(deviceId, json.get("enabled").booleanValue(), Field.instant(json.get("at")));
             case REPLY_PLAY -> new ReplyPlay(deviceId, text(json, "requestId"), text(json, "replyId"), Field.instant(json.get("at")));

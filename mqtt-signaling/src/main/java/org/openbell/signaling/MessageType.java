@@ -33,6 +33,7 @@ public enum MessageType implements WireEnum {
     SNAPSHOT_REQUEST(Concern.SNAPSHOT, Sender.OWNER),
     DOOR_OPEN(Concern.DOOR, Sender.OWNER),
     DOOR_STATUS(Concern.DOOR, Sender.DEVICE),
+    DOOR_OPENINGS(Concern.DOOR, Sender.DEVICE),
     CAPABILITIES(Concern.CAPABILITIES, Sender.DEVICE),
     REPLY_PLAY(Concern.REPLY, Sender.OWNER),
     REPLY_STATUS(Concern.REPLY, Sender.DEVICE),

@@ -114,7 +114,8 @@ class TestVectorsTest {
                 java.util.Map.entry(MessageType.DOOR_OPEN, DoorOpen.class), java.util.Map.entry(MessageType.DOOR_STATUS, DoorStatus.class),
                 java.util.Map.entry(MessageType.CAPABILITIES, Capabilities.class), java.util.Map.entry(MessageType.REPLY_PLAY, ReplyPlay.class),
                 java.util.Map.entry(MessageType.REPLY_STATUS, ReplyStatus.class), java.util.Map.entry(MessageType.MOTION, Motion.class),
-                java.util.Map.entry(MessageType.MOTION_ALERTS, MotionAlerts.class));
+                java.util.Map.entry(MessageType.MOTION_ALERTS, MotionAlerts.class),
+                java.util.Map.entry(MessageType.DOOR_OPENINGS, DoorOpenings.class));
         assertEquals(MessageType.values().length, classes.size());
         classes.forEach((type, type2) -> assertEquals(type.concern() == MessageType.Concern.CALL,
                 CallMessage.class.isAssignableFrom(type2), type + ": a call's messages, and only they, are CallMessages"));

@@ -1,6 +1,7 @@
 package org.openbell.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -80,7 +81,16 @@ class ScreensTest {
     @BeforeAll
     static void start() {
         broker = MosquittoBroker.start();
-        agent = Agent.start(TestAgents.config(broker.tcpUri(), broker.webSocketUri(), state, Duration.ofSeconds(60)));
+        // A door strike and a motion sensor wired (issue 15): the screens show what they add.
+        agent = Agent.start(org.openbell.agent.config.ConfigLoader.parse("""
+                device: {id: front-door, name: Front door}
+                hardware: {mode: simulated, button: {debounce: 5ms, lockout: 300ms}, chime: {duration: 200ms},
+                           strike: {pin: 23, pulse: 1s}, pir: {pin: 24}}
+                ring: {timeout: 60s}
+                mqtt: {broker: "%s", webSocketUrl: "%s", reconnectMin: 100ms, reconnectMax: 1s, keepAlive: 5s}
+                web: {bind: 127.0.0.1, port: 0}
+                stateDir: "%s"
+                """.formatted(broker.tcpUri(), broker.webSocketUri(), state), "screens test config"));
         chromium = Chromium.launch();
     }
 
@@ -107,7 +117,8 @@ class ScreensTest {
             // A motion (issue 15; this doorbell has no PIR, so shown by hand) and the quiet-notice choice.
             page.evaluate("() => { const n = document.getElementById('motion-note'); n.hidden = false;"
                     + " n.textContent = 'Someone is at the door (motion at 10:42). Nobody has rung.';"
-                    + " document.getElementById('push').hidden = false; document.getElementById('motion-alerts').hidden = false; }");
+                    + " document.getElementById('push').hidden = false; }");
+            assertTrue(page.locator("#motion-alerts").isVisible(), "a motion sensor is wired: the quiet notice is offered");
             check(page, "idle " + label);
             page.evaluate("() => { document.getElementById('motion-note').hidden = true; }");
 
@@ -130,7 +141,14 @@ class ScreensTest {
                     + " document.getElementById('door-note').textContent = 'Door opened.';"
                     + " document.getElementById('call-reply-note').textContent = 'Playing at the door: “I’m coming”'; }");
             check(page, "call-with-door " + label);
+            // Opening the door for real (after the confirmation): the opening joins the visit history.
+            page.onceDialog(dialog -> dialog.accept());
+            page.locator("#open-door").click();
+            page.waitForSelector("#door-note:has-text('Door opened')", new Page.WaitForSelectorOptions().setTimeout(10_000));
             page.evaluate("() => { document.getElementById('call-screen').hidden = true; }");
+            page.waitForSelector("#history li.door-opening:has-text('Door opened by you')", new Page.WaitForSelectorOptions().setTimeout(10_000));
+            check(page, "history-with-door " + label);
+            Thread.sleep(3100); // past the strike's pulse + 2 s, for the next size's opening
 
             // The pairing screen, as a phone that must pair sees it (shown by hand: this doorbell's broker is open).
             page.evaluate("() => { document.getElementById('pair-screen').hidden = false; document.getElementById('pair-button-box').hidden = false; }");

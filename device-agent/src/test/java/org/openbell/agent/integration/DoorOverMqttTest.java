@@ -18,7 +18,7 @@ import org.openbell.signaling.DoorOpen;
 import org.openbell.signaling.DoorStatus;
 import org.openbell.signaling.testing.MosquittoBroker;
 
-/** Issue 15, the door strike end to end on a real Mosquitto: an owner's door-open pulses the (mock GPIO) relay once, answered. */
+/** Issue 15, the door strike end to end on a real Mosquitto: an owner's door-open pulses the (mock GPIO) relay once, answered, and is in the visit history. */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class DoorOverMqttTest {
 
@@ -58,6 +58,15 @@ class DoorOverMqttTest {
                 assertTrue(status.configured());
                 assertEquals(1, status.openings());
                 assertEquals("alice", status.last().by());
+                // In the visit history (protocol 1.4): the openings come right after the history, for the same request.
+                alice.send(new org.openbell.signaling.HistoryRequest("front-door", "h1", Instant.now()));
+                var history = alice.next(alice.fromDevice, org.openbell.signaling.History.class);
+                var openings = alice.next(alice.fromDevice, org.openbell.signaling.DoorOpenings.class);
+                assertEquals("h1", history.requestId());
+                assertEquals("h1", openings.requestId());
+                assertEquals(1, openings.openings().size());
+                assertEquals("alice", openings.openings().getFirst().by());
+                assertEquals(org.openbell.signaling.DoorOpenings.Via.APP, openings.openings().getFirst().via());
             }
         } finally {
             Closing.all(agent, broker);
