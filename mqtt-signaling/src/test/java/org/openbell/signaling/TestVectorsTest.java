@@ -120,4 +120,27 @@ class TestVectorsTest {
         classes.forEach((type, type2) -> assertEquals(type.concern() == MessageType.Concern.CALL,
                 CallMessage.class.isAssignableFrom(type2), type + ": a call's messages, and only they, are CallMessages"));
     }
+
+    /** docs/protocol.md's vocabulary table ("Messages") names every type, its concern and senders, as the code does. */
+    @Test
+    void theProtocolDocumentsVocabularyIsTheCodes() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("..", "docs", "protocol.md"));
+        int header = lines.indexOf("| type | concern | senders |");
+        assertTrue(header > 0, "the vocabulary table in docs/protocol.md");
+        java.util.Map<String, String> documented = new java.util.TreeMap<>();
+        for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+            String[] cells = lines.get(i).split("\\|");
+            String concern = cells[2].strip();
+            String senders = cells[3].strip();
+            for (String type : cells[1].split(",")) {
+                documented.put(type.strip().replace("`", ""), concern + " / " + senders);
+            }
+        }
+        java.util.Map<String, String> code = new java.util.TreeMap<>();
+        for (MessageType type : MessageType.values()) {
+            code.put(type.wireName(), type.concern().wireName() + " / "
+                    + String.join(", ", type.senders().stream().map(MessageType.Sender::wireName).sorted().toList()));
+        }
+        assertEquals(code, documented);
+    }
 }
