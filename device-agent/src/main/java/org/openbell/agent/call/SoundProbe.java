@@ -31,7 +31,7 @@ public final class SoundProbe implements AutoCloseable {
     }
 
     /** Starts recording {@code source} of the sound server at {@code pulseServer}. */
-    static SoundProbe start(String pulseServer, String source) throws IOException {
+    public static SoundProbe start(String pulseServer, String source) throws IOException {
         ProcessBuilder parec = new ProcessBuilder(SimulatedSound.PACAT.toString(), "--record", "--device=" + source,
                 "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=10")
                 .redirectError(ProcessBuilder.Redirect.DISCARD);

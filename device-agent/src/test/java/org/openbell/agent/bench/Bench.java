@@ -162,11 +162,18 @@ public final class Bench {
             figures.add("agent RSS idle", "MiB", idleRss);
             double idleHeap = AgentProcess.liveHeapMiB(agent.pid());
             figures.add("agent live heap idle", "MiB", idleHeap);
+            // The doorbell's speaker, heard where it plays (the simulated sound server's sink): quick replies (issue 15).
+            Path pulse = work.resolve("state-e").resolve("sound").resolve("pulse.sock").toAbsolutePath();
+            org.openbell.agent.call.SoundProbe speaker = Files.exists(pulse)
+                    ? org.openbell.agent.call.SoundProbe.start("unix:" + pulse, "doorbell_speaker.monitor") : null;
             for (int round = 0; round < rounds; round++) {
                 // The next visitor rings as soon as the next worker is ready (it says so once its
                 // speaker plays: SpeakerWarmup); no settling pause hides a late speaker any more.
                 waitIdle(agent);
                 figures.add("press-to-ring (embedded broker)", "ms", ring(agent, page, figures, "embedded broker"));
+                if (speaker != null) {
+                    quickReply(page, speaker, "unix:" + pulse, figures);
+                }
                 Object previous = page.evaluate("() => openbell.call ? openbell.call.sessionId : ''");
                 page.locator("#answer").click();
                 page.waitForFunction("prev => openbell.call && openbell.call.sessionId !== prev && openbell.call.firstFrameAt > 0",
@@ -399,6 +406,58 @@ public final class Bench {
             figures.add("ring picture: JPEG encode, picture and thumbnail", "ms", picture.path("encodeMs").asDouble());
             figures.add("ring picture size (640x480)", "KB", picture.path("bytes").asDouble() / 1000);
         }
+    }
+
+    /**
+     * Issue 15: a quick reply tapped on the ringing screen, from the tap to its sound at the
+     * doorbell's speaker (the sink's monitor); beside it, the baseline: the same reply piped straight
+     * into the sound server's player, from the player's start to its sound. The difference is the
+     * app, MQTT and the agent.
+     */
+    private static void quickReply(Page page, org.openbell.agent.call.SoundProbe speaker, String pulseServer, Figures figures)
+            throws Exception {
+        Thread.sleep(600); // a quiet spell, so the reply's start counts as a start
+        long tapped = System.currentTimeMillis();
+        page.locator("#ring-replies button[data-reply-id=coming]").click();
+        Long heard = awaitOnset(speaker, tapped, 5000);
+        if (heard == null) {
+            System.err.println("bench: the quick reply was not heard within 5 s: " + page.locator("#ring-reply-note").textContent());
+        } else {
+            figures.add("quick reply tap-to-sound at the door", "ms", heard - tapped);
+        }
+        Thread.sleep(4200); // the reply (3.9 s) ends; then the baseline, straight into the sound server
+        org.openbell.agent.replies.WavSound sound = org.openbell.agent.replies.ReplyCatalogue.load(Path.of("/nonexistent"))
+                .find("coming").orElseThrow().sound();
+        byte[] pcm = sound.pcm();
+        long started = System.currentTimeMillis();
+        ProcessBuilder pacat = new ProcessBuilder("pacat", "--playback", "--format=s16le", "--rate=" + sound.rate(),
+                "--channels=" + sound.channels(), "--latency-msec=60").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pacat.environment().put("PULSE_SERVER", pulseServer);
+        Process p = pacat.start();
+        try (var out = p.getOutputStream()) {
+            out.write(pcm);
+        } catch (IOException e) {
+            // it ended early
+        }
+        Long direct = awaitOnset(speaker, started, 5000);
+        if (direct != null) {
+            figures.add("baseline: pacat start-to-sound (no app, no agent)", "ms", direct - started);
+        }
+        p.waitFor(8, java.util.concurrent.TimeUnit.SECONDS);
+        p.destroyForcibly();
+    }
+
+    private static Long awaitOnset(org.openbell.agent.call.SoundProbe speaker, long since, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            for (long onset : speaker.onsets()) {
+                if (onset >= since) {
+                    return onset;
+                }
+            }
+            Thread.sleep(10);
+        }
+        return null;
     }
 
     /** Pairs each sound start with the first onset heard within a second after it (the probes repeat every second). */
