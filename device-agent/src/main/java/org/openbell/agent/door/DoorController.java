@@ -15,12 +15,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import org.openbell.hardware.DoorStrike;
 import org.openbell.signaling.DoorStatus;
-import org.openbell.signaling.access.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +44,7 @@ public final class DoorController implements AutoCloseable {
     private final Predicate<String> paired;
     private final Path file;
     private final Clock clock;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("openbell-door-log").factory());
+    private final org.openbell.agent.state.StateFileWriter writer;
     /** Newest last. Guarded by this. */
     private final Deque<Opening> openings = new ArrayDeque<>();
     private final Deque<Long> lastHourNanos = new ArrayDeque<>();
@@ -63,6 +60,7 @@ public final class DoorController implements AutoCloseable {
         this.paired = paired;
         this.file = file;
         this.clock = clock;
+        this.writer = new org.openbell.agent.state.StateFileWriter(file, "The door openings", "openbell-door-log");
         load();
     }
 
@@ -127,32 +125,17 @@ public final class DoorController implements AutoCloseable {
         for (Opening o : all) {
             list.addObject().put("at", o.at().toEpochMilli()).put("by", o.by()).put("via", o.via());
         }
-        byte[] content = root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try {
-            writer.execute(() -> {
-                try {
-                    AtomicFiles.write(file, content, false);
-                } catch (IOException e) {
-                    log.error("Door: the opening was not written to {} ({}); it is in this log", file, e.toString());
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("Door log closed");
-        }
+        writer.write(root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Waits for the writes asked for (tests, closing). */
     public void flush() {
-        try {
-            writer.submit(() -> { }).get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.warn("Door log writes did not finish: {}", e.toString());
-        }
+        writer.flush();
     }
 
     @Override
     public void close() {
         flush();
-        writer.shutdown();
+        writer.close();
     }
 }

@@ -11,14 +11,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.openbell.signaling.Message;
 import org.openbell.signaling.Motion;
 import org.openbell.signaling.MotionAlerts;
-import org.openbell.signaling.access.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +37,7 @@ public final class MotionNotices implements AutoCloseable {
     private final Clock clock;
     private final Consumer<Motion> toOwners;
     private final BiConsumer<Motion, Set<String>> push;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("openbell-motion-alerts").factory());
+    private final org.openbell.agent.state.StateFileWriter writer;
     private final Set<String> alerted = new TreeSet<>(); // guarded by this
     private long lastNoticeNanos = Long.MIN_VALUE / 2; // guarded by this
     private long notices; // guarded by this
@@ -55,6 +52,7 @@ public final class MotionNotices implements AutoCloseable {
         this.clock = clock;
         this.toOwners = toOwners;
         this.push = push;
+        this.writer = new org.openbell.agent.state.StateFileWriter(file, "Who asked for motion notices", "openbell-motion-alerts");
         load();
     }
 
@@ -133,22 +131,11 @@ public final class MotionNotices implements AutoCloseable {
         var root = JSON.createObjectNode();
         var owners = root.putArray("owners");
         alerted().stream().sorted().forEach(owners::add);
-        byte[] content = root.toString().getBytes(StandardCharsets.UTF_8);
-        try {
-            writer.execute(() -> {
-                try {
-                    AtomicFiles.write(file, content, false);
-                } catch (IOException e) {
-                    log.error("Motion: could not keep who asked for notifications in {} ({})", file, e.toString());
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("Motion notices closed");
-        }
+        writer.write(root.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void close() {
-        writer.shutdown();
+        writer.close();
     }
 }
