@@ -364,9 +364,24 @@ function unpaired(why) {
 
 function connect() {
   const { config, ownerId } = state;
-  const url = config.brokerUrl.replace('{hostport}', location.host).replace('{host}', location.hostname);
+  const place = (u) => u.replace('{hostport}', location.host).replace('{host}', location.hostname);
+  // A clustered broker's nodes (issue 16), tried in turn: after a failed attempt or a lost
+  // connection the next one; a node that works is kept.
+  const urls = (Array.isArray(config.brokerUrls) && config.brokerUrls.length > 0 ? config.brokerUrls : [config.brokerUrl]).map(place);
+  let node = 0;
+  let moveOn = false;
+  const url = urls[0];
+  state.brokerNode = url;
   setConnection('connecting', 'connecting…');
   const client = mqtt.connect(url, {
+    transformWsUrl: () => {
+      if (moveOn) {
+        node = (node + 1) % urls.length;
+        moveOn = false;
+      }
+      state.brokerNode = urls[node];
+      return urls[node];
+    },
     protocolVersion: 5,
     clientId: `openbell-owner-${ownerId}-${tabInstance()}`,
     clean: false,
@@ -408,6 +423,7 @@ function connect() {
     setPresence('unknown');
   });
   client.on('close', () => {
+    moveOn = urls.length > 1;
     if ($('connection').dataset.state === 'connected') {
       setConnection('disconnected', 'disconnected');
     }

@@ -14,6 +14,7 @@ export function rememberDoorbell(config) {
     deviceName: config.deviceName,
     topicPrefix: config.topicPrefix,
     brokerUrl: config.brokerUrl.replace('{hostport}', location.host).replace('{host}', location.hostname),
+    ...(Array.isArray(config.brokerUrls) ? { brokerUrls: config.brokerUrls.map((u) => u.replace('{hostport}', location.host).replace('{host}', location.hostname)) } : {}),
     protocolVersion: config.protocolVersion,
   };
   localStorage.setItem(KEY, JSON.stringify(doorbell));
@@ -47,8 +48,16 @@ export function importFromLink() {
     if (!doorbell?.deviceId || !doorbell?.brokerUrl || !doorbell?.topicPrefix) {
       throw new Error('incomplete');
     }
+    // A cluster's nodes: WebSocket URLs only, the first the broker URL; any change counts as a move
+    // (a stored password must never follow a link to another host, first node or not).
+    const nodes = doorbell.brokerUrls ?? [doorbell.brokerUrl];
+    if (!Array.isArray(nodes) || nodes.length < 1 || nodes.length > 16 || nodes[0] !== doorbell.brokerUrl
+        || !nodes.every((u) => typeof u === 'string' && /^wss?:\/\//.test(u))) {
+      throw new Error('bad broker URLs');
+    }
     const current = rememberedDoorbell();
-    const moved = current && (current.brokerUrl !== doorbell.brokerUrl || current.deviceId !== doorbell.deviceId);
+    const currentNodes = current ? JSON.stringify(current.brokerUrls ?? [current.brokerUrl]) : null;
+    const moved = current && (currentNodes !== JSON.stringify(nodes) || current.deviceId !== doorbell.deviceId);
     if (moved && storedCredentials()) {
       const host = new URL(doorbell.brokerUrl).host;
       if (!confirm(`This link sets up the owner app for the doorbell "${doorbell.deviceName ?? doorbell.deviceId}" at ${host}, `

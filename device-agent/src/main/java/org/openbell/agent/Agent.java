@@ -469,12 +469,13 @@ public final class Agent implements AutoCloseable {
         boolean simulated = board instanceof SimulatedBoard;
         if (!owner) {
             return new PageConfig(config.device().id(), config.device().name(), config.mqtt().topicPrefix(), null, simulated,
-                    1, pairingState, pairing.buttonPairingOpen(), null, null, null, null);
+                    1, pairingState, pairing.buttonPairingOpen(), null, null, null, null, null);
         }
         // Fresh TURN credentials with each page load; the shared secret never leaves the device.
         return new PageConfig(config.device().id(), config.device().name(), config.mqtt().topicPrefix(), webSocketUrl, simulated,
                 1, pairingState, null, config.web().ownerAppUrl().orElse(null), push != null ? push.publicKey() : null,
-                IceServers.forPage(config.media().iceServers(), config.device().id(), java.time.Instant.now()), door.configured());
+                IceServers.forPage(config.media().iceServers(), config.device().id(), java.time.Instant.now()), door.configured(),
+                config.mqtt().brokerUri().isPresent() && config.mqtt().webSocketUrls().size() > 1 ? config.mqtt().webSocketUrls() : null);
     }
 
     /** The simulated sound server ({@code media.audio: simulated}), if this doorbell runs one. */
@@ -489,7 +490,7 @@ public final class Agent implements AutoCloseable {
         var call = calls.snapshot();
         return new AgentStatus(config.device().id(), s.state().name(), s.ringId().orElse(null), s.presses(),
                 s.ringStartedAt().map(java.time.Instant::toEpochMilli).orElse(null), signaling.isConnected(),
-                signaling.lastConnectFailure().orElse(null), board.description(),
+                signaling.connectedBroker().orElse(null), signaling.lastConnectFailure().orElse(null), board.description(),
                 s.lastEnded().map(e -> new AgentStatus.LastRing(e.ringId(), e.outcome().wireName(), e.by().orElse(null),
                         e.at().toEpochMilli())).orElse(null),
                 signaling.lastRingDelivery().map(d -> new AgentStatus.RingDelivery(d.ringId(),

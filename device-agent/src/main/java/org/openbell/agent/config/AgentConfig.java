@@ -108,22 +108,38 @@ public record AgentConfig(
      * of the JDK's trust store (the broker's host name is checked either way).
      */
     public record MqttConfig(
-            Optional<String> brokerUri,
+            java.util.List<String> brokerUris,
             Optional<String> username,
             Optional<String> password,
             String topicPrefix,
-            Optional<String> webSocketUrl,
+            java.util.List<String> webSocketUrls,
             Duration keepAlive,
             Duration sessionExpiry,
             Duration reconnectMin,
             Duration reconnectMax,
             Optional<Path> caFile) {
 
+        public MqttConfig {
+            brokerUris = java.util.List.copyOf(brokerUris);
+            webSocketUrls = java.util.List.copyOf(webSocketUrls);
+        }
+
+        /** What browsers connect to first (a clustered broker's first node), if configured. */
+        public Optional<String> webSocketUrl() {
+            return webSocketUrls.isEmpty() ? Optional.empty() : Optional.of(webSocketUrls.getFirst());
+        }
+
+        /** The external broker (its first node, for a cluster), if one is configured; else the embedded one runs. */
+        public Optional<String> brokerUri() {
+            return brokerUris.isEmpty() ? Optional.empty() : Optional.of(brokerUris.getFirst());
+        }
+
         @Override
         public String toString() {
-            return "MqttConfig[brokerUri=" + brokerUri + ", username=" + username
+            return "MqttConfig[brokerUris=" + brokerUris + ", username=" + username
                     + ", password=" + (password.isPresent() ? "***" : "none") + ", topicPrefix=" + topicPrefix
-                    + ", webSocketUrl=" + webSocketUrl + ", caFile=" + caFile + "]";
+
+                    + ", webSocketUrls=" + webSocketUrls + ", caFile=" + caFile + "]";
         }
     }
 

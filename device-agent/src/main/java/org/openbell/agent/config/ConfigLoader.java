@@ -373,8 +373,13 @@ public final class ConfigLoader {
     enum AudioMode { HEADLESS, PULSE, SIMULATED }
 
     private static AgentConfig.MqttConfig mqtt(ConfigNode mqtt) {
-        Optional<String> broker = mqtt.optionalString("broker");
-        broker.ifPresent(uri -> {
+        // One broker, or a clustered broker's nodes in the order tried (issue 16: failover).
+        java.util.List<String> brokers = mqtt.strings("broker").stream().filter(u -> !u.isBlank()).toList();
+        if (brokers.size() > 16 || brokers.stream().distinct().count() != brokers.size()) {
+            throw mqtt.error("mqtt.broker", "1-16 different broker URIs, got " + brokers);
+        }
+        Optional<String> broker = brokers.isEmpty() ? Optional.empty() : Optional.of(brokers.getFirst());
+        brokers.forEach(uri -> {
             try {
                 URI parsed = new URI(uri);
                 String scheme = parsed.getScheme();
@@ -392,16 +397,22 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw mqtt.error("mqtt.topicPrefix", e.getMessage());
         }
-        Optional<String> webSocketUrl = mqtt.optionalString("webSocketUrl");
+        // Browsers' URLs: one, or a clustered broker's nodes in the order the app tries them.
+        java.util.List<String> webSocketUrls = mqtt.strings("webSocketUrl").stream().filter(u -> !u.isBlank()).toList();
+        if (webSocketUrls.size() > 16 || webSocketUrls.stream().distinct().count() != webSocketUrls.size()
+                || webSocketUrls.stream().anyMatch(u -> !(u.startsWith("wss://") || u.startsWith("ws://")))) {
+            throw mqtt.error("mqtt.webSocketUrl", "expected 1-16 different ws:// or wss:// URLs, got " + webSocketUrls);
+        }
+        Optional<String> webSocketUrl = webSocketUrls.isEmpty() ? Optional.empty() : Optional.of(webSocketUrls.getFirst());
         if (broker.isPresent() && webSocketUrl.isEmpty()) {
             throw mqtt.error("mqtt.webSocketUrl", "required with an external broker: the URL owners' browsers use, e.g. wss://{host}:8884/mqtt");
         }
         AgentConfig.MqttConfig config = new AgentConfig.MqttConfig(
-                broker,
+                brokers,
                 mqtt.optionalString("username"),
                 mqtt.optionalString("password"),
                 prefix,
-                webSocketUrl,
+                webSocketUrls,
                 mqtt.duration("keepAlive", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(65535)),
                 mqtt.duration("sessionExpiry", Duration.ofDays(1), Duration.ZERO, Duration.ofDays(365)),
                 mqtt.duration("reconnectMin", Duration.ofMillis(250), Duration.ofMillis(10), Duration.ofMinutes(10)),
@@ -411,7 +422,7 @@ public final class ConfigLoader {
             if (!Files.isReadable(ca)) {
                 throw mqtt.error("mqtt.caFile", "cannot read \"" + ca + "\" (a PEM file with the broker's certificate authority)");
             }
-            if (broker.isEmpty() || !(broker.get().startsWith("ssl://") || broker.get().startsWith("wss://"))) {
+            if (broker.isEmpty() || brokers.stream().anyMatch(b -> !(b.startsWith("ssl://") || b.startsWith("wss://")))) {
                 throw mqtt.error("mqtt.caFile", "only used with an ssl:// or wss:// broker");
             }
         });

@@ -94,7 +94,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         java.util.function.Supplier<Outgoing> birth = () -> Outgoing.qos1(topics.presence(deviceId),
                 codec.encode(new Presence(deviceId, Presence.State.ONLINE, connectedAt.get()))).asRetained();
         var mqtt = config.mqtt();
-        MqttSettings.Builder settings = MqttSettings.builder(broker.uri(), "openbell-device-" + deviceId)
+        MqttSettings.Builder settings = MqttSettings.builder(broker.uris(), "openbell-device-" + deviceId)
                 .sessionExpiry(mqtt.sessionExpiry())
                 .keepAlive(mqtt.keepAlive())
                 .backoff(mqtt.reconnectMin(), mqtt.reconnectMax())
@@ -130,20 +130,34 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     }
 
     /** The broker the doorbell connects to and its account there (none with an open broker). */
-    public record Broker(String uri, Optional<String> username, Optional<String> password) {
-        /** The configured external broker and account. */
+    public record Broker(java.util.List<String> uris, Optional<String> username, Optional<String> password) {
+        public Broker {
+            uris = java.util.List.copyOf(uris);
+        }
+
+        /** One broker (the embedded one). */
+        public Broker(String uri, Optional<String> username, Optional<String> password) {
+            this(java.util.List.of(uri), username, password);
+        }
+
+        /** The configured external broker (or a cluster's nodes, tried in turn) and account. */
         public static Broker configured(AgentConfig config) {
-            return new Broker(config.mqtt().brokerUri().orElseThrow(), config.mqtt().username(), config.mqtt().password());
+            return new Broker(config.mqtt().brokerUris(), config.mqtt().username(), config.mqtt().password());
         }
 
         @Override
         public String toString() {
-            return "Broker[" + uri + ", " + username.orElse("anonymous") + "]";
+            return "Broker[" + String.join(" | ", uris) + ", " + username.orElse("anonymous") + "]";
         }
     }
 
     public Rejections rejections() {
         return rejections;
+    }
+
+    /** The broker (a cluster's node) the doorbell is connected to now. */
+    public Optional<String> connectedBroker() {
+        return link.connectedServer();
     }
 
     public boolean isConnected() {

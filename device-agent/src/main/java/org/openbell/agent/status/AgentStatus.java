@@ -9,7 +9,7 @@ import java.util.Map;
  * not apply is {@code null} (written as such), except inside {@link Push}.
  */
 public record AgentStatus(String deviceId, String state, String ringId, long presses, Long ringAt, boolean mqttConnected,
-        String mqttError, String board, LastRing lastRing, RingDelivery lastRingDelivery, Map<String, Long> rejectedMessages,
+        String mqttBroker, String mqttError, String board, LastRing lastRing, RingDelivery lastRingDelivery, Map<String, Long> rejectedMessages,
         InboundMessages inboundMessages, Call call, Push push, RingPicture lastRingPicture, Door door,
         Replies replies) {
 

@@ -12,9 +12,11 @@ import org.openbell.agent.call.IceServers;
  * @param pairing       {@code off} (an open broker), {@code paired} or {@code required}
  * @param buttonPairing whether pairing by the doorbell button is open now (only for a page that must pair)
  * @param iceServers    STUN/TURN servers with fresh credentials (only for a paired owner)
+ * @param brokerUrls    a clustered broker's WebSocket URLs in the order the app tries them ({@code brokerUrl}
+ *                      is the first); absent for one broker
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PageConfig(String deviceId, String deviceName, String topicPrefix, String brokerUrl, boolean simulated,
         int protocolVersion, String pairing, Boolean buttonPairing, String ownerAppUrl, String pushKey,
-        List<IceServers.ForPage> iceServers, Boolean door) {
+        List<IceServers.ForPage> iceServers, Boolean door, List<String> brokerUrls) {
 }

@@ -77,6 +77,12 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(1), c.ring().timeout());
         assertEquals(Optional.of("tcp://127.0.0.1:1883"), c.mqtt().brokerUri());
         assertTrue(!c.mqtt().toString().contains("s3cret"), "the password never appears in logs");
+        // A clustered broker's nodes (issue 16), tried in turn.
+        var cluster = ConfigLoader.parse("""
+                mqtt: {broker: ["tcp://n1:1883", "tcp://n2:1883", "tcp://n3:1883"], webSocketUrl: "wss://n1/mqtt"}
+                """, "cluster.yml");
+        assertEquals(java.util.List.of("tcp://n1:1883", "tcp://n2:1883", "tcp://n3:1883"), cluster.mqtt().brokerUris());
+        assertEquals(Optional.of("tcp://n1:1883"), cluster.mqtt().brokerUri());
     }
 
     @ParameterizedTest
@@ -93,6 +99,9 @@ class ConfigLoaderTest {
         "mqtt: {broker: \"http://x\"}                 | at mqtt.broker",
         "mqtt: {broker: \"tcp://127.0.0.1:1883\"}     | at mqtt.webSocketUrl: required",
         "mqtt: {topicPrefix: \"a/#\"}                 | at mqtt.topicPrefix",
+        "'mqtt: {broker: [\"tcp://a:1883\", \"tcp://a:1883\"], webSocketUrl: \"ws://a/mqtt\"}' | at mqtt.broker: 1-16 different broker URIs",
+        "'mqtt: {broker: [\"tcp://a:1883\", \"http://b\"], webSocketUrl: \"ws://a/mqtt\"}' | at mqtt.broker: expected tcp://host:port",
+        "'mqtt: {broker: [\"ssl://a:8883\", \"tcp://b:1883\"], webSocketUrl: \"wss://a/mqtt\", caFile: /etc/hostname}' | at mqtt.caFile: only used with",
         "'mqtt: {broker: \"ssl://b:8883\", webSocketUrl: \"wss://b/mqtt\", caFile: /no/such/ca.pem}' | at mqtt.caFile: cannot read",
         "'mqtt: {broker: \"tcp://b:1883\", webSocketUrl: \"ws://b/mqtt\", caFile: /etc/hostname}' | at mqtt.caFile: only used with",
         "web: {keystore: /x.p12}                      | at web.keystorePassword",

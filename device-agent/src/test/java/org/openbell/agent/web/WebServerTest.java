@@ -111,7 +111,7 @@ class WebServerTest {
 
         @Override
         public org.openbell.agent.status.AgentStatus status() {
-            return new org.openbell.agent.status.AgentStatus("front-door", "IDLE", null, 0, null, false, null, "simulated",
+            return new org.openbell.agent.status.AgentStatus("front-door", "IDLE", null, 0, null, false, null, null, "simulated",
                     null, null, Map.of(), new org.openbell.agent.status.AgentStatus.InboundMessages(0, 0, 0),
                     new org.openbell.agent.status.AgentStatus.Call("idle", null, null, null, null, 0, 0, false, 0, java.util.List.of()),
                     org.openbell.agent.status.AgentStatus.Push.OFF, null, new org.openbell.agent.status.AgentStatus.Door(false, 0, null),

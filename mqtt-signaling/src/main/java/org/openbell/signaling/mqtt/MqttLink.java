@@ -86,16 +86,18 @@ public final class MqttLink implements AutoCloseable {
     /** One connection attempt: its own Paho client and threads, dropped as a whole when it ends. */
     private final class Connection {
         final int number;
+        final String uri;
         final MqttAsyncClient client;
         final PahoThreads threads;
 
-        Connection(int number) throws MqttException {
+        Connection(int number, String uri) throws MqttException {
             this.number = number;
+            this.uri = uri;
             AtomicInteger n = new AtomicInteger();
             this.threads = new PahoThreads(4, r -> Thread.ofPlatform().daemon()
                     .name("paho-" + settings.clientId() + "-" + number + "-" + n.incrementAndGet()).unstarted(r));
             try {
-                this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence(), null, threads);
+                this.client = new MqttAsyncClient(uri, settings.clientId(), new MemoryPersistence(), null, threads);
             } catch (MqttException | RuntimeException e) {
                 threads.shutdownNow();
                 throw e;
@@ -137,6 +139,9 @@ public final class MqttLink implements AutoCloseable {
     private LinkState state = LinkState.DISCONNECTED;
     private Connection current;
     private int attempts;
+    /** Which of the broker URIs the next attempt goes to; it moves on when a node fails. */
+    private int serverIndex;
+    private volatile String connectedTo;
     private boolean cleanStartNext;
     /** Whether {@link #open()} was called: no attempt is made before. */
     private boolean opened;
@@ -264,6 +269,11 @@ public final class MqttLink implements AutoCloseable {
     }
 
     /** Why the latest connection attempt failed or the connection ended, in plain words; empty once connected. */
+    /** The broker URI this link is connected to now (one of a cluster's nodes), if connected. */
+    public Optional<String> connectedServer() {
+        return Optional.ofNullable(connectedTo);
+    }
+
     public Optional<String> lastConnectFailure() {
         return isConnected() ? Optional.empty() : Optional.ofNullable(lastConnectFailure);
     }
@@ -283,11 +293,13 @@ public final class MqttLink implements AutoCloseable {
         }
         cancelRetry();
         Connection c;
+        String uri = settings.serverUris().get(serverIndex);
         try {
-            c = new Connection(++attempts);
+            c = new Connection(++attempts, uri);
         } catch (MqttException | RuntimeException e) {
             lastConnectFailure = describe(e);
-            scheduleReconnect("cannot create a client for " + settings.serverUri() + ": " + lastConnectFailure);
+            nextServer();
+            scheduleReconnect("cannot create a client for " + uri + ": " + lastConnectFailure);
             return;
         }
         current = c;
@@ -296,7 +308,7 @@ public final class MqttLink implements AutoCloseable {
         boolean cleanStart = cleanStartNext;
         cleanStartNext = false;
         try {
-            c.client.connect(options(cleanStart), null, new MqttActionListener() {
+            c.client.connect(options(c.uri, cleanStart), null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     onLoop(() -> connected(c, token.getSessionPresent()));
@@ -317,7 +329,7 @@ public final class MqttLink implements AutoCloseable {
                 limit, TimeUnit.MILLISECONDS);
     }
 
-    private MqttConnectionOptions options(boolean cleanStart) {
+    private MqttConnectionOptions options(String uri, boolean cleanStart) {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(cleanStart);
         options.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
@@ -325,9 +337,9 @@ public final class MqttLink implements AutoCloseable {
         options.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().toSeconds()));
         options.setAutomaticReconnect(false);
         options.setMaximumPacketSize(settings.maxPacketSize());
-        if (settings.serverUri().startsWith("tcp://")) {
+        if (uri.startsWith("tcp://")) {
             options.setSocketFactory(new NoDelaySocketFactory()); // small, latency-bound messages: no Nagle
-        } else if (settings.tls()) {
+        } else if (MqttSettings.tls(uri)) {
             options.setSocketFactory(tlsSockets); // the configured CA (or the JDK's), TLS 1.2+, no Nagle
             options.setHttpsHostnameVerificationEnabled(true); // the broker's name must match its certificate
         }
@@ -353,7 +365,8 @@ public final class MqttLink implements AutoCloseable {
         transition(LinkState.CONNECTED, "CONNACK on attempt " + c.number);
         backoff.reset();
         liveBackoff.reset();
-        log.info("MQTT connected to {} as {} (session {})", settings.serverUri(), settings.clientId(),
+        connectedTo = c.uri;
+        log.info("MQTT connected to {} as {} (session {})", c.uri, settings.clientId(),
                 sessionPresent ? "resumed" : "new");
         sendSubscriptions(c, subscriptions);
         settings.birth().map(java.util.function.Supplier::get).ifPresent(birth -> outbox.addFirst(new Pending(birth, new CompletableFuture<>(), NO_DEADLINE)));
@@ -367,8 +380,10 @@ public final class MqttLink implements AutoCloseable {
         }
         lastConnectFailure = describe(cause);
         forget(c);
+        nextServer();
         transition(LinkState.DISCONNECTED, "attempt " + c.number + " failed");
-        scheduleReconnect("connect to " + settings.serverUri() + " failed: " + lastConnectFailure);
+        scheduleReconnect("connect to " + c.uri + " failed: " + lastConnectFailure
+                + (settings.serverUris().size() > 1 ? "; next: " + settings.serverUris().get(serverIndex) : ""));
     }
 
     /** The connection {@code c} ended (reported by Paho, or taken as dead by us). */
@@ -391,8 +406,9 @@ public final class MqttLink implements AutoCloseable {
             cleanStartNext = true;
         }
         lastConnectFailure = "connection lost: " + describe(cause);
-        log.warn("MQTT connection to {} lost: {}", settings.serverUri(), describe(cause));
+        log.warn("MQTT connection to {} lost: {}", c.uri, describe(cause));
         forget(c);
+        nextServer(); // the node may be gone: a cluster's next node takes over (one broker: the same again)
         // What the broker did not acknowledge is sent again on the next connection, in order.
         List<Pending> unacknowledged = new ArrayList<>(inFlight);
         inFlight.clear();
@@ -407,7 +423,13 @@ public final class MqttLink implements AutoCloseable {
     private void forget(Connection c) {
         current = null;
         currentView = null;
+        connectedTo = null;
         c.drop();
+    }
+
+    /** The next attempt goes to the next broker URI (round the list). */
+    private void nextServer() {
+        serverIndex = (serverIndex + 1) % settings.serverUris().size();
     }
 
     private boolean liveMessageWaiting() {

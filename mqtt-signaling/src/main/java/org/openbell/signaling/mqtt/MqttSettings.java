@@ -8,6 +8,9 @@ import java.util.Optional;
  * How an {@link MqttLink} connects. Built with {@link #builder}; {@link #toString()} never shows
  * the password.
  *
+ * @param serverUris     the broker, or the nodes of a clustered broker in the order tried: a link
+ *                       that cannot connect, or loses its connection, tries the next one (with the
+ *                       same backoff), and stays on the one that works
  * @param sessionExpiry  how long the broker keeps the session while disconnected (Clean Start is always off)
  * @param backoffInitial first reconnect delay; doubles per failure up to {@code backoffMax}, jittered
  * @param will           the Last Will, published by the broker if the connection dies; made anew for
@@ -23,7 +26,7 @@ import java.util.Optional;
  * @param liveBackoffMax while a message with a deadline waits in the outbox, reconnect attempts are at
  *                       most this far apart (a ring must not wait out a long backoff)
  */
-public record MqttSettings(String serverUri, String clientId, Optional<String> username, Optional<String> password,
+public record MqttSettings(java.util.List<String> serverUris, String clientId, Optional<String> username, Optional<String> password,
         Duration sessionExpiry, Duration keepAlive, Duration connectTimeout, Duration backoffInitial, Duration backoffMax,
         Optional<java.util.function.Supplier<Outgoing>> will, Optional<java.util.function.Supplier<Outgoing>> birth, int maxQueued, Optional<java.nio.file.Path> caFile,
         long maxPacketSize, Duration ackTimeout, Duration liveBackoffMax) {
@@ -32,9 +35,18 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
     public static final long DEFAULT_MAX_PACKET_SIZE = 65536 + 1024;
 
     public MqttSettings {
-        Objects.requireNonNull(serverUri, "serverUri");
-        if (!serverUri.matches("(tcp|ssl|ws|wss)://.+")) {
-            throw new IllegalArgumentException("serverUri must start with tcp://, ssl://, ws:// or wss://, was \"" + serverUri + "\"");
+        Objects.requireNonNull(serverUris, "serverUris");
+        serverUris = java.util.List.copyOf(serverUris);
+        if (serverUris.isEmpty() || serverUris.size() > 16) {
+            throw new IllegalArgumentException("1-16 broker URIs, was " + serverUris.size());
+        }
+        for (String serverUri : serverUris) {
+            if (!serverUri.matches("(tcp|ssl|ws|wss)://.+")) {
+                throw new IllegalArgumentException("serverUri must start with tcp://, ssl://, ws:// or wss://, was \"" + serverUri + "\"");
+            }
+        }
+        if (serverUris.stream().distinct().count() != serverUris.size()) {
+            throw new IllegalArgumentException("the broker URIs must differ: " + serverUris);
         }
         Objects.requireNonNull(clientId, "clientId");
         if (clientId.isEmpty() || clientId.length() > 128) {
@@ -66,18 +78,33 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
         requirePositive("liveBackoffMax", liveBackoffMax);
     }
 
-    /** Whether the connection is encrypted (ssl:// or wss://). */
+    /** The first broker URI (the only one without failover). */
+    public String serverUri() {
+        return serverUris.getFirst();
+    }
+
+    /** Whether a connection to {@code uri} is encrypted (ssl:// or wss://). */
+    public static boolean tls(String uri) {
+        return uri.startsWith("ssl://") || uri.startsWith("wss://");
+    }
+
+    /** Whether any connection is encrypted (ssl:// or wss://). */
     public boolean tls() {
-        return serverUri.startsWith("ssl://") || serverUri.startsWith("wss://");
+        return serverUris.stream().anyMatch(MqttSettings::tls);
     }
 
     public static Builder builder(String serverUri, String clientId) {
-        return new Builder(serverUri, clientId);
+        return new Builder(java.util.List.of(serverUri), clientId);
+    }
+
+    /** Settings for a clustered broker: {@code serverUris} tried in turn (see {@link MqttSettings}). */
+    public static Builder builder(java.util.List<String> serverUris, String clientId) {
+        return new Builder(serverUris, clientId);
     }
 
     @Override
     public String toString() {
-        return "MqttSettings[" + serverUri + ", clientId=" + clientId + ", username=" + username.orElse("none")
+        return "MqttSettings[" + String.join(" | ", serverUris) + ", clientId=" + clientId + ", username=" + username.orElse("none")
                 + ", password=" + (password.isPresent() ? "***" : "none") + ", sessionExpiry=" + sessionExpiry
                 + ", keepAlive=" + keepAlive + ", backoff=" + backoffInitial + ".." + backoffMax + "]";
     }
@@ -102,7 +129,7 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
      * {@link #DEFAULT_MAX_PACKET_SIZE}, acknowledgements within 5 s.
      */
     public static final class Builder {
-        private final String serverUri;
+        private final java.util.List<String> serverUris;
         private final String clientId;
         private Optional<String> username = Optional.empty();
         private Optional<String> password = Optional.empty();
@@ -119,8 +146,8 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
         private Duration ackTimeout = Duration.ofSeconds(5);
         private Duration liveBackoffMax = Duration.ofSeconds(1);
 
-        private Builder(String serverUri, String clientId) {
-            this.serverUri = serverUri;
+        private Builder(java.util.List<String> serverUris, String clientId) {
+            this.serverUris = serverUris;
             this.clientId = clientId;
         }
 
@@ -204,7 +231,7 @@ public record MqttSettings(String serverUri, String clientId, Optional<String> u
         }
 
         public MqttSettings build() {
-            return new MqttSettings(serverUri, clientId, username, password, sessionExpiry, keepAlive, connectTimeout,
+            return new MqttSettings(serverUris, clientId, username, password, sessionExpiry, keepAlive, connectTimeout,
                     backoffInitial, backoffMax, will, birth, maxQueued, caFile, maxPacketSize, ackTimeout, liveBackoffMax);
         }
     }
