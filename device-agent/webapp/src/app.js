@@ -1,7 +1,7 @@
 // The owner page: rings when someone presses the doorbell, answers or declines over MQTT 5.
 import mqtt from './vendor/mqtt.esm.js';
 import {
-  decode, doorOpen, encode, historyDelete, historyRequest, snapshotRequest, topics, isValidId, liveRequest, ringAnswer, ringDecline, sentBy, VOCABULARY,
+  decode, doorOpen, encode, presenceRequest, historyDelete, historyRequest, snapshotRequest, topics, isValidId, liveRequest, ringAnswer, ringDecline, sentBy, VOCABULARY,
 } from './protocol.js';
 import { dingDong, unlock, unlocked } from './ring-sound.js';
 import { Call } from './call.js';
@@ -412,6 +412,8 @@ function connect() {
         console.error('subscribe failed', error);
       }
       sendPendingAction();
+      // What the doorbell keeps retained, again on this owner's topic: a cluster's retained store may be per node.
+      sendToDevice(presenceRequest(config.deviceId));
       sendMotionChoice(config.deviceId, sendToDevice);
       renewPush().catch(() => {});
       requestHistory();
@@ -470,7 +472,9 @@ function onMessage(topic, payload, expirySeconds) {
   // Routed by the concern the protocol's vocabulary gives each type (docs/protocol.md).
   switch (VOCABULARY[message.type].concern) {
     case 'presence':
-      if (topic === state.topics.presence(state.config.deviceId)) {
+      // On its retained topic, or on this owner's own in answer to a presence-request (a Last Will
+      // comes on the presence topic, live, so an online answer never hides an offline).
+      if (topic === state.topics.presence(state.config.deviceId) || topic === ownTopic()) {
         setPresence(message.state);
       }
       break;
@@ -482,7 +486,7 @@ function onMessage(topic, payload, expirySeconds) {
       }
       break;
     case 'push':
-      if (message.type === 'push-key' && topic === state.topics.pushKey(state.config.deviceId)) {
+      if (message.type === 'push-key' && (topic === state.topics.pushKey(state.config.deviceId) || topic === ownTopic())) {
         pushKeyReceived(message);
       } else if (message.type === 'push-status' && topic === state.topics.deviceToOwner(state.config.deviceId, state.ownerId)) {
         pushStatusReceived(message);
@@ -508,7 +512,7 @@ function onMessage(topic, payload, expirySeconds) {
       }
       break;
     case 'capabilities':
-      if (topic === state.topics.capabilities(state.config.deviceId)) {
+      if (topic === state.topics.capabilities(state.config.deviceId) || topic === ownTopic()) {
         state.capabilities = message;
         showReplies(state.config.deviceId, message.replies, sendToDevice, newId);
         showMotionOption(state.config.deviceId, message.motion, sendToDevice);
@@ -821,6 +825,11 @@ function addHistory(at, text, code) {
     item.append(when, ` ${entry.text}`);
     return item;
   }));
+}
+
+/** This owner's own topic from the doorbell. */
+function ownTopic() {
+  return state.topics.deviceToOwner(state.config.deviceId, state.ownerId);
 }
 
 /** Whether the doorbell has a door strike: its retained capabilities say (1.4), else its page config. */

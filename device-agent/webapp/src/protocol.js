@@ -92,6 +92,7 @@ export const SCHEMAS = Object.freeze({
   'door-openings': [id('deviceId'), id('requestId'), openings('openings'), time('at')],
   capabilities: [id('deviceId'), flag('door'), flag('motion'), replies('replies'), time('at')],
   motion: [id('deviceId'), time('at')],
+  'presence-request': [id('deviceId'), time('at')],
   'motion-alerts': [id('deviceId'), flag('enabled'), time('at')],
   'reply-play': [id('deviceId'), id('requestId'), id('replyId'), time('at')],
   'reply-status': [id('deviceId'), id('requestId'), id('replyId'), choice('state', ['playing', 'refused']),
@@ -135,6 +136,7 @@ export const VOCABULARY = Object.freeze({
   'reply-play': Object.freeze({ concern: 'reply', senders: Object.freeze(['owner']) }),
   'reply-status': Object.freeze({ concern: 'reply', senders: Object.freeze(['device']) }),
   motion: Object.freeze({ concern: 'motion', senders: Object.freeze(['device']) }),
+  'presence-request': Object.freeze({ concern: 'presence', senders: Object.freeze(['owner']) }),
   'motion-alerts': Object.freeze({ concern: 'motion', senders: Object.freeze(['owner']) }),
 });
 
@@ -414,6 +416,9 @@ export const historyRequest = (deviceId, requestId, at = Date.now()) =>
 /** Asks the doorbell to open the door (one pulse of its strike); it answers with a `door-status` naming `requestId`. */
 export const doorOpen = (deviceId, requestId, at = Date.now()) =>
   Object.freeze({ v: PROTOCOL_VERSION, type: 'door-open', deviceId, requestId, at });
+
+/** Asks the doorbell for its presence, push key and capabilities on this owner's own topic (a cluster's retained store may be per node). */
+export const presenceRequest = (deviceId, at = Date.now()) => Object.freeze({ v: PROTOCOL_VERSION, type: 'presence-request', deviceId, at });
 
 /** Asks the doorbell for a quiet notification on this phone when it sees motion ({@code enabled}), or to stop. */
 export const motionAlerts = (deviceId, enabled, at = Date.now()) =>

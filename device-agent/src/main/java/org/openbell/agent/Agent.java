@@ -315,7 +315,7 @@ public final class Agent implements AutoCloseable {
             case REPLY -> replyMessage(owner, message);
             case MOTION -> motionNotices.ownerMessage(owner, message);
             case CAPABILITIES -> log.warn("Ignored {} from owner {}: owners do not send capabilities", message.type().wireName(), owner);
-            case PRESENCE -> log.warn("Ignored {} from owner {}: owners do not send presence", message.type().wireName(), owner);
+            case PRESENCE -> signaling.answerPresenceRequest(owner); // presence-request: the only presence type owners send
         }
     }
 

@@ -8,7 +8,7 @@ import java.time.Instant;
  */
 public sealed interface Message permits Presence, Ring, RingEnded, RingAnswer, RingDecline, CallMessage,
         PushKey, PushSubscribe, PushUnsubscribe, PushStatus, HistoryRequest, HistoryDelete, History,
-        Snapshot, SnapshotRequest, DoorOpen, DoorStatus, Capabilities, ReplyPlay, ReplyStatus, Motion, MotionAlerts, DoorOpenings {
+        Snapshot, SnapshotRequest, DoorOpen, DoorStatus, Capabilities, ReplyPlay, ReplyStatus, Motion, MotionAlerts, DoorOpenings, PresenceRequest {
 
     /** The doorbell the message is from or for. */
     String deviceId();

@@ -70,6 +70,7 @@ public final class MessageCodec {
             Map.entry(MessageType.CAPABILITIES, List.of(Field.id("deviceId"), Field.flag("door"), Field.flag("motion"),
                     Field.replies("replies"), Field.time("at"))),
             Map.entry(MessageType.MOTION, List.of(Field.id("deviceId"), Field.time("at"))),
+            Map.entry(MessageType.PRESENCE_REQUEST, List.of(Field.id("deviceId"), Field.time("at"))),
             Map.entry(MessageType.MOTION_ALERTS, List.of(Field.id("deviceId"), Field.flag("enabled"), Field.time("at"))),
             Map.entry(MessageType.REPLY_PLAY, List.of(Field.id("deviceId"), Field.id("requestId"), Field.id("replyId"),
                     Field.time("at"))),
@@ -214,6 +215,7 @@ public final class MessageCodec {
                 node.put("at", c.at().toEpochMilli());
             }
             case Motion m -> node.put("at", m.at().toEpochMilli());
+            case PresenceRequest r -> node.put("at", r.at().toEpochMilli());
             case DoorOpenings d -> {
                 node.put("requestId", d.requestId());
                 var openings = node.putArray("openings");
@@ -410,6 +412,7 @@ public final class MessageCodec {
             case DOOR_OPENINGS -> new DoorOpenings(deviceId, text(json, "requestId"), Field.openings(json.get("openings")),
                     Field.instant(json.get("at")));
             case MOTION -> new Motion(deviceId, Field.instant(json.get("at")));
+            case PRESENCE_REQUEST -> new PresenceRequest(deviceId, Field.instant(json.get("at")));
             case MOTION_ALERTS -> new MotionAlerts(deviceId, json.get("enabled").booleanValue(), Field.instant(json.get("at")));
             case REPLY_PLAY -> new ReplyPlay(deviceId, text(json, "requestId"), text(json, "replyId"), Field.instant(json.get("at")));
             case REPLY_STATUS -> new ReplyStatus(deviceId, text(json, "requestId"), text(json, "replyId"),

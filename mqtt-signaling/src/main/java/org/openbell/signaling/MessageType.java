@@ -12,6 +12,7 @@ import java.util.Set;
  */
 public enum MessageType implements WireEnum {
     PRESENCE(Concern.PRESENCE, Sender.DEVICE),
+    PRESENCE_REQUEST(Concern.PRESENCE, Sender.OWNER),
     RING(Concern.RING, Sender.DEVICE),
     RING_ENDED(Concern.RING, Sender.DEVICE),
     RING_ANSWER(Concern.RING, Sender.OWNER),

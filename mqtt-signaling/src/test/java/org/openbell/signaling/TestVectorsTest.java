@@ -115,7 +115,8 @@ class TestVectorsTest {
                 java.util.Map.entry(MessageType.CAPABILITIES, Capabilities.class), java.util.Map.entry(MessageType.REPLY_PLAY, ReplyPlay.class),
                 java.util.Map.entry(MessageType.REPLY_STATUS, ReplyStatus.class), java.util.Map.entry(MessageType.MOTION, Motion.class),
                 java.util.Map.entry(MessageType.MOTION_ALERTS, MotionAlerts.class),
-                java.util.Map.entry(MessageType.DOOR_OPENINGS, DoorOpenings.class));
+                java.util.Map.entry(MessageType.DOOR_OPENINGS, DoorOpenings.class),
+                java.util.Map.entry(MessageType.PRESENCE_REQUEST, PresenceRequest.class));
         assertEquals(MessageType.values().length, classes.size());
         classes.forEach((type, type2) -> assertEquals(type.concern() == MessageType.Concern.CALL,
                 CallMessage.class.isAssignableFrom(type2), type + ": a call's messages, and only they, are CallMessages"));

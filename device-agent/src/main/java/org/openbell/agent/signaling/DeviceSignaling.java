@@ -3,6 +3,7 @@ package org.openbell.agent.signaling;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -52,8 +53,18 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     private final Map<String, CompletableFuture<RegistryMessages.Reply>> registryRequests = new ConcurrentHashMap<>();
     private final boolean externalRegistrar;
     private volatile RingDelivery lastRingDelivery;
+    /** When the current connection was made: the "at" of the presence it declared. */
+    private final java.util.function.Supplier<java.time.Instant> connectedAt;
+    /** What the doorbell keeps retained besides its presence, made afresh for each announcement (and each presence-request). */
+    private final List<java.util.function.Supplier<? extends Message>> retained = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When each owner's last presence-request was answered (System.nanoTime()), at most {@link #PRESENCE_ANSWERS_KEPT}. */
+    private final Map<String, Long> presenceAnswered = new java.util.LinkedHashMap<>();
+    static final Duration PRESENCE_ANSWER_SPACING = Duration.ofSeconds(2);
+    static final int PRESENCE_ANSWERS_KEPT = 1000;
 
-    private DeviceSignaling(String deviceId, Topics topics, Clock clock, MqttLink link, boolean externalRegistrar) {
+    private DeviceSignaling(String deviceId, Topics topics, Clock clock, MqttLink link, boolean externalRegistrar,
+            java.util.function.Supplier<java.time.Instant> connectedAt) {
+        this.connectedAt = connectedAt;
         this.deviceId = deviceId;
         this.topics = topics;
         this.clock = clock;
@@ -103,7 +114,8 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         broker.username().ifPresent(settings::username);
         broker.password().ifPresent(settings::password);
         mqtt.caFile().ifPresent(settings::caFile);
-        return new DeviceSignaling(deviceId, topics, clock, MqttLink.create(settings.build(), clock), config.externalRegistrar());
+        return new DeviceSignaling(deviceId, topics, clock, MqttLink.create(settings.build(), clock), config.externalRegistrar(),
+                connectedAt::get);
     }
 
     /**
@@ -234,6 +246,33 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                 "the picture of ring " + snapshot.ringId());
     }
 
+    /**
+     * An owner's {@code presence-request} (revision 1.4): the presence, push key and capabilities
+     * again, live, on that owner's own topic; a clustered broker whose retained store is per node
+     * (RabbitMQ) would otherwise leave an owner on another node not knowing the doorbell is online.
+     * At most one answer per owner every {@link #PRESENCE_ANSWER_SPACING}.
+     */
+    public void answerPresenceRequest(String ownerId) {
+        long now = System.nanoTime();
+        synchronized (presenceAnswered) {
+            Long last = presenceAnswered.get(ownerId);
+            if (last != null && now - last < PRESENCE_ANSWER_SPACING.toNanos()) {
+                log.debug("presence-request from {}: answered {} ms ago", ownerId, (now - last) / 1_000_000);
+                return;
+            }
+            presenceAnswered.remove(ownerId);
+            presenceAnswered.put(ownerId, now);
+            if (presenceAnswered.size() > PRESENCE_ANSWERS_KEPT) {
+                presenceAnswered.remove(presenceAnswered.keySet().iterator().next());
+            }
+        }
+        if (!link.isConnected()) {
+            return; // it could only be queued; the owner asks again when it reconnects
+        }
+        toOwner(ownerId, new Presence(deviceId, Presence.State.ONLINE, connectedAt.get()));
+        retained.forEach(message -> toOwner(ownerId, message.get()));
+    }
+
     /** Someone at the door (the motion sensor) to every owner, on the motion topic; 30 s to live. */
     public void toOwners(org.openbell.signaling.Motion motion) {
         publish(Outgoing.qos1(topics.motion(deviceId), codec.encode(motion)).expiringAt(motion.at().plus(MOTION_EXPIRY)), "motion");
@@ -271,6 +310,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
      * outbox; the next connect announces it anyway).
      */
     private void announceRetained(String topic, java.util.function.Supplier<? extends Message> message) {
+        retained.add(message);
         Runnable announce = () -> {
             Message m = message.get();
             publish(Outgoing.qos1(topic, codec.encode(m)).asRetained(), m.type().wireName());

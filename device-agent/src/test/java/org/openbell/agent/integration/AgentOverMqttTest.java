@@ -123,6 +123,23 @@ class AgentOverMqttTest {
         }
     }
 
+    /** Protocol 1.4: what is retained comes again, live, to an owner who asks (a cluster's retained store may be per node). */
+    @Test
+    void aPresenceRequestIsAnsweredOnTheOwnersOwnTopic() throws Exception {
+        startAgent(Duration.ofSeconds(30));
+        try (OwnerClient alice = new OwnerClient(broker.tcpUri(), "alice", "front-door")) {
+            awaitConnected();
+            alice.send(new org.openbell.signaling.PresenceRequest("front-door", Instant.now()));
+            org.openbell.signaling.Presence presence = alice.next(alice.fromDevice, org.openbell.signaling.Presence.class);
+            assertEquals(org.openbell.signaling.Presence.State.ONLINE, presence.state());
+            org.openbell.signaling.Capabilities capabilities = alice.next(alice.fromDevice, org.openbell.signaling.Capabilities.class);
+            assertEquals(4, capabilities.replies().size());
+            alice.send(new org.openbell.signaling.PresenceRequest("front-door", Instant.now()));
+            Thread.sleep(500);
+            assertEquals(null, alice.fromDevice.poll(), "a second request within 2 s gets no second answer");
+        }
+    }
+
     @Test
     void presenceIsRetainedAndTheAgentSaysGoodbye() throws Exception {
         startAgent(Duration.ofSeconds(30));

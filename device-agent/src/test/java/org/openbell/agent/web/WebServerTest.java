@@ -101,7 +101,7 @@ class WebServerTest {
         @Override
         public org.openbell.agent.status.PageConfig pageConfig(String authorization) {
             return new org.openbell.agent.status.PageConfig("front-door", "Front door", "openbell", null, true, 1, "off",
-                    null, null, null, null, null);
+                    null, null, null, null, null, null);
         }
 
         @Override
