@@ -91,6 +91,25 @@ ensure_trixie_root() {
   mv "$dir.partial" "$dir"
 }
 
+# A Debian trixie root with RabbitMQ 4 (rabbitmq-server 4.0.5 and Erlang, MQTT and Web MQTT
+# plugins included) for the cluster test (issue 16): nodes run chrooted in it. Built once (~2 min).
+ensure_trixie_rabbitmq_root() {
+  local dir=$1
+  [ -x "$dir/usr/lib/rabbitmq/bin/rabbitmq-server" ] && return 0
+  echo "openbell: building a Debian trixie root with RabbitMQ in $dir for the cluster test (about 2 minutes)..." >&2
+  # Never delete through a mount a killed test left (the nodes' /proc and /dev).
+  local m
+  for m in $(awk -v d="$dir" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r); do umount -l "$m"; done
+  rm -rf "$dir.partial" "$dir"
+  mkdir -p "$(dirname "$dir")"
+  debootstrap --variant=minbase --include=rabbitmq-server trixie "$dir.partial" http://deb.debian.org/debian \
+    >"$(dirname "$dir")/rabbitmq-debootstrap.log" 2>&1 \
+    || { echo "openbell: debootstrap failed, see $(dirname "$dir")/rabbitmq-debootstrap.log" >&2; return 1; }
+  # Debian starts the broker as a service after installing it: nothing runs in the root but tests' nodes.
+  rm -rf "$dir.partial/var/lib/rabbitmq/mnesia"
+  mv "$dir.partial" "$dir"
+}
+
 # Lets this amd64 machine run arm64 programs (qemu-user through binfmt_misc); fails with why not.
 enable_arm64_emulation() {
   ensure_packages qemu-user-static binfmt-support

@@ -427,9 +427,17 @@ public final class MqttLink implements AutoCloseable {
         c.drop();
     }
 
-    /** The next attempt goes to the next broker URI (round the list). */
+    /**
+     * The next attempt goes to the next broker URI (round the list), with a clean session: the old
+     * one lives on the node left behind (RabbitMQ keeps a session's queue on the node it was made on;
+     * resuming it on another node waits for that node, which may be dead). What it held for the link
+     * were owner commands of a few seconds' life; the subscriptions are made again on every connect.
+     */
     private void nextServer() {
-        serverIndex = (serverIndex + 1) % settings.serverUris().size();
+        if (settings.serverUris().size() > 1) {
+            serverIndex = (serverIndex + 1) % settings.serverUris().size();
+            cleanStartNext = true;
+        }
     }
 
     private boolean liveMessageWaiting() {

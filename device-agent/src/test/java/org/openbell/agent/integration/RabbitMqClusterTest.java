@@ -1,0 +1,141 @@
+package org.openbell.agent.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openbell.agent.Agent;
+import org.openbell.agent.Closing;
+import org.openbell.agent.TestPorts;
+import org.openbell.agent.config.ConfigLoader;
+import org.openbell.hardware.SimulatedBoard;
+import org.openbell.signaling.Presence;
+import org.openbell.signaling.PresenceRequest;
+import org.openbell.signaling.Ring;
+import org.openbell.signaling.RingEnded;
+
+/**
+ * Issue 16: a RabbitMQ 4 cluster of three nodes (Debian trixie's rabbitmq-server, MQTT plugin), the
+ * doorbell on node 1, owners on nodes 2 and 3: the doorbell is online for them (by presence-request:
+ * RabbitMQ's retained store is per node), a press rings both, the first answer wins; then node 1
+ * is killed right after a press, the doorbell moves to node 2 and the ring reaches both owners.
+ * (The nodes share loopback here; each in its own network namespace, and the access matrix on
+ * RabbitMQ, are still to come: docs/fleet.md.)
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class RabbitMqClusterTest {
+
+    @TempDir
+    static Path state;
+    static final List<RabbitMqNode> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void cluster() throws Exception {
+        String unavailable = RabbitMqNode.unavailableReason();
+        assumeTrue(unavailable == null, unavailable);
+        int epmd = TestPorts.free();
+        String cookie = "openbell-test-" + ProcessHandle.current().pid();
+        for (String name : List.of("n1", "n2", "n3")) {
+            nodes.add(RabbitMqNode.start(name, TestPorts.free(), TestPorts.free(), TestPorts.free(), TestPorts.free(), epmd, cookie));
+        }
+        for (RabbitMqNode node : nodes.subList(1, 3)) {
+            node.ctl("stop_app");
+            node.ctl("join_cluster", "n1@localhost");
+            node.ctl("start_app");
+        }
+        String status = nodes.getFirst().ctl("cluster_status");
+        assertTrue(status.contains("n2@localhost") && status.contains("n3@localhost"), status);
+        RabbitMqNode n1 = nodes.getFirst();
+        for (String user : List.of("doorbell.front-door", "owner.alice", "owner.bob")) {
+            n1.ctl("add_user", user, "pw-" + user);
+            n1.ctl("set_permissions", "-p", "/", user, ".*", ".*", ".*");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            Closing.all(nodes.toArray(AutoCloseable[]::new));
+        } finally {
+            if (!nodes.isEmpty()) {
+                RabbitMqNode.unmount();
+            }
+        }
+    }
+
+    @Test
+    void ownersOnOtherNodesAreRungAndTheDoorbellSurvivesLosingItsNode() throws Exception {
+        RabbitMqNode n1 = nodes.get(0);
+        RabbitMqNode n2 = nodes.get(1);
+        RabbitMqNode n3 = nodes.get(2);
+        Agent agent = null;
+        try {
+            agent = Agent.start(ConfigLoader.parse("""
+                    device: {id: front-door, name: Front door}
+                    hardware: {mode: simulated, button: {debounce: 5ms, lockout: 300ms}, chime: {duration: 200ms}}
+                    ring: {timeout: 20s}
+                    mqtt: {broker: ["%s", "%s", "%s"], webSocketUrl: "%s", username: doorbell.front-door, password: pw-doorbell.front-door,
+                           reconnectMin: 100ms, reconnectMax: 1s, keepAlive: 5s}
+                    web: {bind: 127.0.0.1, port: 0}
+                    push: {enabled: false}
+                    stateDir: "%s"
+                    """.formatted(n1.tcpUri(), n2.tcpUri(), n3.tcpUri(), n1.webSocketUri(), state.resolve("agent")), "cluster test"));
+            Agent a = agent;
+            for (int i = 0; i < 400 && !a.status().mqttConnected(); i++) {
+                Thread.sleep(25);
+            }
+            assertEquals(n1.tcpUri(), agent.status().mqttBroker(), "the doorbell on node 1");
+            try (OwnerClient alice = new OwnerClient(n2.tcpUri(), "alice", "front-door", "owner.alice", "pw-owner.alice");
+                    OwnerClient bob = new OwnerClient(n3.tcpUri(), "bob", "front-door", "owner.bob", "pw-owner.bob")) {
+                for (OwnerClient owner : List.of(alice, bob)) {
+                    owner.send(new PresenceRequest("front-door", Instant.now()));
+                    Presence online = owner.next(owner.fromDevice, Presence.class);
+                    assertEquals(Presence.State.ONLINE, online.state(), owner.ownerId + " learns the doorbell is online");
+                }
+
+                // A press rings both; the first answer wins.
+                ((SimulatedBoard) agent.board()).press();
+                Ring ringA = alice.next(alice.rings, Ring.class);
+                Ring ringB = bob.next(bob.rings, Ring.class);
+                assertEquals(ringA.ringId(), ringB.ringId());
+                alice.answer(ringA.ringId());
+                bob.answer(ringA.ringId());
+                RingEnded endedA = alice.next(alice.rings, RingEnded.class);
+                RingEnded endedB = bob.next(bob.rings, RingEnded.class);
+                assertEquals(java.util.Optional.of("alice"), endedA.by());
+                assertEquals(endedA, endedB);
+                agent.calls().hangup();
+                for (int i = 0; i < 400 && !agent.ring().snapshot().state().name().equals("IDLE"); i++) {
+                    Thread.sleep(25);
+                }
+
+                // Node 1 dies right after a press: the doorbell moves on and the ring still reaches both.
+                Thread.sleep(400); // past the button's lockout
+                ((SimulatedBoard) agent.board()).press();
+                n1.kill();
+                Ring second = alice.next(alice.rings, Ring.class);
+                assertEquals(second.ringId(), bob.next(bob.rings, Ring.class).ringId());
+                assertTrue(!second.ringId().equals(ringA.ringId()));
+                for (int i = 0; i < 400 && !a.status().mqttConnected(); i++) {
+                    Thread.sleep(25);
+                }
+                assertTrue(List.of(n2.tcpUri(), n3.tcpUri()).contains(agent.status().mqttBroker()), "moved: " + agent.status().mqttBroker());
+                long duplicates = alice.rings.stream().filter(m -> m instanceof Ring r && r.ringId().equals(second.ringId())
+                        && r.presses() == second.presses()).count();
+                assertEquals(0, duplicates, "delivered once (a QoS 1 resend is the same ring, and an app takes it once)");
+            }
+        } finally {
+            Closing.all(agent);
+        }
+    }
+}

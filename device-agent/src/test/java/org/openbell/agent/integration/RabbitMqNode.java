@@ -1,0 +1,184 @@
+package org.openbell.agent.integration;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One RabbitMQ 4 node from Debian trixie's own package, run in a trixie root (built by
+ * scripts/test: {@code ensure_trixie_rabbitmq_root}) with the MQTT and Web MQTT plugins, on loopback
+ * ports of its own, its data in a folder of its own under the root. Needs root (chroot, mounts).
+ */
+final class RabbitMqNode implements AutoCloseable {
+
+    static final Path ROOT = Path.of(System.getenv().getOrDefault("OPENBELL_RABBITMQ_ROOT", "/var/cache/openbell-test/trixie-rabbitmq"));
+
+    final String name;
+    final int mqttPort;
+    final int webMqttPort;
+    private final Path home; // inside the root
+    private Process server;
+
+    /** Whether nodes can run here; else why not. */
+    static String unavailableReason() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "RabbitMQ nodes need root (chroot into the trixie root)";
+        }
+        if (!Files.isExecutable(ROOT.resolve("usr/lib/rabbitmq/bin/rabbitmq-server"))) {
+            return "no trixie root with rabbitmq-server at " + ROOT + " (scripts/test builds it)";
+        }
+        return null;
+    }
+
+    private RabbitMqNode(String name, int mqttPort, int webMqttPort, Path home) {
+        this.name = name;
+        this.mqttPort = mqttPort;
+        this.webMqttPort = webMqttPort;
+        this.home = home;
+    }
+
+    /**
+     * Starts node {@code name} ({@code name@localhost}); {@code distPort} is its Erlang distribution
+     * port; all nodes of a test share {@code epmdPort} and {@code cookie}.
+     */
+    static RabbitMqNode start(String name, int mqttPort, int webMqttPort, int amqpPort, int distPort, int epmdPort, String cookie)
+            throws IOException, InterruptedException {
+        mountOnce("proc", "-t", "proc", "proc");
+        mountOnce("dev", "--bind", "/dev");
+        Path home = Path.of("srv", "openbell-" + name + "-" + ProcessHandle.current().pid());
+        Path dir = ROOT.resolve(home);
+        deleteTree(dir);
+        Files.createDirectories(dir.resolve("data"));
+        Files.writeString(dir.resolve("rabbitmq.conf"), """
+                listeners.tcp.default = 127.0.0.1:%d
+                mqtt.listeners.tcp.default = 127.0.0.1:%d
+                web_mqtt.tcp.ip = 127.0.0.1
+                web_mqtt.tcp.port = %d
+                loopback_users = none
+                log.console = true
+                log.console.level = warning
+                log.file = false
+                """.formatted(amqpPort, mqttPort, webMqttPort));
+        Files.writeString(dir.resolve("enabled_plugins"), "[rabbitmq_mqtt,rabbitmq_web_mqtt].\n");
+        Path cookieFile = dir.resolve(".erlang.cookie");
+        Files.writeString(cookieFile, cookie);
+        Files.setPosixFilePermissions(cookieFile, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(dir.resolve("env.sh"), """
+                export HOME=/%1$s RABBITMQ_NODENAME=%2$s@localhost RABBITMQ_MNESIA_BASE=/%1$s/data RABBITMQ_LOG_BASE=/%1$s \\
+                  RABBITMQ_CONFIG_FILE=/%1$s/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=/%1$s/enabled_plugins \\
+                  RABBITMQ_DIST_PORT=%3$d ERL_EPMD_PORT=%4$d RABBITMQ_PID_FILE=/%1$s/pid
+                """.formatted(home, name, distPort, epmdPort));
+        RabbitMqNode node = new RabbitMqNode(name, mqttPort, webMqttPort, home);
+        node.server = new ProcessBuilder("chroot", ROOT.toString(), "/bin/bash", "-c",
+                ". /" + home + "/env.sh; exec /usr/lib/rabbitmq/bin/rabbitmq-server")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!listening(mqttPort)) {
+            if (!node.server.isAlive() || System.nanoTime() > deadline) {
+                String log = Files.readString(dir.resolve("server.log"));
+                node.close();
+                throw new IllegalStateException("RabbitMQ node " + name + " did not start: " + log.substring(Math.max(0, log.length() - 2000)));
+            }
+            Thread.sleep(200);
+        }
+        return node;
+    }
+
+    String tcpUri() {
+        return "tcp://127.0.0.1:" + mqttPort;
+    }
+
+    String webSocketUri() {
+        return "ws://127.0.0.1:" + webMqttPort + "/ws";
+    }
+
+    /** Runs {@code rabbitmqctl args} against this node; returns its output, or throws with it. */
+    String ctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("chroot", ROOT.toString(), "/bin/bash", "-c"));
+        StringBuilder line = new StringBuilder(". /" + home + "/env.sh; /usr/lib/rabbitmq/bin/rabbitmqctl");
+        for (String a : args) {
+            line.append(" '").append(a.replace("'", "'\\''")).append('\'');
+        }
+        command.add(line.toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " on " + name + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** Kills the node at once (SIGKILL to its Erlang VM): a node lost, not stopped. */
+    void kill() {
+        if (server != null) {
+            server.descendants().forEach(ProcessHandle::destroyForcibly);
+            server.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+        try {
+            if (server != null) {
+                server.waitFor(10, TimeUnit.SECONDS);
+            }
+            deleteTree(ROOT.resolve(home));
+        } catch (IOException | InterruptedException e) {
+            // left for the next run to clear
+        }
+    }
+
+    /** Unmounts what the nodes needed in the root (/dev, /proc), once every node of a test is closed. */
+    static void unmount() {
+        for (String where : List.of("dev", "proc")) {
+            try {
+                new ProcessBuilder("umount", "-l", ROOT.resolve(where).toString()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // not mounted
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void mountOnce(String where, String... how) throws IOException, InterruptedException {
+        Path target = ROOT.resolve(where);
+        if (new ProcessBuilder("mountpoint", "-q", target.toString()).start().waitFor() == 0) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("mount"));
+        command.addAll(List.of(how));
+        command.add(target.toString());
+        if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+            throw new IllegalStateException("cannot mount " + target);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
