@@ -22,6 +22,7 @@ import org.openbell.signaling.Topics;
  * broker-config --out DIR --doorbell front-door [--doorbell ID ...] --owner alice=front-door[,ID...] ...
  *               [--home-assistant NAME=front-door[,ID...]] [--discovery-prefix homeassistant]
  *               (--tls-cert FILE --tls-key FILE | --plain) [--prefix openbell] [--port 8883] [--websocket-port 8884]
+ *               [--rabbitmq]   (a RabbitMQ cluster instead: rabbitmq.conf and rabbitmq-accounts.sh, issue 16)
  * </pre>
  */
 public final class BrokerConfigTool {
@@ -47,6 +48,7 @@ public final class BrokerConfigTool {
         String cert = null;
         String key = null;
         boolean plain = false;
+        boolean rabbitmq = false;
         int port = 8883;
         int webSocketPort = 8884;
         List<String> doorbells = new ArrayList<>();
@@ -83,6 +85,10 @@ public final class BrokerConfigTool {
                     plain = true;
                     i--;
                 }
+                case "--rabbitmq" -> {
+                    rabbitmq = true;
+                    i--;
+                }
                 case "--port" -> port = Integer.parseInt(required(args[i], value));
                 case "--websocket-port" -> webSocketPort = Integer.parseInt(required(args[i], value));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -106,6 +112,13 @@ public final class BrokerConfigTool {
         for (Map.Entry<String, List<String>> h : homeAssistants.entrySet()) {
             access = access.withHomeAssistant(h.getKey(), h.getValue());
         }
+        if (rabbitmq) {
+            writeRabbitMq(out, access, plain ? null : Path.of(cert).toAbsolutePath(), plain ? null : Path.of(key).toAbsolutePath(), port,
+                    webSocketPort);
+            System.out.println("openbell: wrote " + out.resolve("rabbitmq.conf") + " (for every node) and " + out.resolve("rabbitmq-accounts.sh")
+                    + " (run it on one node) for " + access.accounts().size() + " accounts; passwords are in " + out.resolve("credentials") + "/");
+            return;
+        }
         write(out, access, plain ? null : Path.of(cert).toAbsolutePath(), plain ? null : Path.of(key).toAbsolutePath(), port, webSocketPort);
         System.out.println("openbell: wrote " + out.resolve("openbell.conf") + " for " + access.accounts().size()
                 + " accounts; passwords are in " + out.resolve("credentials") + "/ (reload the broker: kill -HUP <pid>)");
@@ -120,6 +133,15 @@ public final class BrokerConfigTool {
         folder.saveConfigured(access);
         folder.render(folder.paired());
         AtomicFiles.write(out.resolve("openbell.conf"), mosquittoConf(out.toAbsolutePath(), cert, key, port, webSocketPort), false);
+    }
+
+    /** The RabbitMQ cluster's set-up ({@link RabbitMqSetup}), with the same folder and passwords as for Mosquitto. */
+    public static void writeRabbitMq(Path out, BrokerAccess access, Path cert, Path key, int port, int webSocketPort) throws IOException {
+        BrokerFolder folder = BrokerFolder.at(out);
+        folder.saveConfigured(access);
+        folder.render(folder.paired());
+        AtomicFiles.write(out.resolve("rabbitmq.conf"), RabbitMqSetup.conf(cert, key, port, webSocketPort), false);
+        AtomicFiles.write(out.resolve("rabbitmq-accounts.sh"), RabbitMqSetup.accountsScript(folder.configured()), true);
     }
 
     static String mosquittoConf(Path dir, Path cert, Path key, int port, int webSocketPort) {

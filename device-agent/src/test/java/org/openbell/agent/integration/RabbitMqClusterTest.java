@@ -42,6 +42,11 @@ class RabbitMqClusterTest {
     @TempDir
     static Path state;
     static final List<RabbitMqNode> nodes = new ArrayList<>();
+    static Path credentials;
+
+    static String password(String account) throws java.io.IOException {
+        return java.nio.file.Files.readString(credentials.resolve(account)).strip();
+    }
 
     @BeforeAll
     static void cluster() throws Exception {
@@ -50,7 +55,10 @@ class RabbitMqClusterTest {
         int epmd = TestPorts.free();
         String cookie = "openbell-test-" + ProcessHandle.current().pid();
         for (String name : List.of("n1", "n2", "n3")) {
-            nodes.add(RabbitMqNode.start(name, TestPorts.free(), TestPorts.free(), TestPorts.free(), TestPorts.free(), epmd, cookie));
+            int mqtt = TestPorts.free();
+            int webMqtt = TestPorts.free();
+            nodes.add(RabbitMqNode.start(name, mqtt, webMqtt, TestPorts.free(), TestPorts.free(), epmd, cookie,
+                    org.openbell.brokertools.RabbitMqSetup.conf(null, null, mqtt, webMqtt)));
         }
         for (RabbitMqNode node : nodes.subList(1, 3)) {
             node.ctl("stop_app");
@@ -59,17 +67,17 @@ class RabbitMqClusterTest {
         }
         String status = nodes.getFirst().ctl("cluster_status");
         assertTrue(status.contains("n2@localhost") && status.contains("n3@localhost"), status);
-        // The accounts and topic permissions the Mosquitto access list would give (RabbitMqPermissions):
-        // alice and bob are paired with front-door, mallory with back-door only.
+        // The accounts and topic permissions, as scripts/broker-config --rabbitmq makes them (the same
+        // grants as the Mosquitto access list): alice and bob are paired with front-door, mallory with back-door only.
         RabbitMqNode n1 = nodes.getFirst();
         BrokerAccess access = BrokerAccess.of(Topics.defaults()).withDoorbell("front-door").withDoorbell("back-door")
                 .withOwner("alice", List.of("front-door")).withOwner("bob", List.of("front-door")).withOwner("mallory", List.of("back-door"));
-        for (RabbitMqPermissions.TopicPermission permission : RabbitMqPermissions.of(access)) {
-            n1.ctl("add_user", permission.account(), "pw-" + permission.account());
-            n1.ctl("set_permissions", "-p", "/", permission.account(), ".*", ".*", ".*");
-            n1.ctl("set_topic_permissions", "-p", "/", permission.account(), "amq.topic", permission.write(), permission.read());
-        }
-        n1.ctl("delete_user", "guest");
+        Path setup = RabbitMqNode.ROOT.resolve("srv").resolve("openbell-setup-" + ProcessHandle.current().pid());
+        org.openbell.brokertools.BrokerConfigTool.writeRabbitMq(setup, access, null, null, 1883, 15675);
+        credentials = setup.resolve("credentials");
+        String said = n1.shell("RABBITMQCTL=/usr/lib/rabbitmq/bin/rabbitmqctl bash /srv/" + setup.getFileName() + "/rabbitmq-accounts.sh");
+        assertTrue(said.contains("accounts set"), said);
+        assertTrue(!n1.ctl("list_users").contains("guest"), "no guest user");
     }
 
     @AfterAll
@@ -79,6 +87,13 @@ class RabbitMqClusterTest {
         } finally {
             if (!nodes.isEmpty()) {
                 RabbitMqNode.unmount();
+            }
+            if (credentials != null) {
+                try (var walk = java.nio.file.Files.walk(credentials.getParent())) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.deleteIfExists(p);
+                    }
+                }
             }
         }
     }
@@ -94,19 +109,20 @@ class RabbitMqClusterTest {
                     device: {id: front-door, name: Front door}
                     hardware: {mode: simulated, button: {debounce: 5ms, lockout: 300ms}, chime: {duration: 200ms}}
                     ring: {timeout: 20s}
-                    mqtt: {broker: ["%s", "%s", "%s"], webSocketUrl: "%s", username: doorbell.front-door, password: pw-doorbell.front-door,
+                    mqtt: {broker: ["%s", "%s", "%s"], webSocketUrl: "%s", username: doorbell.front-door, password: "%s",
                            reconnectMin: 100ms, reconnectMax: 1s, keepAlive: 5s}
                     web: {bind: 127.0.0.1, port: 0}
                     push: {enabled: false}
                     stateDir: "%s"
-                    """.formatted(n1.tcpUri(), n2.tcpUri(), n3.tcpUri(), n1.webSocketUri(), state.resolve("agent")), "cluster test"));
+                    """.formatted(n1.tcpUri(), n2.tcpUri(), n3.tcpUri(), n1.webSocketUri(), password("doorbell.front-door"),
+                    state.resolve("agent")), "cluster test"));
             Agent a = agent;
             for (int i = 0; i < 400 && !a.status().mqttConnected(); i++) {
                 Thread.sleep(25);
             }
             assertEquals(n1.tcpUri(), agent.status().mqttBroker(), "the doorbell on node 1");
-            try (OwnerClient alice = new OwnerClient(n2.tcpUri(), "alice", "front-door", "owner.alice", "pw-owner.alice");
-                    OwnerClient bob = new OwnerClient(n3.tcpUri(), "bob", "front-door", "owner.bob", "pw-owner.bob")) {
+            try (OwnerClient alice = new OwnerClient(n2.tcpUri(), "alice", "front-door", "owner.alice", password("owner.alice"));
+                    OwnerClient bob = new OwnerClient(n3.tcpUri(), "bob", "front-door", "owner.bob", password("owner.bob"))) {
                 for (OwnerClient owner : List.of(alice, bob)) {
                     owner.send(new PresenceRequest("front-door", Instant.now()));
                     Presence online = owner.next(owner.fromDevice, Presence.class);
@@ -115,7 +131,7 @@ class RabbitMqClusterTest {
 
                 // A press rings both; the first answer wins. Mallory, paired with another doorbell, is not
                 // rung (her subscriptions to front-door's topics are refused) and cannot answer.
-                OwnerClient mallory = new OwnerClient(n3.tcpUri(), "mallory", "front-door", "owner.mallory", "pw-owner.mallory");
+                OwnerClient mallory = new OwnerClient(n3.tcpUri(), "mallory", "front-door", "owner.mallory", password("owner.mallory"));
                 ((SimulatedBoard) agent.board()).press();
                 Ring ringA = alice.next(alice.rings, Ring.class);
                 Ring ringB = bob.next(bob.rings, Ring.class);

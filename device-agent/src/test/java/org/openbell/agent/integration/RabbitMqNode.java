@@ -47,24 +47,25 @@ final class RabbitMqNode implements AutoCloseable {
      * Starts node {@code name} ({@code name@localhost}); {@code distPort} is its Erlang distribution
      * port; all nodes of a test share {@code epmdPort} and {@code cookie}.
      */
-    static RabbitMqNode start(String name, int mqttPort, int webMqttPort, int amqpPort, int distPort, int epmdPort, String cookie)
-            throws IOException, InterruptedException {
+    static RabbitMqNode start(String name, int mqttPort, int webMqttPort, int amqpPort, int distPort, int epmdPort, String cookie,
+            String brokerConf) throws IOException, InterruptedException {
         mountOnce("proc", "-t", "proc", "proc");
         mountOnce("dev", "--bind", "/dev");
         Path home = Path.of("srv", "openbell-" + name + "-" + ProcessHandle.current().pid());
         Path dir = ROOT.resolve(home);
         deleteTree(dir);
         Files.createDirectories(dir.resolve("data"));
-        Files.writeString(dir.resolve("rabbitmq.conf"), """
+        // What scripts/broker-config --rabbitmq makes (its MQTT and Web MQTT listeners on this node's
+        // ports), and what a test node needs besides: AMQP on loopback, logs on the console.
+        Files.writeString(dir.resolve("rabbitmq.conf"), brokerConf + """
+
                 listeners.tcp.default = 127.0.0.1:%d
-                mqtt.listeners.tcp.default = 127.0.0.1:%d
                 web_mqtt.tcp.ip = 127.0.0.1
-                web_mqtt.tcp.port = %d
                 loopback_users = none
                 log.console = true
                 log.console.level = warning
                 log.file = false
-                """.formatted(amqpPort, mqttPort, webMqttPort));
+                """.formatted(amqpPort));
         Files.writeString(dir.resolve("enabled_plugins"), "[rabbitmq_mqtt,rabbitmq_web_mqtt].\n");
         Path cookieFile = dir.resolve(".erlang.cookie");
         Files.writeString(cookieFile, cookie);
@@ -96,6 +97,17 @@ final class RabbitMqNode implements AutoCloseable {
 
     String webSocketUri() {
         return "ws://127.0.0.1:" + webMqttPort + "/ws";
+    }
+
+    /** Runs {@code command} (a bash line) in the root with this node's environment; returns its output, or throws with it. */
+    String shell(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("chroot", ROOT.toString(), "/bin/bash", "-c", ". /" + home + "/env.sh; " + command)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(command + " on " + name + " failed: " + out);
+        }
+        return out;
     }
 
     /** Runs {@code rabbitmqctl args} against this node; returns its output, or throws with it. */
