@@ -117,7 +117,8 @@ public record AgentConfig(
             Duration sessionExpiry,
             Duration reconnectMin,
             Duration reconnectMax,
-            Optional<Path> caFile) {
+            Optional<Path> caFile,
+            Optional<String> clientId) {
 
         public MqttConfig {
             brokerUris = java.util.List.copyOf(brokerUris);
@@ -136,7 +137,7 @@ public record AgentConfig(
 
         @Override
         public String toString() {
-            return "MqttConfig[brokerUris=" + brokerUris + ", username=" + username
+            return "MqttConfig[brokerUris=" + brokerUris + ", username=" + username + ", clientId=" + (clientId.isPresent() ? "***" : "default")
                     + ", password=" + (password.isPresent() ? "***" : "none") + ", topicPrefix=" + topicPrefix
 
                     + ", webSocketUrls=" + webSocketUrls + ", caFile=" + caFile + "]";

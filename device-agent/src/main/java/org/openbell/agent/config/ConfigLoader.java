@@ -417,7 +417,16 @@ public final class ConfigLoader {
                 mqtt.duration("sessionExpiry", Duration.ofDays(1), Duration.ZERO, Duration.ofDays(365)),
                 mqtt.duration("reconnectMin", Duration.ofMillis(250), Duration.ofMillis(10), Duration.ofMinutes(10)),
                 mqtt.duration("reconnectMax", Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofHours(1)),
-                mqtt.optionalPath("caFile"));
+                mqtt.optionalPath("caFile"),
+                mqtt.optionalString("clientId"));
+        config.clientId().ifPresent(id -> {
+            if (!id.matches("[\\x21-\\x7e]{16,128}")) {
+                throw mqtt.error("mqtt.clientId", "expected 16-128 printable characters without spaces (a secret of this doorbell's)");
+            }
+            if (broker.isEmpty()) {
+                throw mqtt.error("mqtt.clientId", "only used with an external broker (the embedded one names the doorbell's session itself)");
+            }
+        });
         config.caFile().ifPresent(ca -> {
             if (!Files.isReadable(ca)) {
                 throw mqtt.error("mqtt.caFile", "cannot read \"" + ca + "\" (a PEM file with the broker's certificate authority)");

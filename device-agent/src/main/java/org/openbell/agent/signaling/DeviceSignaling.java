@@ -105,7 +105,10 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         java.util.function.Supplier<Outgoing> birth = () -> Outgoing.qos1(topics.presence(deviceId),
                 codec.encode(new Presence(deviceId, Presence.State.ONLINE, connectedAt.get()))).asRetained();
         var mqtt = config.mqtt();
-        MqttSettings.Builder settings = MqttSettings.builder(broker.uris(), "openbell-device-" + deviceId)
+        // A client id of its own where the broker cannot bind ids to accounts (RabbitMQ: any account
+        // connecting with the doorbell's id would take its session over, docs/fleet.md).
+        String clientId = broker.external() ? mqtt.clientId().orElse("openbell-device-" + deviceId) : "openbell-device-" + deviceId;
+        MqttSettings.Builder settings = MqttSettings.builder(broker.uris(), clientId)
                 .sessionExpiry(mqtt.sessionExpiry())
                 .keepAlive(mqtt.keepAlive())
                 .backoff(mqtt.reconnectMin(), mqtt.reconnectMax())
@@ -142,19 +145,19 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     }
 
     /** The broker the doorbell connects to and its account there (none with an open broker). */
-    public record Broker(java.util.List<String> uris, Optional<String> username, Optional<String> password) {
+    public record Broker(java.util.List<String> uris, Optional<String> username, Optional<String> password, boolean external) {
         public Broker {
             uris = java.util.List.copyOf(uris);
         }
 
         /** One broker (the embedded one). */
         public Broker(String uri, Optional<String> username, Optional<String> password) {
-            this(java.util.List.of(uri), username, password);
+            this(java.util.List.of(uri), username, password, false);
         }
 
         /** The configured external broker (or a cluster's nodes, tried in turn) and account. */
         public static Broker configured(AgentConfig config) {
-            return new Broker(config.mqtt().brokerUris(), config.mqtt().username(), config.mqtt().password());
+            return new Broker(config.mqtt().brokerUris(), config.mqtt().username(), config.mqtt().password(), true);
         }
 
         @Override

@@ -100,6 +100,8 @@ class ConfigLoaderTest {
         "mqtt: {broker: \"tcp://127.0.0.1:1883\"}     | at mqtt.webSocketUrl: required",
         "mqtt: {topicPrefix: \"a/#\"}                 | at mqtt.topicPrefix",
         "'mqtt: {broker: [\"tcp://a:1883\", \"tcp://a:1883\"], webSocketUrl: \"ws://a/mqtt\"}' | at mqtt.broker: 1-16 different broker URIs",
+        "'mqtt: {broker: \"tcp://a:1883\", webSocketUrl: \"ws://a/mqtt\", clientId: short}' | at mqtt.clientId: expected 16-128 printable",
+        "'mqtt: {clientId: abcdefabcdefabcdef}' | at mqtt.clientId: only used with an external broker",
         "'mqtt: {broker: [\"tcp://a:1883\", \"http://b\"], webSocketUrl: \"ws://a/mqtt\"}' | at mqtt.broker: expected tcp://host:port",
         "'mqtt: {broker: [\"ssl://a:8883\", \"tcp://b:1883\"], webSocketUrl: \"wss://a/mqtt\", caFile: /etc/hostname}' | at mqtt.caFile: only used with",
         "'mqtt: {broker: \"ssl://b:8883\", webSocketUrl: \"wss://b/mqtt\", caFile: /no/such/ca.pem}' | at mqtt.caFile: cannot read",

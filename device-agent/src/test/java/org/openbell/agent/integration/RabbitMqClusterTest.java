@@ -110,11 +110,13 @@ class RabbitMqClusterTest {
                     hardware: {mode: simulated, button: {debounce: 5ms, lockout: 300ms}, chime: {duration: 200ms}}
                     ring: {timeout: 20s}
                     mqtt: {broker: ["%s", "%s", "%s"], webSocketUrl: "%s", username: doorbell.front-door, password: "%s",
+                           clientId: "front-door-%s",
                            reconnectMin: 100ms, reconnectMax: 1s, keepAlive: 5s}
                     web: {bind: 127.0.0.1, port: 0}
                     push: {enabled: false}
                     stateDir: "%s"
                     """.formatted(n1.tcpUri(), n2.tcpUri(), n3.tcpUri(), n1.webSocketUri(), password("doorbell.front-door"),
+                    java.util.UUID.randomUUID().toString().replace("-", ""),
                     state.resolve("agent")), "cluster test"));
             Agent a = agent;
             for (int i = 0; i < 400 && !a.status().mqttConnected(); i++) {
@@ -155,6 +157,27 @@ class RabbitMqClusterTest {
                 for (int i = 0; i < 400 && !agent.ring().snapshot().state().name().equals("IDLE"); i++) {
                     Thread.sleep(25);
                 }
+
+                // RabbitMQ lets any account take over a session by its client id (reason 142): the doorbell
+                // has a secret one (mqtt.clientId), so an owner trying the default id throws nobody off.
+                String before = a.status().mqttBroker();
+                java.util.concurrent.atomic.AtomicInteger drops = new java.util.concurrent.atomic.AtomicInteger();
+                agent.signaling().onConnection((connected, cause) -> {
+                    if (!connected) {
+                        drops.incrementAndGet();
+                    }
+                });
+                try (var thief = org.openbell.signaling.mqtt.MqttLink.start(org.openbell.signaling.mqtt.MqttSettings
+                        .builder(java.util.List.of(n1.tcpUri(), n2.tcpUri()), "openbell-device-front-door")
+                        .username("owner.alice").password(password("owner.alice"))
+                        .backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1)).build())) {
+                    for (int i = 0; i < 30; i++) {
+                        Thread.sleep(100);
+                        assertTrue(a.status().mqttConnected(), "the doorbell stays connected");
+                    }
+                }
+                assertEquals(before, a.status().mqttBroker(), "and on the same node");
+                assertEquals(0, drops.get(), "not thrown off once");
 
                 // Node 1 dies right after a press: the doorbell moves on and the ring still reaches both.
                 Thread.sleep(400); // past the button's lockout
