@@ -30,10 +30,12 @@ public final class RabbitMqSetup {
                 account() {
                   local user=$1 password
                   password=$(cat "credentials/$user")
+                  # The password on standard input: never in the process list, and one starting with "-"
+                  # is not taken for an option.
                   if $ctl list_users --silent | cut -f1 | grep -qx "$user"; then
-                    $ctl change_password "$user" "$password" >/dev/null
+                    printf '%s\\n' "$password" | $ctl change_password "$user" >/dev/null
                   else
-                    $ctl add_user "$user" "$password" >/dev/null
+                    printf '%s\\n' "$password" | $ctl add_user "$user" >/dev/null
                   fi
                   # Its own MQTT session queues; what it may publish and subscribe to is the topic permission.
                   $ctl set_permissions -p "$vhost" "$user" '.*' '.*' '.*' >/dev/null
