@@ -40,7 +40,6 @@ public final class MotionNotices implements AutoCloseable {
     private final org.openbell.agent.state.StateFileWriter writer;
     private final Set<String> alerted = new TreeSet<>(); // guarded by this
     private long lastNoticeNanos = Long.MIN_VALUE / 2; // guarded by this
-    private long notices; // guarded by this
 
     /**
      * @param toOwners publishes a motion to every owner (the motion topic)
@@ -65,7 +64,6 @@ public final class MotionNotices implements AutoCloseable {
                 return;
             }
             lastNoticeNanos = now;
-            notices++;
             pushTo = Set.copyOf(alerted);
         }
         Motion motion = new Motion(deviceId, clock.instant());
@@ -105,11 +103,6 @@ public final class MotionNotices implements AutoCloseable {
     /** The owners who asked for quiet notifications. */
     public synchronized Set<String> alerted() {
         return Set.copyOf(alerted);
-    }
-
-    /** Notices sent since start. */
-    public synchronized long notices() {
-        return notices;
     }
 
     private void load() {
