@@ -83,6 +83,20 @@ class AccessControlMatrixTest {
         alice.assertNothingMore();
     }
 
+    /** The whole table (AccessMatrix, the same one the RabbitMQ cluster test checks), cell by cell. */
+    @Test
+    void theWholeMatrixHolds() throws Exception {
+        var matrix = new org.openbell.signaling.testing.AccessMatrix(T, "front", "back", "alice", "bob", "house", "homeassistant", false);
+        var breaches = matrix.check(account -> broker.tcpUri(), account -> {
+            try {
+                return password(account);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(breaches.isEmpty(), breaches.size() + " cells differ:\n" + String.join("\n", breaches.stream().map(Object::toString).toList()));
+    }
+
     @Test
     void anonymousAndWrongPasswordClientsAreRefused() {
         assertRefused(null, null);

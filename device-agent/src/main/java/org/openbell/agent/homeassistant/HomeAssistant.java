@@ -45,6 +45,8 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration STATE_EVERY = Duration.ofSeconds(60);
     static final Duration EVENT_EXPIRY = Duration.ofSeconds(30);
+    /** When presence and state go out again after Home Assistant's birth message (it subscribes after the discovery). */
+    static final java.util.List<Duration> REFRESH_AFTER_BIRTH = java.util.List.of(Duration.ofSeconds(3), Duration.ofSeconds(15));
 
     private final String deviceId;
     private final String deviceName;
@@ -60,6 +62,9 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
     private final Path marker;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("openbell-home-assistant").factory());
+
+    /** When the last refresh after a birth message was scheduled (System.nanoTime()). */
+    private final java.util.concurrent.atomic.AtomicLong lastBirthRefresh = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
 
     // Guarded by this.
     private boolean call;
@@ -240,6 +245,24 @@ public final class HomeAssistant implements RingSignals, AutoCloseable {
         String status = new String(payload, StandardCharsets.UTF_8).strip();
         if (status.equals("online")) {
             announce("Home Assistant came online");
+            // Home Assistant subscribes to the entities' topics only once it has read the discovery. On
+            // a cluster (RabbitMQ: retained messages per node) it may be on a node whose store never
+            // had the doorbell's presence and state: it would show the doorbell unavailable until the
+            // next reconnect. So both go out again, live, once it has had time to subscribe.
+            long now = System.nanoTime();
+            if (now - lastBirthRefresh.getAndSet(now) < REFRESH_AFTER_BIRTH.getLast().toNanos()) {
+                return; // already on its way (a birth message again and again is not more work)
+            }
+            for (Duration after : REFRESH_AFTER_BIRTH) {
+                try {
+                    timer.schedule(() -> {
+                        signaling.republishPresence();
+                        publishState();
+                    }, after.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    return; // closed
+                }
+            }
         } else if (!status.equals("offline")) {
             log.info("Home Assistant: ignored the status '{}' (online or offline expected)", LogSafe.text(status));
         }

@@ -276,6 +276,18 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
         retained.forEach(message -> toOwner(ownerId, message.get()));
     }
 
+    /**
+     * Publishes the retained online presence again (the same as the connect's), only while connected:
+     * for a subscriber that joined on another node of a cluster, whose retained store never had it
+     * (Home Assistant's availability, docs/fleet.md).
+     */
+    public void republishPresence() {
+        if (link.isConnected()) {
+            publish(Outgoing.qos1(topics.presence(deviceId), codec.encode(new Presence(deviceId, Presence.State.ONLINE, connectedAt.get())))
+                    .asRetained(), "presence again");
+        }
+    }
+
     /** Someone at the door (the motion sensor) to every owner, on the motion topic; 30 s to live. */
     public void toOwners(org.openbell.signaling.Motion motion) {
         publish(Outgoing.qos1(topics.motion(deviceId), codec.encode(motion)).expiringAt(motion.at().plus(MOTION_EXPIRY)), "motion");

@@ -11,14 +11,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbell.agent.Agent;
 import org.openbell.agent.Closing;
-import org.openbell.agent.TestPorts;
 import org.openbell.agent.config.ConfigLoader;
 import org.openbell.hardware.SimulatedBoard;
+import org.openbell.signaling.Hangup;
+import org.openbell.signaling.Offer;
 import org.openbell.signaling.Presence;
 import org.openbell.signaling.PresenceRequest;
 import org.openbell.signaling.Ring;
@@ -26,22 +30,25 @@ import org.openbell.signaling.RingEnded;
 import org.openbell.signaling.RingAnswer;
 import org.openbell.signaling.Topics;
 import org.openbell.signaling.access.BrokerAccess;
-import org.openbell.signaling.access.RabbitMqPermissions;
+import org.openbell.signaling.testing.AccessMatrix;
 
 /**
  * Issue 16: a RabbitMQ 4 cluster of three nodes (Debian trixie's rabbitmq-server, MQTT plugin), the
  * doorbell on node 1, owners on nodes 2 and 3: the doorbell is online for them (by presence-request:
  * RabbitMQ's retained store is per node), a press rings both, the first answer wins; then node 1
  * is killed during a burst of presses, the doorbell moves on and the ring, with every press, reaches both owners.
- * (The nodes share loopback here; each in its own network namespace, and the access matrix on
- * RabbitMQ, are still to come: docs/fleet.md.)
+ * Each node runs in a network namespace of its own ({@link ClusterNetwork}), as on three machines;
+ * the whole access matrix ({@link AccessMatrix}) holds on the cluster, readers and writers on different nodes;
+ * Home Assistant on another node than the doorbell's discovers it and sees it available.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RabbitMqClusterTest {
 
     @TempDir
     static Path state;
     static final List<RabbitMqNode> nodes = new ArrayList<>();
+    static ClusterNetwork network;
     static Path credentials;
 
     static String password(String account) throws java.io.IOException {
@@ -52,26 +59,25 @@ class RabbitMqClusterTest {
     static void cluster() throws Exception {
         String unavailable = RabbitMqNode.unavailableReason();
         assumeTrue(unavailable == null, unavailable);
-        int epmd = TestPorts.free();
+        network = ClusterNetwork.create(3);
         String cookie = "openbell-test-" + ProcessHandle.current().pid();
-        for (String name : List.of("n1", "n2", "n3")) {
-            int mqtt = TestPorts.free();
-            int webMqtt = TestPorts.free();
-            nodes.add(RabbitMqNode.start(name, mqtt, webMqtt, TestPorts.free(), TestPorts.free(), epmd, cookie,
-                    org.openbell.brokertools.RabbitMqSetup.conf(null, null, mqtt, webMqtt)));
+        for (int i = 1; i <= 3; i++) {
+            nodes.add(RabbitMqNode.start("n" + i, network, i, cookie,
+                    org.openbell.brokertools.RabbitMqSetup.conf(null, null, RabbitMqNode.MQTT_PORT, RabbitMqNode.WEB_MQTT_PORT)));
         }
         for (RabbitMqNode node : nodes.subList(1, 3)) {
             node.ctl("stop_app");
-            node.ctl("join_cluster", "n1@localhost");
+            node.ctl("join_cluster", nodes.getFirst().nodeName());
             node.ctl("start_app");
         }
         String status = nodes.getFirst().ctl("cluster_status");
-        assertTrue(status.contains("n2@localhost") && status.contains("n3@localhost"), status);
+        assertTrue(status.contains(nodes.get(1).nodeName()) && status.contains(nodes.get(2).nodeName()), status);
         // The accounts and topic permissions, as scripts/broker-config --rabbitmq makes them (the same
         // grants as the Mosquitto access list): alice and bob are paired with front-door, mallory with back-door only.
         RabbitMqNode n1 = nodes.getFirst();
         BrokerAccess access = BrokerAccess.of(Topics.defaults()).withDoorbell("front-door").withDoorbell("back-door")
-                .withOwner("alice", List.of("front-door")).withOwner("bob", List.of("front-door")).withOwner("mallory", List.of("back-door"));
+                .withOwner("alice", List.of("front-door")).withOwner("bob", List.of("front-door")).withOwner("mallory", List.of("back-door"))
+                .withHomeAssistant("house", List.of("front-door"));
         Path setup = RabbitMqNode.ROOT.resolve("srv").resolve("openbell-setup-" + ProcessHandle.current().pid());
         // A password that starts with "-" (a generated one may) must not be taken for an option: bob's is kept from a "previous run".
         java.nio.file.Files.createDirectories(setup.resolve("credentials"));
@@ -91,6 +97,9 @@ class RabbitMqClusterTest {
             if (!nodes.isEmpty()) {
                 RabbitMqNode.unmount();
             }
+            if (network != null) {
+                network.close();
+            }
             if (credentials != null) {
                 try (var walk = java.nio.file.Files.walk(credentials.getParent())) {
                     for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -101,7 +110,57 @@ class RabbitMqClusterTest {
         }
     }
 
+    /** Every cell of the access table, each account on another node than the one before it. */
     @Test
+    @Order(1)
+    void theAccessMatrixHoldsOnTheCluster() throws Exception {
+        AccessMatrix matrix = new AccessMatrix(Topics.defaults(), "front-door", "back-door", "alice", "mallory", "house", "homeassistant", true);
+        List<AccessMatrix.Breach> breaches = matrix.check(account -> nodes.get(matrix.accounts().indexOf(account) % 3).tcpUri(), account -> {
+            try {
+                return password(account);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(breaches.isEmpty(), breaches.size() + " cells differ:\n" + String.join("\n", breaches.stream().map(Object::toString).toList()));
+    }
+
+    /**
+     * Home Assistant on node 3, the doorbell on node 1: retained messages are per node and never sent
+     * for Home Assistant's wildcard discovery filters, so it learns of the doorbell by its birth
+     * message, and must then see it available and its state.
+     */
+    @Test
+    @Order(2)
+    void homeAssistantOnAnotherNodeDiscoversTheDoorbellAndSeesItAvailable() throws Exception {
+        RabbitMqNode n1 = nodes.get(0);
+        RabbitMqNode n3 = nodes.get(2);
+        try (Agent agent = Agent.start(ConfigLoader.parse("""
+                device: {id: front-door, name: Front door}
+                hardware: {mode: simulated}
+                mqtt: {broker: ["%s"], webSocketUrl: "%s", username: doorbell.front-door, password: "%s", clientId: "front-door-%s",
+                       reconnectMin: 100ms, reconnectMax: 1s}
+                web: {bind: 127.0.0.1, port: 0}
+                push: {enabled: false}
+                homeAssistant: {enabled: true}
+                media: {audio: simulated}
+                stateDir: "%s"
+                """.formatted(n1.tcpUri(), n1.webSocketUri(), password("doorbell.front-door"), java.util.UUID.randomUUID().toString().replace("-", ""),
+                state.resolve("agent-ha")), "cluster test"));
+                SimulatedHomeAssistant house = new SimulatedHomeAssistant(n3.tcpUri(), "homeassistant.house", password("homeassistant.house"))) {
+            for (int i = 0; i < 400 && !agent.status().mqttConnected(); i++) {
+                Thread.sleep(25);
+            }
+            house.comeOnline();
+            var discovery = house.discovered("homeassistant/device/openbell_front-door/config");
+            house.subscribeToEntities(discovery);
+            assertEquals("online", house.availability(), "Home Assistant sees the doorbell available");
+            assertTrue(house.state().has("chime_silent"), "and its state");
+        }
+    }
+
+    @Test
+    @Order(3)
     void ownersOnOtherNodesAreRungAndTheDoorbellSurvivesLosingItsNode() throws Exception {
         RabbitMqNode n1 = nodes.get(0);
         RabbitMqNode n2 = nodes.get(1);
@@ -117,6 +176,7 @@ class RabbitMqClusterTest {
                            reconnectMin: 100ms, reconnectMax: 1s, keepAlive: 5s}
                     web: {bind: 127.0.0.1, port: 0}
                     push: {enabled: false}
+                    media: {audio: simulated}
                     stateDir: "%s"
                     """.formatted(n1.tcpUri(), n2.tcpUri(), n3.tcpUri(), n1.webSocketUri(), password("doorbell.front-door"),
                     java.util.UUID.randomUUID().toString().replace("-", ""),
@@ -156,7 +216,15 @@ class RabbitMqClusterTest {
                 RingEnded endedB = bob.next(bob.rings, RingEnded.class);
                 assertEquals(java.util.Optional.of("alice"), endedA.by());
                 assertEquals(endedA, endedB);
-                agent.calls().hangup();
+                // The call's signaling crosses nodes too: the doorbell's offer (from its real media worker)
+                // reaches alice on node 2, and her hangup reaches the doorbell on node 1.
+                Offer offer = alice.next(alice.fromDevice, Offer.class);
+                assertTrue(offer.sdp().contains("m=video"), "an offer with video");
+                alice.send(new Hangup("front-door", offer.sessionId(), Hangup.Reason.NORMAL, Instant.now()));
+                for (int i = 0; i < 400 && agent.calls().snapshot().callPhase().isPresent(); i++) {
+                    Thread.sleep(25);
+                }
+                assertEquals(java.util.Optional.empty(), agent.calls().snapshot().callPhase(), "alice's hangup ended the call");
                 for (int i = 0; i < 400 && !agent.ring().snapshot().state().name().equals("IDLE"); i++) {
                     Thread.sleep(25);
                 }

@@ -12,16 +12,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One RabbitMQ 4 node from Debian trixie's own package, run in a trixie root (built by
- * scripts/test: {@code ensure_trixie_rabbitmq_root}) with the MQTT and Web MQTT plugins, on loopback
- * ports of its own, its data in a folder of its own under the root. Needs root (chroot, mounts).
+ * scripts/test: {@code ensure_trixie_rabbitmq_root}) with the MQTT and Web MQTT plugins, in a
+ * network namespace of its own ({@link ClusterNetwork}) on the usual ports, its Erlang node name
+ * the long name {@code name@address}, its data in a folder of its own under the root. Needs root
+ * (namespaces, chroot, mounts).
  */
 final class RabbitMqNode implements AutoCloseable {
 
     static final Path ROOT = Path.of(System.getenv().getOrDefault("OPENBELL_RABBITMQ_ROOT", "/var/cache/openbell-test/trixie-rabbitmq"));
 
+    static final int MQTT_PORT = 1883;
+    static final int WEB_MQTT_PORT = 15675;
+
     final String name;
-    final int mqttPort;
-    final int webMqttPort;
+    final String address;
+    private final ClusterNetwork network;
+    private final int index;
     private final Path home; // inside the root
     private Process server;
 
@@ -36,51 +42,48 @@ final class RabbitMqNode implements AutoCloseable {
         return null;
     }
 
-    private RabbitMqNode(String name, int mqttPort, int webMqttPort, Path home) {
+    private RabbitMqNode(String name, ClusterNetwork network, int index, Path home) {
         this.name = name;
-        this.mqttPort = mqttPort;
-        this.webMqttPort = webMqttPort;
+        this.address = network.address(index);
+        this.network = network;
+        this.index = index;
         this.home = home;
     }
 
     /**
-     * Starts node {@code name} ({@code name@localhost}); {@code distPort} is its Erlang distribution
-     * port; all nodes of a test share {@code epmdPort} and {@code cookie}.
+     * Starts node {@code index} (1-based) of {@code network}, named {@code name@address}, with
+     * {@code brokerConf} (its MQTT listeners on {@link #MQTT_PORT} and {@link #WEB_MQTT_PORT}); all
+     * nodes of a cluster share {@code cookie}.
      */
-    static RabbitMqNode start(String name, int mqttPort, int webMqttPort, int amqpPort, int distPort, int epmdPort, String cookie,
-            String brokerConf) throws IOException, InterruptedException {
+    static RabbitMqNode start(String name, ClusterNetwork network, int index, String cookie, String brokerConf)
+            throws IOException, InterruptedException {
         mountOnce("proc", "-t", "proc", "proc");
         mountOnce("dev", "--bind", "/dev");
         Path home = Path.of("srv", "openbell-" + name + "-" + ProcessHandle.current().pid());
         Path dir = ROOT.resolve(home);
         deleteTree(dir);
         Files.createDirectories(dir.resolve("data"));
-        // What scripts/broker-config --rabbitmq makes (its MQTT and Web MQTT listeners on this node's
-        // ports), and what a test node needs besides: AMQP on loopback, logs on the console.
+        // What scripts/broker-config --rabbitmq makes, and what a test node needs besides: logs on the console.
         Files.writeString(dir.resolve("rabbitmq.conf"), brokerConf + """
 
-                listeners.tcp.default = 127.0.0.1:%d
-                web_mqtt.tcp.ip = 127.0.0.1
-                loopback_users = none
                 log.console = true
                 log.console.level = warning
                 log.file = false
-                """.formatted(amqpPort));
+                """);
         Files.writeString(dir.resolve("enabled_plugins"), "[rabbitmq_mqtt,rabbitmq_web_mqtt].\n");
         Path cookieFile = dir.resolve(".erlang.cookie");
         Files.writeString(cookieFile, cookie);
         Files.setPosixFilePermissions(cookieFile, PosixFilePermissions.fromString("rw-------"));
         Files.writeString(dir.resolve("env.sh"), """
-                export HOME=/%1$s RABBITMQ_NODENAME=%2$s@localhost RABBITMQ_MNESIA_BASE=/%1$s/data RABBITMQ_LOG_BASE=/%1$s \\
-                  RABBITMQ_CONFIG_FILE=/%1$s/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=/%1$s/enabled_plugins \\
-                  RABBITMQ_DIST_PORT=%3$d ERL_EPMD_PORT=%4$d RABBITMQ_PID_FILE=/%1$s/pid
-                """.formatted(home, name, distPort, epmdPort));
-        RabbitMqNode node = new RabbitMqNode(name, mqttPort, webMqttPort, home);
-        node.server = new ProcessBuilder("chroot", ROOT.toString(), "/bin/bash", "-c",
-                ". /" + home + "/env.sh; exec /usr/lib/rabbitmq/bin/rabbitmq-server")
+                export HOME=/%1$s RABBITMQ_USE_LONGNAME=true RABBITMQ_NODENAME=%2$s RABBITMQ_MNESIA_BASE=/%1$s/data \\
+                  RABBITMQ_LOG_BASE=/%1$s RABBITMQ_CONFIG_FILE=/%1$s/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=/%1$s/enabled_plugins \\
+                  RABBITMQ_PID_FILE=/%1$s/pid
+                """.formatted(home, name + "@" + network.address(index)));
+        RabbitMqNode node = new RabbitMqNode(name, network, index, home);
+        node.server = new ProcessBuilder(node.inRoot(". /" + home + "/env.sh; exec /usr/lib/rabbitmq/bin/rabbitmq-server"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!listening(mqttPort)) {
+        while (!listening(node.address, MQTT_PORT)) {
             if (!node.server.isAlive() || System.nanoTime() > deadline) {
                 String log = Files.readString(dir.resolve("server.log"));
                 node.close();
@@ -91,18 +94,27 @@ final class RabbitMqNode implements AutoCloseable {
         return node;
     }
 
+    /** Its Erlang node name, as {@code join_cluster} wants it. */
+    String nodeName() {
+        return name + "@" + address;
+    }
+
     String tcpUri() {
-        return "tcp://127.0.0.1:" + mqttPort;
+        return "tcp://" + address + ":" + MQTT_PORT;
     }
 
     String webSocketUri() {
-        return "ws://127.0.0.1:" + webMqttPort + "/ws";
+        return "ws://" + address + ":" + WEB_MQTT_PORT + "/ws";
+    }
+
+    /** The words that run bash line {@code line} in this node's namespace, chrooted in the trixie root. */
+    private List<String> inRoot(String line) {
+        return List.of("ip", "netns", "exec", network.namespace(index), "chroot", ROOT.toString(), "/bin/bash", "-c", line);
     }
 
     /** Runs {@code command} (a bash line) in the root with this node's environment; returns its output, or throws with it. */
     String shell(String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("chroot", ROOT.toString(), "/bin/bash", "-c", ". /" + home + "/env.sh; " + command)
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(inRoot(". /" + home + "/env.sh; " + command)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(command + " on " + name + " failed: " + out);
@@ -112,13 +124,11 @@ final class RabbitMqNode implements AutoCloseable {
 
     /** Runs {@code rabbitmqctl args} against this node; returns its output, or throws with it. */
     String ctl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("chroot", ROOT.toString(), "/bin/bash", "-c"));
         StringBuilder line = new StringBuilder(". /" + home + "/env.sh; /usr/lib/rabbitmq/bin/rabbitmqctl");
         for (String a : args) {
             line.append(" '").append(a.replace("'", "'\\''")).append('\'');
         }
-        command.add(line.toString());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(inRoot(line.toString())).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " on " + name + " failed: " + out);
@@ -126,12 +136,13 @@ final class RabbitMqNode implements AutoCloseable {
         return out;
     }
 
-    /** Kills the node at once (SIGKILL to its Erlang VM): a node lost, not stopped. */
+    /** Kills the node at once (SIGKILL to everything in its namespace: its Erlang VM, epmd): a machine lost, not stopped. */
     void kill() {
         if (server != null) {
             server.descendants().forEach(ProcessHandle::destroyForcibly);
             server.destroyForcibly();
         }
+        network.killEverythingIn(index);
     }
 
     @Override
@@ -161,9 +172,9 @@ final class RabbitMqNode implements AutoCloseable {
         }
     }
 
-    private static boolean listening(int port) {
+    private static boolean listening(String address, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(new InetSocketAddress(address, port), 200);
             return true;
         } catch (IOException e) {
             return false;

@@ -10,9 +10,15 @@ import java.util.Map;
  * MQTT plugin turns a topic into a routing key ({@code /} becomes {@code .}, {@code .} becomes
  * {@code /}) and checks a publish's routing key against the write expression, and a subscription's
  * filter, as written ({@code +} becomes {@code *}, {@code #} stays), against the read expression: so
- * a write grant's wildcards match any level, and a read grant matches exactly the filter the client
- * subscribes to (Openbell's clients subscribe to the granted filters themselves; a broader filter,
- * say {@code openbell/#}, is refused rather than filtered as Mosquitto does).
+ * a write grant's wildcards match any level, and a read grant allows any filter that lies within it
+ * (the grant itself, or narrower: {@code .../ha/#} allows {@code .../ha/state}); a broader filter,
+ * say {@code openbell/#}, is refused rather than filtered as Mosquitto does.
+ *
+ * <p>Home Assistant subscribes to discovery with {@code <prefix>/+/+/config} and
+ * {@code <prefix>/+/+/+/config} only, which RabbitMQ cannot narrow to its own doorbells: a Home
+ * Assistant account may subscribe to both, and so reads the discovery of every doorbell in the
+ * virtual host (names and topics, nothing the doorbells send their owners). docs/fleet.md says so;
+ * a household that must not see the others' doorbells gets a virtual host of its own.
  */
 public final class RabbitMqPermissions {
 
@@ -29,6 +35,11 @@ public final class RabbitMqPermissions {
         for (Map.Entry<String, List<BrokerAccess.Grant>> account : access.grantsByAccount().entrySet()) {
             List<String> write = new ArrayList<>();
             List<String> read = new ArrayList<>();
+            if (account.getKey().startsWith(BrokerAccess.HOME_ASSISTANT_PREFIX)) {
+                for (String filter : homeAssistantDiscoveryFilters(access.discoveryPrefix())) {
+                    read.add(subscribePattern(filter));
+                }
+            }
             for (BrokerAccess.Grant grant : account.getValue()) {
                 if (grant.write()) {
                     write.add(publishPattern(grant.topicFilter()));
@@ -64,15 +75,28 @@ public final class RabbitMqPermissions {
         return p.toString();
     }
 
-    /** The one subscription filter, as RabbitMQ writes it ({@code +} as {@code *}), that {@code filter} allows. */
+    /** The filters Home Assistant's MQTT integration subscribes to for discovery under {@code prefix}. */
+    public static List<String> homeAssistantDiscoveryFilters(String prefix) {
+        return List.of(prefix + "/+/+/config", prefix + "/+/+/+/config");
+    }
+
+    /**
+     * The subscription filters, as RabbitMQ writes them ({@code +} as {@code *}), that lie within
+     * {@code filter}: a {@code +} level may be any name or {@code *}, a trailing {@code #} any levels
+     * or wildcards.
+     */
     static String subscribePattern(String filter) {
         StringBuilder p = new StringBuilder();
         for (int i = 0; i < filter.length(); i++) {
             char c = filter.charAt(i);
             switch (c) {
-                case '/' -> p.append("\\.");
-                case '+' -> p.append("\\*");
-                case '#' -> p.append('#');
+                case '/' -> p.append(i + 1 < filter.length() && filter.charAt(i + 1) == '#' ? "(\\..*)?" : "\\.");
+                case '+' -> p.append("([^.*#]+|\\*)");
+                case '#' -> {
+                    if (i == 0) {
+                        p.append(".*");
+                    }
+                }
                 default -> literal(p, c);
             }
         }

@@ -76,6 +76,27 @@ class RabbitMqPermissionsTest {
     @Test
     void patternsEscapeWhatIsNotALetter() {
         assertEquals("openbell\\.v1\\.doorbells\\.front\\-door(\\..*)?", RabbitMqPermissions.publishPattern("openbell/v1/doorbells/front-door/#"));
-        assertEquals("openbell\\.v1\\.owners\\.\\*\\.doorbells\\.front", RabbitMqPermissions.subscribePattern("openbell/v1/owners/+/doorbells/front"));
+        assertEquals("openbell\\.v1\\.owners\\.([^.*#]+|\\*)\\.doorbells\\.front", RabbitMqPermissions.subscribePattern("openbell/v1/owners/+/doorbells/front"));
+    }
+
+    /** Found by the access matrix on the cluster: Home Assistant subscribes to the state topics one by one, within its ha/# grant. */
+    @Test
+    void aReadGrantAllowsEveryFilterWithinItAndNothingBroader() {
+        assertTrue(subscribes("homeassistant.house", t.homeAssistantState("front")));
+        assertTrue(subscribes("homeassistant.house", t.homeAssistantSubtree("front")));
+        assertFalse(subscribes("homeassistant.house", t.homeAssistantState("back")));
+        assertFalse(subscribes("homeassistant.house", "openbell/v1/doorbells/+/ha/state"), "not every doorbell's state");
+        assertTrue(subscribes("doorbell.front", t.ownerToDevice("alice", "front")), "one owner's commands lie within the filter");
+        assertFalse(subscribes("doorbell.front", "openbell/v1/owners/#"), "# is broader than one + level");
+    }
+
+    @Test
+    void homeAssistantMaySubscribeToDiscoveryAsItDoes() {
+        for (String filter : RabbitMqPermissions.homeAssistantDiscoveryFilters("homeassistant")) {
+            assertTrue(subscribes("homeassistant.house", filter), filter);
+            assertFalse(subscribes("owner.alice", filter), filter);
+            assertFalse(subscribes("doorbell.front", filter), filter);
+        }
+        assertFalse(subscribes("homeassistant.house", "homeassistant/#"));
     }
 }
