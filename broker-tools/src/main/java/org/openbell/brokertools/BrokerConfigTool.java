@@ -4,6 +4,7 @@ import org.openbell.signaling.access.BrokerAccess;
 import org.openbell.signaling.access.AtomicFiles;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,7 +117,8 @@ public final class BrokerConfigTool {
             writeRabbitMq(out, access, plain ? null : Path.of(cert).toAbsolutePath(), plain ? null : Path.of(key).toAbsolutePath(), port,
                     webSocketPort);
             System.out.println("openbell: wrote " + out.resolve("rabbitmq.conf") + " (for every node) and " + out.resolve("rabbitmq-accounts.sh")
-                    + " (run it on one node) for " + access.accounts().size() + " accounts; passwords are in " + out.resolve("credentials") + "/");
+                    + " (run it on one node; for a big fleet, rabbitmqctl import_definitions rabbitmq-definitions.json is one call) for "
+                    + access.accounts().size() + " accounts; passwords are in " + out.resolve("credentials") + "/");
             return;
         }
         write(out, access, plain ? null : Path.of(cert).toAbsolutePath(), plain ? null : Path.of(key).toAbsolutePath(), port, webSocketPort);
@@ -142,6 +144,14 @@ public final class BrokerConfigTool {
         folder.render(folder.paired());
         AtomicFiles.write(out.resolve("rabbitmq.conf"), RabbitMqSetup.conf(cert, key, port, webSocketPort), false);
         AtomicFiles.write(out.resolve("rabbitmq-accounts.sh"), RabbitMqSetup.accountsScript(folder.configured()), true);
+        Path credentials = out.resolve("credentials");
+        AtomicFiles.write(out.resolve("rabbitmq-definitions.json"), RabbitMqSetup.definitions(folder.configured(), account -> {
+            try {
+                return Files.readString(credentials.resolve(account)).strip();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "/"), false);
     }
 
     static String mosquittoConf(Path dir, Path cert, Path key, int port, int webSocketPort) {

@@ -62,6 +62,9 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     static final Duration PRESENCE_ANSWER_SPACING = Duration.ofSeconds(2);
     static final int PRESENCE_ANSWERS_KEPT = 1000;
 
+    /** The ring message last handed to {@link #ringStarted} while its ring rings (null after its end): only it is ever sent again. */
+    private volatile Ring latestRing;
+
     private DeviceSignaling(String deviceId, Topics topics, Clock clock, MqttLink link, boolean externalRegistrar,
             java.util.function.Supplier<java.time.Instant> connectedAt) {
         this.connectedAt = connectedAt;
@@ -196,9 +199,37 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
 
     @Override
     public void ringStarted(Ring ring) {
+        latestRing = ring;
         lastRingDelivery = RingDelivery.waiting(ring.ringId(), ring.at(), clock.instant());
+        publishRing(ring, 1);
+    }
+
+    /**
+     * Reason codes a broker gives a publish it could not place for the moment, not for what it is: on
+     * a RabbitMQ cluster, a ring routed while a node died is refused with 131 (implementation
+     * specific error: the queue of an owner on that node was gone) for every owner, also those on
+     * live nodes (measured by scripts/bench-fleet). 137 is "server busy".
+     */
+    static final java.util.Set<Integer> TRANSIENT_REFUSALS = java.util.Set.of(131, 137);
+    static final Duration RING_RETRY_AFTER = Duration.ofMillis(300);
+
+    private void publishRing(Ring ring, int attempt) {
         link.publish(Outgoing.qos1(topics.rings(deviceId), codec.encode(ring)).expiringAt(ring.expiresAt())).whenComplete((ok, failure) -> {
             Instant now = clock.instant();
+            // Sent again only while it is still the latest message of the ring (a press since, or its end,
+            // would be undone by an older copy) and has life left; a receiver takes a second copy once.
+            if (failure instanceof org.openbell.signaling.mqtt.PublishRejectedException r && TRANSIENT_REFUSALS.contains(r.reasonCode())
+                    && latestRing == ring && now.plus(RING_RETRY_AFTER).isBefore(ring.expiresAt())) {
+                log.warn("The broker could not take ring {} for now ({}); sending it again in {} ms (attempt {})", ring.ringId(),
+                        r.reasonCode(), RING_RETRY_AFTER.toMillis(), attempt + 1);
+                java.util.concurrent.CompletableFuture.delayedExecutor(RING_RETRY_AFTER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .execute(() -> {
+                            if (latestRing == ring) {
+                                publishRing(ring, attempt + 1);
+                            }
+                        });
+                return;
+            }
             synchronized (this) {
                 RingDelivery d = lastRingDelivery;
                 if (d != null && d.ringId().equals(ring.ringId())) {
@@ -220,6 +251,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
 
     @Override
     public void ringEnded(RingEnded ended) {
+        latestRing = null;
         publish(Outgoing.qos1(topics.rings(deviceId), codec.encode(ended)).expiringAt(ended.at().plus(RING_ENDED_EXPIRY)),
                 "ring-ended " + ended.ringId());
     }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * The nodes reach each other across the bridge (Erlang distribution, epmd on its usual port in each
  * namespace) and the clients reach them at their own addresses, as on three machines. Needs root.
  */
-final class ClusterNetwork implements AutoCloseable {
+public final class ClusterNetwork implements AutoCloseable {
 
     private final String tag;
     private final int nodes;
@@ -31,7 +31,7 @@ final class ClusterNetwork implements AutoCloseable {
     }
 
     /** Builds the bridge and {@code nodes} namespaces (at most 9). */
-    static ClusterNetwork create(int nodes) {
+    public static ClusterNetwork create(int nodes) {
         ClusterNetwork net = new ClusterNetwork(String.valueOf(ProcessHandle.current().pid() % 100000), nodes);
         try {
             net.close(); // leftovers of a crashed run with the same pid
@@ -45,12 +45,12 @@ final class ClusterNetwork implements AutoCloseable {
     }
 
     /** Node {@code i}'s (1-based) namespace. */
-    String namespace(int i) {
+    public String namespace(int i) {
         return "obrq" + i + "n" + tag;
     }
 
     /** Node {@code i}'s address, as the clients and the other nodes reach it. */
-    String address(int i) {
+    public String address(int i) {
         return "10.79.0." + (10 + i);
     }
 
@@ -78,12 +78,19 @@ final class ClusterNetwork implements AutoCloseable {
     }
 
     /** Kills every process in node {@code i}'s namespace at once (SIGKILL): a machine lost, not stopped. */
-    void killEverythingIn(int i) {
+    public void killEverythingIn(int i) {
+        pids(i).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    /** The processes in node {@code i}'s namespace (a broker and its helpers: their CPU and memory). */
+    public List<Long> pids(int i) {
+        List<Long> pids = new ArrayList<>();
         for (String pid : output("ip", "netns", "pids", namespace(i)).split("\\s+")) {
             if (!pid.isBlank()) {
-                ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                pids.add(Long.parseLong(pid));
             }
         }
+        return pids;
     }
 
     @Override

@@ -86,6 +86,9 @@ class RabbitMqClusterTest {
         credentials = setup.resolve("credentials");
         String said = n1.shell("RABBITMQCTL=/usr/lib/rabbitmq/bin/rabbitmqctl bash /srv/" + setup.getFileName() + "/rabbitmq-accounts.sh");
         assertTrue(said.contains("accounts set"), said);
+        // The same accounts again as definitions (what a fleet imports in one call, and scripts/bench-fleet
+        // uses): every test below signs in with the passwords as hashed there.
+        n1.ctl("import_definitions", "/srv/" + setup.getFileName() + "/rabbitmq-definitions.json");
         assertTrue(!n1.ctl("list_users").contains("guest"), "no guest user");
     }
 

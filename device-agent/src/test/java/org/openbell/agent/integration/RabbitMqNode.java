@@ -17,12 +17,12 @@ import java.util.concurrent.TimeUnit;
  * the long name {@code name@address}, its data in a folder of its own under the root. Needs root
  * (namespaces, chroot, mounts).
  */
-final class RabbitMqNode implements AutoCloseable {
+public final class RabbitMqNode implements AutoCloseable {
 
-    static final Path ROOT = Path.of(System.getenv().getOrDefault("OPENBELL_RABBITMQ_ROOT", "/var/cache/openbell-test/trixie-rabbitmq"));
+    public static final Path ROOT = Path.of(System.getenv().getOrDefault("OPENBELL_RABBITMQ_ROOT", "/var/cache/openbell-test/trixie-rabbitmq"));
 
-    static final int MQTT_PORT = 1883;
-    static final int WEB_MQTT_PORT = 15675;
+    public static final int MQTT_PORT = 1883;
+    public static final int WEB_MQTT_PORT = 15675;
 
     final String name;
     final String address;
@@ -32,7 +32,7 @@ final class RabbitMqNode implements AutoCloseable {
     private Process server;
 
     /** Whether nodes can run here; else why not. */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "RabbitMQ nodes need root (chroot into the trixie root)";
         }
@@ -55,7 +55,7 @@ final class RabbitMqNode implements AutoCloseable {
      * {@code brokerConf} (its MQTT listeners on {@link #MQTT_PORT} and {@link #WEB_MQTT_PORT}); all
      * nodes of a cluster share {@code cookie}.
      */
-    static RabbitMqNode start(String name, ClusterNetwork network, int index, String cookie, String brokerConf)
+    public static RabbitMqNode start(String name, ClusterNetwork network, int index, String cookie, String brokerConf)
             throws IOException, InterruptedException {
         mountOnce("proc", "-t", "proc", "proc");
         mountOnce("dev", "--bind", "/dev");
@@ -95,15 +95,15 @@ final class RabbitMqNode implements AutoCloseable {
     }
 
     /** Its Erlang node name, as {@code join_cluster} wants it. */
-    String nodeName() {
+    public String nodeName() {
         return name + "@" + address;
     }
 
-    String tcpUri() {
+    public String tcpUri() {
         return "tcp://" + address + ":" + MQTT_PORT;
     }
 
-    String webSocketUri() {
+    public String webSocketUri() {
         return "ws://" + address + ":" + WEB_MQTT_PORT + "/ws";
     }
 
@@ -113,7 +113,7 @@ final class RabbitMqNode implements AutoCloseable {
     }
 
     /** Runs {@code command} (a bash line) in the root with this node's environment; returns its output, or throws with it. */
-    String shell(String command) throws IOException, InterruptedException {
+    public String shell(String command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(inRoot(". /" + home + "/env.sh; " + command)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -123,7 +123,7 @@ final class RabbitMqNode implements AutoCloseable {
     }
 
     /** Runs {@code rabbitmqctl args} against this node; returns its output, or throws with it. */
-    String ctl(String... args) throws IOException, InterruptedException {
+    public String ctl(String... args) throws IOException, InterruptedException {
         StringBuilder line = new StringBuilder(". /" + home + "/env.sh; /usr/lib/rabbitmq/bin/rabbitmqctl");
         for (String a : args) {
             line.append(" '").append(a.replace("'", "'\\''")).append('\'');
@@ -137,7 +137,7 @@ final class RabbitMqNode implements AutoCloseable {
     }
 
     /** Kills the node at once (SIGKILL to everything in its namespace: its Erlang VM, epmd): a machine lost, not stopped. */
-    void kill() {
+    public void kill() {
         if (server != null) {
             server.descendants().forEach(ProcessHandle::destroyForcibly);
             server.destroyForcibly();
@@ -159,7 +159,7 @@ final class RabbitMqNode implements AutoCloseable {
     }
 
     /** Unmounts what the nodes needed in the root (/dev, /proc), once every node of a test is closed. */
-    static void unmount() {
+    public static void unmount() {
         for (String where : List.of("dev", "proc")) {
             try {
                 new ProcessBuilder("umount", "-l", ROOT.resolve(where).toString()).redirectErrorStream(true)

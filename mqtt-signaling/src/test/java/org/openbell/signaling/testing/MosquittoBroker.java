@@ -156,6 +156,27 @@ public final class MosquittoBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #startWithAccessControl}, inside network namespace {@code namespace} on {@code bind},
+     * ports 1883 and 8080 (scripts/bench-fleet: the broker on a machine of its own, as the cluster's nodes).
+     */
+    public static MosquittoBroker startWithAccessControlInNamespace(String namespace, String bind, Path passwd, Path acl) {
+        try {
+            MosquittoBroker broker = new MosquittoBroker(binary(), Files.createTempDirectory("openbell-mosquitto-"), 1883, 8080, bind, bind,
+                    "allow_anonymous false\n" + BIND_CLIENT_IDS + "\npassword_file " + passwd.toAbsolutePath() + "\nacl_file "
+                            + acl.toAbsolutePath(), namespace);
+            broker.startAgain();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The broker process's pid (for its CPU time and memory). */
+    public synchronized long pid() {
+        return process.pid();
+    }
+
     private static Path binary() {
         return CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new IllegalStateException(
                 "mosquitto not found: run scripts/test (it installs it) or apt-get install mosquitto"));
