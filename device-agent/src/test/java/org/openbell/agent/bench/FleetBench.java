@@ -107,6 +107,7 @@ public final class FleetBench {
             Figures f = bench.run(false);
             report.put("mosquitto", f.summary());
             tables.append("\n== Mosquitto (one broker, access list) ==\n").append(f.table());
+            System.err.print(tables); // as it comes; all again at the end
         }
         if (!which.equals("mosquitto")) {
             Figures f = bench.run(true);
@@ -133,6 +134,15 @@ public final class FleetBench {
         int nodes = cluster ? 3 : 1;
         ClusterNetwork net = ClusterNetwork.create(nodes);
         List<RabbitMqNode> rabbits = new ArrayList<>();
+        // Interrupted (Ctrl-C): no broker, namespace or mount is left behind.
+        Thread cleanup = new Thread(() -> {
+            rabbits.forEach(RabbitMqNode::close);
+            if (cluster) {
+                RabbitMqNode.unmount();
+            }
+            net.close();
+        });
+        Runtime.getRuntime().addShutdownHook(cleanup);
         MosquittoBroker mosquitto = null;
         List<DeviceSignaling> devices = new ArrayList<>();
         List<MqttLink> ownerLinks = new ArrayList<>();
@@ -241,6 +251,7 @@ public final class FleetBench {
                 RabbitMqNode.unmount();
             }
             net.close();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
         }
     }
 

@@ -3,17 +3,7 @@ package org.openbell.agent.signaling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.hivemq.embedded.EmbeddedExtension;
-import com.hivemq.embedded.EmbeddedHiveMQ;
-import com.hivemq.extension.sdk.api.ExtensionMain;
-import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
-import com.hivemq.extension.sdk.api.services.Services;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openbell.agent.TestPorts;
 import org.openbell.agent.config.ConfigLoader;
 import org.openbell.signaling.Message;
 import org.openbell.signaling.MessageCodec;
@@ -46,8 +35,7 @@ class RingRetryTest {
 
     @TempDir
     Path dir;
-    private EmbeddedHiveMQ hivemq;
-    private int port;
+    private InterceptingHiveMq hivemq;
     /** How many publishes to a rings topic the broker refuses next, and with what. */
     private static final AtomicInteger refuseNext = new AtomicInteger();
     private static final AtomicReference<AckReasonCode> refuseWith = new AtomicReference<>(AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
@@ -59,26 +47,18 @@ class RingRetryTest {
 
     @BeforeEach
     void start() throws Exception {
-        port = TestPorts.free();
-        Path conf = Files.createDirectories(dir.resolve("conf"));
-        Files.createDirectories(dir.resolve("data"));
-        Files.createDirectories(dir.resolve("extensions"));
-        Files.writeString(conf.resolve("config.xml"), """
-                <?xml version="1.0"?>
-                <hivemq>
-                    <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
-                    <persistence><mode>in-memory</mode></persistence>
-                    <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
-                </hivemq>
-                """.formatted(port));
         refuseNext.set(0);
         ringPublishes.set(0);
-        hivemq = EmbeddedHiveMQ.builder().withConfigurationFolder(conf).withDataFolder(dir.resolve("data"))
-                .withExtensionsFolder(dir.resolve("extensions"))
-                .withEmbeddedExtension(EmbeddedExtension.builder().withId("refuse-rings").withName("refuse rings").withVersion("1")
-                        .withAuthor("test").withPriority(1000).withStartPriority(1000).withExtensionMain(new RefuseRings()).build())
-                .build();
-        hivemq.start().get(60, TimeUnit.SECONDS);
+        hivemq = InterceptingHiveMq.start(dir, (in, out) -> {
+            if (in.getPublishPacket().getTopic().endsWith("/rings")
+                    && new String(bytes(in.getPublishPacket().getPayload().orElse(java.nio.ByteBuffer.allocate(0)))).contains("\"ring\"")) {
+                ringPublishes.incrementAndGet();
+                if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    out.preventPublishDelivery(refuseWith.get(), "for the test");
+                }
+            }
+        });
+        int port = hivemq.port;
         var cfg = ConfigLoader.parse("""
                 device: {id: front-door, name: Front door}
                 hardware: {mode: simulated}
@@ -109,7 +89,6 @@ class RingRetryTest {
         if (owner != null) {
             owner.close();
         }
-        hivemq.stop().get(30, TimeUnit.SECONDS);
         hivemq.close();
     }
 
@@ -154,31 +133,9 @@ class RingRetryTest {
         assertEquals(2, ringPublishes.get(), "the refused first press was not sent again");
     }
 
-    /** Lets anyone in; refuses the next {@link #refuseNext} publishes to a rings topic with {@link #refuseWith}. */
-    static final class RefuseRings implements ExtensionMain {
-        @Override
-        public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
-            Services.securityRegistry().setAuthenticatorProvider(in -> (SimpleAuthenticator) (auth, out) -> out.authenticateSuccessfully());
-            Services.initializerRegistry().setClientInitializer((init, client) -> client.addPublishInboundInterceptor((in, out) -> {
-                if (in.getPublishPacket().getTopic().endsWith("/rings")
-                        && in.getPublishPacket().getPayload().map(b -> b.remaining() > 0).orElse(false)
-                        && new String(bytes(in.getPublishPacket().getPayload().get())).contains("\"ring\"")) {
-                    ringPublishes.incrementAndGet();
-                    if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                        out.preventPublishDelivery(refuseWith.get(), "for the test");
-                    }
-                }
-            }));
-        }
-
-        private static byte[] bytes(java.nio.ByteBuffer buffer) {
-            byte[] b = new byte[buffer.remaining()];
-            buffer.duplicate().get(b);
-            return b;
-        }
-
-        @Override
-        public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
-        }
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        byte[] b = new byte[buffer.remaining()];
+        buffer.duplicate().get(b);
+        return b;
     }
 }

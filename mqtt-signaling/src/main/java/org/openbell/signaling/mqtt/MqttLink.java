@@ -46,8 +46,12 @@ import org.slf4j.LoggerFactory;
  * never stop the next one, and Paho never resends an old copy with a stale expiry); publishes not
  * acknowledged when a connection ends go back to the front of the outbox and are sent again with
  * the Message Expiry Interval recomputed from their deadline, or dropped once it has passed.
- * A publish not acknowledged within {@link MqttSettings#ackTimeout()} takes the connection as
- * dead (a silent link). The client advertises {@link MqttSettings#maxPacketSize()} so that the
+ * A publish not acknowledged within {@link MqttSettings#ackTimeout()}, while nothing else came from
+ * the broker either, takes the connection as dead (a silent link); a broker that is slow but still
+ * talking (other acknowledgements, messages) is waited for, and after a connection was given up
+ * for a late acknowledgement, the next waits twice as long, up to 8 times (so a fleet that
+ * reconnects at once to a loaded broker does not give up on it again and again: measured by
+ * scripts/bench-fleet); one prompt acknowledgement sets it back. The client advertises {@link MqttSettings#maxPacketSize()} so that the
  * broker discards, rather than sends, a message too big for it. Deadlines are kept on the
  * monotonic clock once a message is handed in.
  *
@@ -71,6 +75,7 @@ public final class MqttLink implements AutoCloseable {
         final Outgoing message;
         final CompletableFuture<Void> done;
         final long deadline; // System.nanoTime(), or NO_DEADLINE
+        long sentAt; // System.nanoTime() of the latest send, 0 before
 
         Pending(Outgoing message, CompletableFuture<Void> done, long deadline) {
             this.message = message;
@@ -138,6 +143,10 @@ public final class MqttLink implements AutoCloseable {
     private final Set<Pending> inFlight = new LinkedHashSet<>();
     private LinkState state = LinkState.DISCONNECTED;
     private Connection current;
+    /** When the broker was last heard on the current connection (CONNACK, an acknowledgement, a message), System.nanoTime(). */
+    private long lastHeard;
+    /** How long a publish may wait for its acknowledgement now: {@link MqttSettings#ackTimeout()}, more after a late one. */
+    private long ackTimeoutNanos;
     private int attempts;
     /** Which of the broker URIs the next attempt goes to; it moves on when a node fails. */
     private int serverIndex;
@@ -362,6 +371,7 @@ public final class MqttLink implements AutoCloseable {
             connectFailed(c, new IllegalStateException("the connection closed right after the broker accepted it"));
             return;
         }
+        lastHeard = System.nanoTime();
         transition(LinkState.CONNECTED, "CONNACK on attempt " + c.number);
         backoff.reset();
         liveBackoff.reset();
@@ -502,6 +512,11 @@ public final class MqttLink implements AutoCloseable {
             c.client.subscribe(request, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
+                    onLoop(() -> {
+                        if (c == current) {
+                            lastHeard = System.nanoTime();
+                        }
+                    });
                     int[] codes = token.getReasonCodes();
                     for (int i = 0; codes != null && i < codes.length && i < request.length; i++) {
                         if (codes[i] >= 0x80) {
@@ -561,16 +576,45 @@ public final class MqttLink implements AutoCloseable {
             return;
         }
         if (m.qos() > 0) {
-            loop.schedule(guarded(() -> {
-                if (c == current && inFlight.contains(pending)) {
-                    connectionLost(c, new TimeoutException("the broker did not acknowledge a publish to " + m.topic()
-                            + " within " + settings.ackTimeout().toMillis() + " ms: the connection is taken as dead"));
-                }
-            }), settings.ackTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            pending.sentAt = now;
+            watchAcknowledgement(c, pending, now);
         }
     }
 
+    /** Takes {@code c} as dead if {@code pending} is not acknowledged in time and nothing was heard from the broker since {@code since}. */
+    private void watchAcknowledgement(Connection c, Pending pending, long since) {
+        long timeout = ackTimeoutNanos();
+        loop.schedule(guarded(() -> {
+            if (c != current || !inFlight.contains(pending)) {
+                return;
+            }
+            if (lastHeard - since > 0) {
+                log.debug("No acknowledgement of a publish to {} yet, but the broker is talking: waiting on", pending.message.topic());
+                watchAcknowledgement(c, pending, lastHeard);
+                return;
+            }
+            long waited = (System.nanoTime() - pending.sentAt) / 1_000_000;
+            ackTimeoutNanos = Math.min(timeout * 2, settings.ackTimeout().toNanos() * 8);
+            connectionLost(c, new TimeoutException("the broker did not acknowledge a publish to " + pending.message.topic()
+                    + " within " + waited + " ms and sent nothing else: the connection is taken as dead"));
+        }), timeout, TimeUnit.NANOSECONDS);
+    }
+
+    private long ackTimeoutNanos() {
+        if (ackTimeoutNanos == 0) {
+            ackTimeoutNanos = settings.ackTimeout().toNanos();
+        }
+        return ackTimeoutNanos;
+    }
+
     private void acknowledged(Pending pending, int code) {
+        long now = System.nanoTime();
+        if (inFlight.contains(pending)) {
+            lastHeard = now;
+            if (pending.sentAt != 0 && now - pending.sentAt < settings.ackTimeout().toNanos()) {
+                ackTimeoutNanos = settings.ackTimeout().toNanos(); // prompt again
+            }
+        }
         // Also from an earlier connection, whose acknowledgement arrived after we gave up on it:
         // then the broker has the message, and it must not be sent a second time.
         inFlight.remove(pending);
@@ -772,6 +816,9 @@ public final class MqttLink implements AutoCloseable {
             // Delivered even from a connection we have given up on: Paho acknowledges it to the broker
             // when this returns, so dropping it would lose it (receivers are idempotent).
             onLoop(() -> {
+                if (connection == current) {
+                    lastHeard = System.nanoTime();
+                }
                 if (state != LinkState.CLOSED) {
                     deliver(topic, payload, retained);
                 }
