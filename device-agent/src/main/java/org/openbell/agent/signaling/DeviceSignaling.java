@@ -220,8 +220,10 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
             // would be undone by an older copy) and has life left; a receiver takes a second copy once.
             if (failure instanceof org.openbell.signaling.mqtt.PublishRejectedException r && TRANSIENT_REFUSALS.contains(r.reasonCode())
                     && latestRing == ring && now.plus(RING_RETRY_AFTER).isBefore(ring.expiresAt())) {
-                log.warn("The broker could not take ring {} for now ({}); sending it again in {} ms (attempt {})", ring.ringId(),
-                        r.reasonCode(), RING_RETRY_AFTER.toMillis(), attempt + 1);
+                if (attempt % 10 == 1) { // the first refusal, then every tenth
+                    log.warn("The broker could not take ring {} for now ({}); sending it again every {} ms while it rings (attempt {})",
+                            ring.ringId(), r.reasonCode(), RING_RETRY_AFTER.toMillis(), attempt + 1);
+                }
                 java.util.concurrent.CompletableFuture.delayedExecutor(RING_RETRY_AFTER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                         .execute(() -> {
                             if (latestRing == ring) {

@@ -104,13 +104,13 @@ public final class FleetBench {
         report.put("cores", Runtime.getRuntime().availableProcessors());
         StringBuilder tables = new StringBuilder();
         if (!which.equals("cluster")) {
-            Figures f = bench.run(false);
+            Figures f = bench.runOrSay(false);
             report.put("mosquitto", f.summary());
             tables.append("\n== Mosquitto (one broker, access list) ==\n").append(f.table());
             System.err.print(tables); // as it comes; all again at the end
         }
         if (!which.equals("mosquitto")) {
-            Figures f = bench.run(true);
+            Figures f = bench.runOrSay(true);
             report.put("rabbitmq-cluster", f.summary());
             tables.append("\n== RabbitMQ 4.0.5, three nodes (topic permissions) ==\n").append(f.table());
         }
@@ -125,10 +125,31 @@ public final class FleetBench {
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>(); // ringId -> nanoTime
     private final Map<String, Integer> copies = new ConcurrentHashMap<>(); // ringId + " " + owner -> copies
     private final List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Connections lost by any client, and when the last was (System.nanoTime()). */
+    private final java.util.concurrent.atomic.AtomicLong losses = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastLoss = System.nanoTime();
 
-    private Figures run(boolean cluster) throws Exception {
+    private void lost() {
+        losses.incrementAndGet();
+        lastLoss = System.nanoTime();
+    }
+
+    /** A run; if it fails, what it measured until then, and why it stopped. */
+    private Figures runOrSay(boolean cluster) {
         Figures f = new Figures();
+        try {
+            run(cluster, f);
+        } catch (Exception | AssertionError e) {
+            System.err.println("openbell: the " + (cluster ? "cluster" : "Mosquitto") + " run stopped: " + e);
+            e.printStackTrace();
+            f.add("RUN STOPPED (see the log)", "-", 1);
+        }
+        return f;
+    }
+
+    private void run(boolean cluster, Figures f) throws Exception {
         sentAt.clear();
+        losses.set(0);
         copies.clear();
         latencies.clear();
         int nodes = cluster ? 3 : 1;
@@ -188,6 +209,11 @@ public final class FleetBench {
                         .backoff(Duration.ofMillis(200), Duration.ofSeconds(2)).build());
                 link.subscribe(TOPICS.rings(deviceId), 1, (topic, payload) -> received(codec, ownerId, payload));
                 link.subscribe(TOPICS.deviceToOwner(deviceId, ownerId), 1, (topic, payload) -> { });
+                link.addConnectionListener((connected, cause) -> {
+                    if (!connected) {
+                        lost();
+                    }
+                });
                 ownerLinks.add(link);
             }
             for (int d = 0; d < doorbells; d++) {
@@ -197,7 +223,15 @@ public final class FleetBench {
             double storm = (System.nanoTime() - t0) / 1e9;
             f.add("connect storm: all connected", "s", storm);
             f.add("connect storm: connections per second", "conn/s", (doorbells + owners) / storm);
-            Thread.sleep(3000); // settle
+            // Settled: no client lost its connection for 10 s (a loaded broker drops some after the storm).
+            long stormLosses = losses.get();
+            long settleStart = System.nanoTime();
+            while (System.nanoTime() - lastLoss < 10_000_000_000L && System.nanoTime() - settleStart < 180_000_000_000L) {
+                Thread.sleep(500);
+            }
+            awaitAll(devices, ownerLinks, Duration.ofMinutes(2));
+            f.add("connect storm: connections lost and made again", "n", stormLosses);
+            f.add("connect storm: settled (no loss for 10 s) after", "s", (System.nanoTime() - t0) / 1e9 - 10);
             Usage idle = Usage.of(net, nodes);
             f.add("broker memory, all connected", "MB", idle.rssMb());
             f.add("broker memory per 1000 doorbells (+ owners), over no clients", "MB", (idle.rssMb() - empty.rssMb()) * 1000.0 / doorbells);
@@ -239,10 +273,11 @@ public final class FleetBench {
                     f.add("node 1 killed: every client connected again after", "s", back.nanos / 1e9);
                 }
             }
-            return f;
         } finally {
-            devices.forEach(DeviceSignaling::close);
-            ownerLinks.forEach(MqttLink::close);
+            try (var closing = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) { // each close waits for its goodbye
+                devices.forEach(d -> closing.submit(d::close));
+                ownerLinks.forEach(o -> closing.submit(o::close));
+            }
             if (mosquitto != null) {
                 mosquitto.close();
             }
@@ -301,7 +336,11 @@ public final class FleetBench {
         }
         long delivered = copies.size();
         long duplicates = copies.values().stream().mapToLong(c -> c - 1L).sum();
-        f.addAll(phase + ": ring to owner", "ms", latencies);
+        List<Double> took;
+        synchronized (latencies) { // owners may still be adding late copies
+            took = new ArrayList<>(latencies);
+        }
+        f.addAll(phase + ": ring to owner", "ms", took);
         f.add(phase + ": rings sent", "n", rings);
         f.add(phase + ": owner deliveries expected", "n", expected);
         f.add(phase + ": delivered once", "n", delivered);
@@ -330,7 +369,11 @@ public final class FleetBench {
                 stateDir: /nonexistent
                 """.formatted(id, d, list, "127.0.0.1:15675", id, password("doorbell." + id), id, System.nanoTime()), "fleet doorbell " + id);
         DeviceSignaling s = DeviceSignaling.create(config, DeviceSignaling.Broker.configured(config), Clock.systemUTC());
-        s.open((owner, message) -> { }, (connected, cause) -> { });
+        s.open((owner, message) -> { }, (connected, cause) -> {
+            if (!connected) {
+                lost();
+            }
+        });
         return s;
     }
 

@@ -31,6 +31,12 @@ final class InterceptingHiveMq implements AutoCloseable {
     }
 
     static InterceptingHiveMq start(Path dir, PublishInboundInterceptor interceptor) throws Exception {
+        return start(dir, interceptor, null);
+    }
+
+    /** As {@link #start(Path, PublishInboundInterceptor)}, every subscription decided by {@code subscriptions} (null: all granted). */
+    static InterceptingHiveMq start(Path dir, PublishInboundInterceptor interceptor,
+            com.hivemq.extension.sdk.api.auth.SubscriptionAuthorizer subscriptions) throws Exception {
         int port = TestPorts.free();
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("data"));
@@ -47,6 +53,9 @@ final class InterceptingHiveMq implements AutoCloseable {
             @Override
             public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
                 Services.securityRegistry().setAuthenticatorProvider(in -> (SimpleAuthenticator) (auth, out) -> out.authenticateSuccessfully());
+                if (subscriptions != null) {
+                    Services.securityRegistry().setAuthorizerProvider(in -> subscriptions);
+                }
                 Services.initializerRegistry().setClientInitializer((init, client) -> client.addPublishInboundInterceptor(interceptor));
             }
 

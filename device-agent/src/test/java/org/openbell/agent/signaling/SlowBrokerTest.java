@@ -85,6 +85,31 @@ class SlowBrokerTest {
         }
     }
 
+    /** A RabbitMQ node under a reconnecting fleet answered SUBACK 128 (measured by scripts/bench-fleet): asked again, on the same connection. */
+    @Test
+    void aSubscriptionRefusedForNowIsAskedAgain() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        broker = InterceptingHiveMq.start(dir, (in, out) -> { }, (in, out) -> {
+            if (in.getSubscription().getTopicFilter().equals("commands") && asked.incrementAndGet() <= 2) {
+                out.failAuthorization(com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode.UNSPECIFIED_ERROR);
+            } else {
+                out.authorizeSuccessfully();
+            }
+        });
+        AtomicInteger losses = new AtomicInteger();
+        AtomicInteger heard = new AtomicInteger();
+        try (MqttLink doorbell = link("doorbell", losses); MqttLink owner = link("owner", new AtomicInteger())) {
+            doorbell.subscribe("commands", 1, (topic, payload) -> heard.incrementAndGet());
+            for (int i = 0; i < 100 && heard.get() == 0; i++) {
+                owner.publish(Outgoing.qos1("commands", "answer".getBytes(StandardCharsets.UTF_8)));
+                Thread.sleep(100);
+            }
+            assertEquals(true, heard.get() > 0, "the doorbell hears its owners after all");
+            assertEquals(3, asked.get(), "refused twice (128), granted the third time");
+            assertEquals(0, losses.get(), "on the same connection");
+        }
+    }
+
     @Test
     void afterALateAcknowledgementTheNextConnectionWaitsLonger() throws Exception {
         holdFor = Duration.ofMillis(1500);

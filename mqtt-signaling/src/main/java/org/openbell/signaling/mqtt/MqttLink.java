@@ -503,6 +503,34 @@ public final class MqttLink implements AutoCloseable {
     }
 
     private void sendSubscriptions(Connection c, List<Subscription> toSend) {
+        sendSubscriptions(c, toSend, 0);
+    }
+
+    /**
+     * SUBACK codes that say what a subscription is (not authorized, a bad filter, a feature the
+     * broker lacks): asking again would not change them. Any other refusal (128 unspecified, 131
+     * implementation specific, 151 quota exceeded: a RabbitMQ node under a reconnecting fleet
+     * answered 128, measured by scripts/bench-fleet) is asked again on the same connection, a doorbell
+     * deaf to its owners until its next reconnect being no doorbell.
+     */
+    static final java.util.Set<Integer> FINAL_SUBSCRIBE_REFUSALS = java.util.Set.of(135, 143, 158, 161, 162);
+
+    private void subscribeAgain(Connection c, List<Subscription> again, int attempt, int[] codes) {
+        if (c != current || state == LinkState.CLOSED) {
+            return; // the next connection subscribes to everything anyway
+        }
+        long delay = Math.min(settings.backoffMax().toMillis(), settings.backoffInitial().toMillis() << Math.min(attempt, 10));
+        log.warn("Broker refused {} subscription(s) for now (reason code {}, e.g. {}); asking again in {} ms", again.size(),
+                codes.length > 0 ? codes[0] : -1, LogSafe.text(again.getFirst().filter()), delay);
+        loop.schedule(guarded(() -> {
+            if (c == current && state == LinkState.CONNECTED) {
+                List<Subscription> still = again.stream().filter(subscriptions::contains).toList();
+                sendSubscriptions(c, still, attempt);
+            }
+        }), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendSubscriptions(Connection c, List<Subscription> toSend, int attempt) {
         if (toSend.isEmpty()) {
             return;
         }
@@ -518,10 +546,16 @@ public final class MqttLink implements AutoCloseable {
                         }
                     });
                     int[] codes = token.getReasonCodes();
+                    List<Subscription> again = new ArrayList<>();
                     for (int i = 0; codes != null && i < codes.length && i < request.length; i++) {
-                        if (codes[i] >= 0x80) {
+                        if (codes[i] >= 0x80 && !FINAL_SUBSCRIBE_REFUSALS.contains(codes[i])) {
+                            again.add(toSend.get(i));
+                        } else if (codes[i] >= 0x80) {
                             log.error("Broker refused the subscription to {} (reason code {})", request[i].getTopic(), codes[i]);
                         }
+                    }
+                    if (!again.isEmpty()) {
+                        onLoop(() -> subscribeAgain(c, again, attempt + 1, codes));
                     }
                 }
 
