@@ -150,7 +150,8 @@ public final class Namespaces implements AutoCloseable {
         run(command.toArray(String[]::new));
     }
 
-    static void run(String... words) {
+    /** Runs a command (an {@code ip} or {@code sysctl} line), throwing with its output if it fails. */
+    public static void run(String... words) {
         List<String> command = List.of(words);
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
