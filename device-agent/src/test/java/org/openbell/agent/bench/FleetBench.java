@@ -346,6 +346,22 @@ public final class FleetBench {
         f.add(phase + ": delivered once", "n", delivered);
         f.add(phase + ": extra copies (taken once)", "n", duplicates);
         f.add(phase + ": missing", "n", expected - delivered);
+        if (phase.contains("killed")) {
+            // Where the missing ones were: the doorbell's and the owner's first node (node 1 was killed).
+            long[] missing = new long[4]; // [doorbell on 1][owner on 1]
+            for (String ringId : sentAt.keySet()) {
+                int d = Integer.parseInt(ringId.substring(1, ringId.indexOf('x'))) % doorbells;
+                for (int o = d; o < owners; o += doorbells) {
+                    if (!copies.containsKey(ringId + " " + owner(o))) {
+                        missing[(d % 3 == 0 ? 2 : 0) + (o % 3 == 0 ? 1 : 0)]++;
+                    }
+                }
+            }
+            f.add(phase + ": missing, doorbell and owner elsewhere", "n", missing[0]);
+            f.add(phase + ": missing, owner was on node 1", "n", missing[1]);
+            f.add(phase + ": missing, doorbell was on node 1", "n", missing[2]);
+            f.add(phase + ": missing, both were on node 1", "n", missing[3]);
+        }
     }
 
     /** Whether the ring's doorbell has one owner more than owners / doorbells (when they do not divide evenly). */
