@@ -214,13 +214,19 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
     static final Duration RING_RETRY_AFTER = Duration.ofMillis(300);
     static final Duration RING_RETRY_MAX = Duration.ofSeconds(5);
 
+    /** How long after refused attempt {@code attempt} (1-based) a ring is sent again: 300 ms, doubling, at most 5 s. */
+    static Duration retryDelay(int attempt) {
+        Duration d = RING_RETRY_AFTER.multipliedBy(1L << Math.min(attempt - 1, 5));
+        return d.compareTo(RING_RETRY_MAX) > 0 ? RING_RETRY_MAX : d;
+    }
+
     private void publishRing(Ring ring, int attempt) {
         link.publish(Outgoing.qos1(topics.rings(deviceId), codec.encode(ring)).expiringAt(ring.expiresAt())).whenComplete((ok, failure) -> {
             Instant now = clock.instant();
             // Sent again only while it is still the latest message of the ring (a press since, or its end,
             // would be undone by an older copy) and has life left; a receiver takes a second copy once.
             if (failure instanceof org.openbell.signaling.mqtt.PublishRejectedException r && TRANSIENT_REFUSALS.contains(r.reasonCode())
-                    && latestRing == ring && now.plus(RING_RETRY_AFTER.multipliedBy(1L << Math.min(attempt - 1, 5))).isBefore(ring.expiresAt())) {
+                    && latestRing == ring && now.plus(retryDelay(attempt)).isBefore(ring.expiresAt())) {
                 if (attempt % 10 == 1) { // the first refusal, then every tenth
                     log.warn("The broker could not take ring {} for now ({}); sending it again while it rings (attempt {})",
                             ring.ringId(), r.reasonCode(), attempt + 1);
@@ -228,8 +234,7 @@ public final class DeviceSignaling implements RingSignals, AutoCloseable {
                 // 300 ms, then twice as long each time up to 5 s: a refused publish may have reached some
                 // owners already (scripts/bench-fleet counted 7030 extra copies at every 300 ms), each copy
                 // taken once by them but a flood all the same.
-                long after = Math.min(RING_RETRY_MAX.toMillis(), RING_RETRY_AFTER.toMillis() << Math.min(attempt - 1, 5));
-                java.util.concurrent.CompletableFuture.delayedExecutor(after, java.util.concurrent.TimeUnit.MILLISECONDS)
+                java.util.concurrent.CompletableFuture.delayedExecutor(retryDelay(attempt).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                         .execute(() -> {
                             if (latestRing == ring) {
                                 publishRing(ring, attempt + 1);
