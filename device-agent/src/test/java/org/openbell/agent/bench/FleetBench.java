@@ -251,7 +251,7 @@ public final class FleetBench {
                 sentAt.clear();
                 copies.clear();
                 latencies.clear();
-                AtomicLongHolder back = new AtomicLongHolder();
+                java.util.concurrent.atomic.AtomicLong back = new java.util.concurrent.atomic.AtomicLong();
                 Runnable kill = () -> {
                     long killedAt = System.nanoTime();
                     rabbits.getFirst().kill();
@@ -259,7 +259,7 @@ public final class FleetBench {
                         try {
                             Thread.sleep(200); // the losses are seen
                             awaitAll(devices, ownerLinks, Duration.ofMinutes(2));
-                            back.nanos = System.nanoTime() - killedAt;
+                            back.set(System.nanoTime() - killedAt);
                         } catch (InterruptedException | RuntimeException e) {
                             System.err.println("openbell: not all clients came back: " + e.getMessage());
                         }
@@ -269,8 +269,8 @@ public final class FleetBench {
                 Thread.sleep(5000);
                 account(f, "node 1 killed", sent);
                 awaitAll(devices, ownerLinks, Duration.ofMinutes(2));
-                if (back.nanos > 0) {
-                    f.add("node 1 killed: every client connected again after", "s", back.nanos / 1e9);
+                if (back.get() > 0) {
+                    f.add("node 1 killed: every client connected again after", "s", back.get() / 1e9);
                 }
             }
         } finally {
@@ -330,9 +330,18 @@ public final class FleetBench {
 
     /** Delivered (once), duplicated and missing (owner, ring) pairs of a phase, and the fan-out latency. */
     private void account(Figures f, String phase, long rings) {
+        // Every (ring, owner of its doorbell) pair, and where the missing ones were: the doorbell's and
+        // the owner's first node (node 1 is the one killed).
         long expected = 0;
+        long[] missing = new long[4]; // [doorbell on node 1][owner on node 1]
         for (String ringId : sentAt.keySet()) {
-            expected += owners / doorbells + (ringOwnersExtra(ringId) ? 1 : 0);
+            int d = Integer.parseInt(ringId.substring(1, ringId.indexOf('x'))) % doorbells;
+            for (int o = d; o < owners; o += doorbells) {
+                expected++;
+                if (!copies.containsKey(ringId + " " + owner(o))) {
+                    missing[(d % 3 == 0 ? 2 : 0) + (o % 3 == 0 ? 1 : 0)]++;
+                }
+            }
         }
         long delivered = copies.size();
         long duplicates = copies.values().stream().mapToLong(c -> c - 1L).sum();
@@ -347,28 +356,11 @@ public final class FleetBench {
         f.add(phase + ": extra copies (taken once)", "n", duplicates);
         f.add(phase + ": missing", "n", expected - delivered);
         if (phase.contains("killed")) {
-            // Where the missing ones were: the doorbell's and the owner's first node (node 1 was killed).
-            long[] missing = new long[4]; // [doorbell on 1][owner on 1]
-            for (String ringId : sentAt.keySet()) {
-                int d = Integer.parseInt(ringId.substring(1, ringId.indexOf('x'))) % doorbells;
-                for (int o = d; o < owners; o += doorbells) {
-                    if (!copies.containsKey(ringId + " " + owner(o))) {
-                        missing[(d % 3 == 0 ? 2 : 0) + (o % 3 == 0 ? 1 : 0)]++;
-                    }
-                }
-            }
             f.add(phase + ": missing, doorbell and owner elsewhere", "n", missing[0]);
             f.add(phase + ": missing, owner was on node 1", "n", missing[1]);
             f.add(phase + ": missing, doorbell was on node 1", "n", missing[2]);
             f.add(phase + ": missing, both were on node 1", "n", missing[3]);
         }
-    }
-
-    /** Whether the ring's doorbell has one owner more than owners / doorbells (when they do not divide evenly). */
-    private boolean ringOwnersExtra(String ringId) {
-        int n = Integer.parseInt(ringId.substring(1, ringId.indexOf('x')));
-        int d = n % doorbells;
-        return d < owners % doorbells;
     }
 
     private DeviceSignaling device(int d, List<String> uris) throws Exception {
@@ -417,10 +409,6 @@ public final class FleetBench {
             }
             Thread.sleep(100);
         }
-    }
-
-    private static final class AtomicLongHolder {
-        volatile long nanos;
     }
 
     private static long jvmCpuNanos() {

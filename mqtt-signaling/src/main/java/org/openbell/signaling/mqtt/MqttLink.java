@@ -164,6 +164,7 @@ public final class MqttLink implements AutoCloseable {
         this.clock = clock;
         String threadName = "openbell-mqtt-" + settings.clientId();
         this.loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(threadName).factory());
+        this.ackTimeoutNanos = settings.ackTimeout().toNanos();
         this.tlsSockets = settings.tls() ? TlsSockets.factory(settings.caFile()) : null;
         this.backoff = new Backoff(settings.backoffInitial(), settings.backoffMax(), new Random());
         Duration liveMax = settings.liveBackoffMax().compareTo(settings.backoffMax()) < 0 ? settings.liveBackoffMax() : settings.backoffMax();
@@ -617,7 +618,7 @@ public final class MqttLink implements AutoCloseable {
 
     /** Takes {@code c} as dead if {@code pending} is not acknowledged in time and nothing was heard from the broker since {@code since}. */
     private void watchAcknowledgement(Connection c, Pending pending, long since) {
-        long timeout = ackTimeoutNanos();
+        long timeout = ackTimeoutNanos;
         loop.schedule(guarded(() -> {
             if (c != current || !inFlight.contains(pending)) {
                 return;
@@ -632,13 +633,6 @@ public final class MqttLink implements AutoCloseable {
             connectionLost(c, new TimeoutException("the broker did not acknowledge a publish to " + pending.message.topic()
                     + " within " + waited + " ms and sent nothing else: the connection is taken as dead"));
         }), timeout, TimeUnit.NANOSECONDS);
-    }
-
-    private long ackTimeoutNanos() {
-        if (ackTimeoutNanos == 0) {
-            ackTimeoutNanos = settings.ackTimeout().toNanos();
-        }
-        return ackTimeoutNanos;
     }
 
     private void acknowledged(Pending pending, int code) {
